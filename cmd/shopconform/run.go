@@ -1,0 +1,268 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/internal/version"
+	"github.com/shopconform/shopconform/runner"
+	"github.com/shopconform/shopconform/runner/conformance"
+	"github.com/shopconform/shopconform/runner/junit"
+	"github.com/shopconform/shopconform/runner/results"
+)
+
+const modulePath = "github.com/shopconform/shopconform"
+
+// runOptions are the flags of `run` beyond the shared configuration.
+type runOptions struct {
+	procs       int
+	labelFilter string
+	focus       string
+	domains     []string
+}
+
+// runCmd runs the domain suites through the pinned Ginkgo CLI, then merges
+// what each suite reported into reports/junit.xml and results.json. The
+// reports are written whatever happens: bad configuration, a suite that
+// does not build, an interrupt.
+func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("run", stderr)
+	runner.RegisterFlags(fs)
+	procs := fs.Int("procs", 1, "parallel Ginkgo processes per suite (worth it on slow sandboxes, not on the reference target)")
+	labelFilter := fs.String("label-filter", "", "a Ginkgo label filter, e.g. 'errcode:40066' or 'domain: containsAny {product, order}'")
+	focus := fs.String("focus", "", "run only cases whose id or errcode matches this regular expression")
+	domainList := fs.String("domains", "", "comma-separated domains to run (default: all of "+domainNames()+")")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	rep := &results.Report{
+		SchemaVersion: results.SchemaVersion, Kind: results.Kind, StartedAt: time.Now().UTC(),
+		HarnessVersion: version.Harness, CatalogHash: catalog.Default().Hash(),
+	}
+	cfg, err := runner.LoadConfig(fs, os.LookupEnv)
+	rep.Config, rep.Target = cfg.Redacted(), runner.TargetName(cfg)
+	reportDir := cfg.ReportDir
+	if reportDir == "" {
+		reportDir = runner.DefaultReportDir
+	}
+	opts := runOptions{procs: *procs, labelFilter: *labelFilter, focus: *focus}
+	if err == nil {
+		opts.domains, err = parseDomains(*domainList)
+	}
+	if err == nil && opts.procs < 1 {
+		err = fmt.Errorf("--procs %d must be at least 1", opts.procs)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "run: %v\n", err)
+		return finish(rep, reportDir, err.Error(), stdout, stderr, exitUsage)
+	}
+	return runSuites(ctx, cfg, opts, rep, stdout, stderr)
+}
+
+func parseDomains(list string) ([]string, error) {
+	if list == "" {
+		var all []string
+		for _, d := range catalog.Domains() {
+			all = append(all, string(d))
+		}
+		return all, nil
+	}
+	var out []string
+	for _, name := range strings.Split(list, ",") {
+		d, ok := catalog.ParseDomain(strings.TrimSpace(name))
+		if !ok {
+			return nil, fmt.Errorf("--domains: %q is not one of %s", name, domainNames())
+		}
+		out = append(out, string(d))
+	}
+	return out, nil
+}
+
+func runSuites(ctx context.Context, cfg runner.Config, opts runOptions, rep *results.Report, stdout, stderr io.Writer) int {
+	root, err := moduleRoot()
+	if err != nil {
+		fmt.Fprintf(stderr, "run: %v\n", err)
+		return finish(rep, cfg.ReportDir, err.Error(), stdout, stderr, exitUsage)
+	}
+	reportDir, err := filepath.Abs(cfg.ReportDir)
+	if err == nil {
+		err = os.MkdirAll(reportDir, 0o755)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "run: report dir: %v\n", err)
+		return exitFailures
+	}
+	partsDir := filepath.Join(reportDir, ".parts")
+	if err := os.RemoveAll(partsDir); err != nil {
+		fmt.Fprintf(stderr, "run: %v\n", err)
+		return exitFailures
+	}
+	cmd := exec.Command("go", ginkgoArgs(opts, stdout)...)
+	cmd.Dir, cmd.Stdout, cmd.Stderr = root, stdout, stderr
+	cmd.Env = append(os.Environ(), cfg.Environ()...)
+	cmd.Env = append(cmd.Env, conformance.PartsDirEnv+"="+partsDir, runner.RunIDEnv+"="+runner.NewRunID(),
+		"SHOPCONFORM_REPORT_DIR="+reportDir)
+	if cfg.Fixtures != "" {
+		abs, _ := filepath.Abs(cfg.Fixtures)
+		cmd.Env = append(cmd.Env, "SHOPCONFORM_FIXTURES="+abs)
+	}
+	interrupted, waitErr := runInterruptibly(ctx, cmd)
+	parts := map[string]results.Part{}
+	for _, d := range opts.domains {
+		p, ok, err := results.ReadPart(partsDir, d)
+		if err != nil {
+			fmt.Fprintf(stderr, "run: %v\n", err)
+		}
+		if ok {
+			parts[d] = p
+		}
+	}
+	results.Merge(rep, opts.domains, parts)
+	reason := ""
+	switch {
+	case interrupted:
+		reason = "interrupted: the reports cover what finished"
+	case waitErr != nil && !isExitError(waitErr):
+		reason = "could not run the suites: " + waitErr.Error()
+	}
+	code := exitOK
+	if !rep.Succeeded() || reason != "" {
+		code = exitFailures
+	}
+	return finish(rep, cfg.ReportDir, reason, stdout, stderr, code)
+}
+
+func ginkgoArgs(opts runOptions, stdout io.Writer) []string {
+	args := []string{"tool", "ginkgo", "--keep-going", "--procs=" + strconv.Itoa(opts.procs)}
+	if !isTerminal(stdout) {
+		args = append(args, "--no-color")
+	}
+	if opts.labelFilter != "" {
+		args = append(args, "--label-filter="+opts.labelFilter)
+	}
+	if opts.focus != "" {
+		args = append(args, "--focus="+opts.focus)
+	}
+	for _, d := range opts.domains {
+		args = append(args, "./suites/"+d)
+	}
+	return args
+}
+
+// runInterruptibly runs cmd in its own process group and forwards each
+// interrupt to it, so that Ginkgo can stop gracefully and the suites still
+// report before this process writes the reports.
+func runInterruptibly(ctx context.Context, cmd *exec.Cmd) (interrupted bool, err error) {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	setProcessGroup(cmd)
+	if err := cmd.Start(); err != nil {
+		return false, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	stopOnce := ctx.Done()
+	for {
+		select {
+		case err := <-done:
+			return interrupted, err
+		case <-stopOnce:
+			stopOnce, interrupted = nil, true
+			interruptGroup(cmd)
+		case <-sigs:
+			interrupted = true
+			interruptGroup(cmd)
+		}
+	}
+}
+
+func isExitError(err error) bool {
+	var ee *exec.ExitError
+	return errors.As(err, &ee)
+}
+
+// finish writes results.json and junit.xml, prints the summary and
+// returns code.
+func finish(rep *results.Report, reportDir, runErr string, stdout, stderr io.Writer, code int) int {
+	rep.FinishedAt = time.Now().UTC()
+	if runErr != "" {
+		rep.Error, rep.Complete = runErr, false
+	}
+	if err := writeReports(reportDir, rep); err != nil {
+		fmt.Fprintf(stderr, "run: writing reports: %v\n", err)
+		return exitFailures
+	}
+	printSummary(stdout, rep, reportDir)
+	return code
+}
+
+func writeReports(dir string, rep *results.Report) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := rep.WriteJSON(filepath.Join(dir, "results.json")); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := junit.Write(&buf, rep); err != nil {
+		return err
+	}
+	return results.WriteFileAtomic(filepath.Join(dir, "junit.xml"), buf.Bytes())
+}
+
+func printSummary(w io.Writer, rep *results.Report, dir string) {
+	s := rep.Statistics
+	fmt.Fprintf(w, "\nshopconform %s on %s: %d cases: %d pass, %d fail, %d error, %d inconclusive, %d skipped; %d documented codes without a case; %d malformed fixtures\n",
+		rep.HarnessVersion, rep.Target, s.Total, s.Pass, s.Fail, s.Error, s.Inconclusive, s.Skipped, s.Pending, s.Problems)
+	for _, d := range rep.Domains {
+		if d.Failure != "" {
+			fmt.Fprintf(w, "  %s: %s\n", d.Domain, d.Failure)
+		}
+	}
+	if rep.Error != "" {
+		fmt.Fprintf(w, "  run: %s\n", rep.Error)
+	}
+	fmt.Fprintf(w, "reports: %s, %s\n", filepath.Join(dir, "junit.xml"), filepath.Join(dir, "results.json"))
+}
+
+// moduleRoot finds the shopconform module from the working directory: run
+// compiles the suites, so it needs the source tree.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && bytes.HasPrefix(bytes.TrimSpace(data), []byte("module "+modulePath)) {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("run compiles the suites, so it must start inside the shopconform source tree (use `make conformance` from a checkout)")
+		}
+		dir = parent
+	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/shopconform/shopconform/refsandbox"
+	"github.com/shopconform/shopconform/runner"
+	"github.com/shopconform/shopconform/runner/accounts"
+)
+
+const defaultServeAddr = "127.0.0.1:8089"
+
+func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("serve", stderr)
+	addr := fs.String("addr", defaultServeAddr, "loopback address to listen on; port 0 picks a free port")
+	accountsOut := fs.String("accounts-out", "", "write the account profiles' credentials to this file (for SHOPCONFORM_ACCOUNTS)")
+	profilesFile := fs.String("profiles", "", "a JSON file of account profiles that replace or add to the built-in ones")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if err := checkLoopback(*addr); err != nil {
+		fmt.Fprintf(stderr, "serve: --addr %s\n", err)
+		return exitUsage
+	}
+	opts := refsandbox.Options{}
+	if *profilesFile != "" {
+		profiles, err := readProfiles(*profilesFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "serve: --profiles: %v\n", err)
+			return exitUsage
+		}
+		opts.Profiles = profiles
+	}
+	sb, err := refsandbox.New(opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "serve: %v\n", err)
+		return exitUsage
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "serve: %v\n", err)
+		return exitFailures
+	}
+	if *accountsOut != "" {
+		if err := accounts.Write(*accountsOut, runner.SandboxAccounts(sb)); err != nil {
+			ln.Close()
+			fmt.Fprintf(stderr, "serve: --accounts-out: %v\n", err)
+			return exitFailures
+		}
+	}
+	fmt.Fprintf(stdout, "shopconform reference sandbox listening on http://%s\n", ln.Addr())
+	if *accountsOut != "" {
+		fmt.Fprintf(stdout, "account credentials written to %s\n", *accountsOut)
+	}
+	return serveUntilDone(ctx, ln, sb.Handler(), stderr)
+}
+
+// checkLoopback refuses any address but loopback: the sandbox hands out
+// credentials and must not be reachable from other hosts.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%q is not host:port (e.g. %s)", addr, defaultServeAddr)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("%q is not a loopback address: use 127.0.0.1 or [::1]", addr)
+	}
+	return nil
+}
+
+func readProfiles(path string) ([]refsandbox.Profile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return refsandbox.LoadProfiles(f, path)
+}
+
+func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, stderr io.Writer) int {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		fmt.Fprintf(stderr, "serve: %v\n", err)
+		return exitFailures
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintf(stderr, "serve: shutting down: %v\n", err)
+		return exitFailures
+	}
+	return exitOK
+}

@@ -1,0 +1,232 @@
+// Package runner sends cases to a target and classifies what comes back.
+// Its configuration is built once and passed down; nothing reads globals.
+package runner
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Targets a run can use.
+const (
+	TargetReference = "reference"
+	TargetSandbox   = "sandbox"
+	TargetReplay    = "replay"
+)
+
+// TargetNames lists the allowed values of SHOPCONFORM_TARGET.
+var TargetNames = []string{TargetReference, TargetSandbox, TargetReplay}
+
+// Defaults.
+const (
+	DefaultReportDir      = "reports"
+	DefaultRequestTimeout = 10 * time.Second
+	DefaultCaseTimeout    = 60 * time.Second
+)
+
+// Config is the whole configuration of a run. The yaml tags are the keys
+// of the config file; each has an environment variable SHOPCONFORM_<KEY>
+// and a flag --<key with dashes>.
+type Config struct {
+	Target         string        `yaml:"target"`
+	BaseURL        string        `yaml:"base_url"`
+	Accounts       string        `yaml:"accounts"`
+	ReportDir      string        `yaml:"report_dir"`
+	Fixtures       string        `yaml:"fixtures"`
+	RequestTimeout time.Duration `yaml:"request_timeout"`
+	CaseTimeout    time.Duration `yaml:"case_timeout"`
+}
+
+// DefaultConfig is the configuration before any file, environment or flag.
+func DefaultConfig() Config {
+	return Config{
+		Target:         TargetReference,
+		ReportDir:      DefaultReportDir,
+		RequestTimeout: DefaultRequestTimeout,
+		CaseTimeout:    DefaultCaseTimeout,
+	}
+}
+
+// setting is one configuration key and how to read and write it as text.
+type setting struct {
+	key   string // yaml key; env is SHOPCONFORM_ + upper(key), flag is key with dashes
+	usage string
+	get   func(c *Config) string
+	set   func(c *Config, v string) error
+}
+
+func (s setting) env() string  { return "SHOPCONFORM_" + strings.ToUpper(s.key) }
+func (s setting) flag() string { return strings.ReplaceAll(s.key, "_", "-") }
+
+func text(key, usage string, field func(*Config) *string) setting {
+	return setting{key: key, usage: usage,
+		get: func(c *Config) string { return *field(c) },
+		set: func(c *Config, v string) error { *field(c) = v; return nil },
+	}
+}
+
+func duration(key, usage string, field func(*Config) *time.Duration) setting {
+	return setting{key: key, usage: usage,
+		get: func(c *Config) string { return field(c).String() },
+		set: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return fmt.Errorf("%q is not a positive duration such as 10s or 2m", v)
+			}
+			*field(c) = d
+			return nil
+		},
+	}
+}
+
+func settings() []setting {
+	return []setting{
+		text("target", "where cases go: "+strings.Join(TargetNames, ", "), func(c *Config) *string { return &c.Target }),
+		text("base_url", "the sandbox target's base URL, e.g. http://127.0.0.1:8089", func(c *Config) *string { return &c.BaseURL }),
+		text("accounts", "a JSON or YAML file of account profiles and their credentials", func(c *Config) *string { return &c.Accounts }),
+		text("report_dir", "where reports are written", func(c *Config) *string { return &c.ReportDir }),
+		text("fixtures", "a fixtures folder to use instead of the built-in cases", func(c *Config) *string { return &c.Fixtures }),
+		duration("request_timeout", "how long one HTTP request may take", func(c *Config) *time.Duration { return &c.RequestTimeout }),
+		duration("case_timeout", "how long one case may take, given and cleanup steps included", func(c *Config) *time.Duration { return &c.CaseTimeout }),
+	}
+}
+
+// ConfigFileEnv names the YAML config file; --config does the same.
+const ConfigFileEnv = "SHOPCONFORM_CONFIG"
+
+// RegisterFlags adds one flag per setting, plus --config, to fs. Values are
+// only recorded; LoadConfig applies the ones the user set.
+func RegisterFlags(fs *flag.FlagSet) {
+	fs.String("config", "", "a YAML config file (also "+ConfigFileEnv+")")
+	for _, s := range settings() {
+		fs.String(s.flag(), "", s.usage+" (also "+s.env()+")")
+	}
+}
+
+// LoadConfig builds the configuration: defaults, then the YAML file, then
+// the environment, then the flags of fs that were explicitly set (fs may be
+// nil). getenv is os.LookupEnv in production.
+func LoadConfig(fs *flag.FlagSet, getenv func(string) (string, bool)) (Config, error) {
+	cfg := DefaultConfig()
+	file, _ := getenv(ConfigFileEnv)
+	if fs != nil {
+		if f := fs.Lookup("config"); f != nil && f.Value.String() != "" {
+			file = f.Value.String()
+		}
+	}
+	if file != "" {
+		if err := applyFile(&cfg, file); err != nil {
+			return cfg, err
+		}
+	}
+	var errs []error
+	for _, s := range settings() {
+		if v, ok := getenv(s.env()); ok && v != "" {
+			if err := s.set(&cfg, v); err != nil {
+				errs = append(errs, fmt.Errorf("environment %s: %w", s.env(), err))
+			}
+		}
+	}
+	if fs != nil {
+		byFlag := map[string]setting{}
+		for _, s := range settings() {
+			byFlag[s.flag()] = s
+		}
+		fs.Visit(func(f *flag.Flag) {
+			if s, ok := byFlag[f.Name]; ok {
+				if err := s.set(&cfg, f.Value.String()); err != nil {
+					errs = append(errs, fmt.Errorf("flag --%s: %w", f.Name, err))
+				}
+			}
+		})
+	}
+	if len(errs) > 0 {
+		return cfg, errors.Join(errs...)
+	}
+	return cfg, cfg.validate()
+}
+
+func applyFile(cfg *Config, path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("config file: %w", err)
+	}
+	var raw map[string]yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&raw); err != nil {
+		return fmt.Errorf("config file %s: %w", path, err)
+	}
+	var errs []error
+	byKey := map[string]setting{}
+	for _, s := range settings() {
+		byKey[s.key] = s
+	}
+	for key, node := range raw {
+		s, ok := byKey[key]
+		if !ok {
+			errs = append(errs, fmt.Errorf("config file %s:%d:%d: unknown key %q (allowed: %s)", path, node.Line, node.Column, key, strings.Join(keys(), ", ")))
+			continue
+		}
+		if node.Kind != yaml.ScalarNode {
+			errs = append(errs, fmt.Errorf("config file %s:%d:%d: %s must be a single value", path, node.Line, node.Column, key))
+			continue
+		}
+		if err := s.set(cfg, node.Value); err != nil {
+			errs = append(errs, fmt.Errorf("config file %s:%d:%d: %s: %w", path, node.Line, node.Column, key, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func keys() []string {
+	var out []string
+	for _, s := range settings() {
+		out = append(out, s.key)
+	}
+	return out
+}
+
+func (c Config) validate() error {
+	var errs []error
+	if !slices.Contains(TargetNames, c.Target) {
+		errs = append(errs, fmt.Errorf("target %q is not one of %s (SHOPCONFORM_TARGET or --target)", c.Target, strings.Join(TargetNames, ", ")))
+	}
+	if c.Target == TargetSandbox && c.BaseURL == "" {
+		errs = append(errs, errors.New("target sandbox needs a base URL: set SHOPCONFORM_BASE_URL or --base-url, e.g. http://127.0.0.1:8089 from `shopconform serve`"))
+	}
+	if c.Target == TargetSandbox && c.Accounts == "" {
+		errs = append(errs, errors.New("target sandbox needs account credentials: set SHOPCONFORM_ACCOUNTS or --accounts to the file `shopconform serve --accounts-out` wrote"))
+	}
+	if c.ReportDir == "" {
+		errs = append(errs, errors.New("report_dir must not be empty"))
+	}
+	return errors.Join(errs...)
+}
+
+// Environ renders the configuration as SHOPCONFORM_* variables, the way
+// `shopconform run` hands it to the suites it starts.
+func (c Config) Environ() []string {
+	var out []string
+	for _, s := range settings() {
+		out = append(out, s.env()+"="+s.get(&c))
+	}
+	return out
+}
+
+// Redacted is the effective configuration as reports show it. It holds no
+// secret: the accounts file is named, never read into it.
+func (c Config) Redacted() map[string]string {
+	out := map[string]string{}
+	for _, s := range settings() {
+		out[s.key] = s.get(&c)
+	}
+	return out
+}

@@ -1,0 +1,82 @@
+package runner
+
+import (
+	"time"
+
+	"github.com/onsi/gomega/types"
+
+	"github.com/shopconform/shopconform/fixtures"
+	"github.com/shopconform/shopconform/internal/jsonpath"
+	"github.com/shopconform/shopconform/runner/results"
+)
+
+// Result is what one case did on one target. It implements
+// matchers.Response.
+type Result struct {
+	Case    *fixtures.Case
+	Target  string
+	Outcome results.Outcome
+	// Reason explains any outcome but pass; secrets are already masked.
+	Reason   string
+	Attempts int
+	Duration time.Duration
+	// Notes are things worth knowing that do not change the outcome, such
+	// as a cleanup step that failed.
+	Notes []string
+
+	errcode *int
+	errmsg  string
+	body    map[string]any
+	matcher types.GomegaMatcher
+}
+
+// Assertion is the matcher that judged the case's answer, for the spec to
+// assert with; nil unless the outcome is pass or fail.
+func (r *Result) Assertion() types.GomegaMatcher { return r.matcher }
+
+// Errcode is the errcode the case's own request received.
+func (r *Result) Errcode() (int, bool) {
+	if r.errcode == nil {
+		return 0, false
+	}
+	return *r.errcode, true
+}
+
+// Errmsg is the errmsg without its rid suffix.
+func (r *Result) Errmsg() string { return r.errmsg }
+
+// Endpoint is where the case's own request went.
+func (r *Result) Endpoint() string { return r.Case.Endpoint }
+
+// Fixture is the case's file.
+func (r *Result) Fixture() string { return r.Case.File }
+
+// Field reads a field of the case's own response.
+func (r *Result) Field(path string) (any, bool) {
+	if r.body == nil {
+		return nil, false
+	}
+	return jsonpath.Get(r.body, path)
+}
+
+// Record is the results.json entry for this result.
+func (r *Result) Record() results.Case {
+	c := r.Case
+	return results.Case{
+		ID:              c.ID,
+		Domain:          string(c.Domain),
+		Endpoint:        c.Endpoint,
+		Summary:         c.Summary,
+		Account:         c.Account,
+		Evidence:        string(c.Evidence),
+		Labels:          c.Labels,
+		ExpectedErrcode: int(c.Expect.Errcode),
+		ActualErrcode:   r.errcode,
+		Errmsg:          r.errmsg,
+		Outcome:         r.Outcome,
+		Reason:          r.Reason,
+		Attempts:        r.Attempts,
+		Fixture:         c.File,
+		DurationMS:      float64(r.Duration.Microseconds()) / 1000,
+	}
+}

@@ -1,0 +1,183 @@
+// Package results is the typed, versioned record of a run: what every case
+// did and which documented codes have no case yet. results.json is this
+// value; JUnit and the other reports are rendered from it.
+package results
+
+import (
+	"time"
+)
+
+// SchemaVersion changes whenever a field changes meaning or disappears.
+// Adding a field does not change it.
+const SchemaVersion = "shopconform.results/v1"
+
+// Kind names the document type, for tools that read several.
+const Kind = "ShopconformResults"
+
+// Outcome is what became of one case. The set is closed.
+type Outcome string
+
+const (
+	// Pass: the target answered the documented errcode (and fields).
+	Pass Outcome = "pass"
+	// Fail: the target answered another errcode, or lacked a field.
+	Fail Outcome = "fail"
+	// Skipped: the case did not run; Reason says why (e.g. "needs account
+	// profile X", "filtered out").
+	Skipped Outcome = "skipped"
+	// Inconclusive: the environment answered (token, quota, rate, busy)
+	// instead of the API; no verdict either way.
+	Inconclusive Outcome = "inconclusive"
+	// Error: the harness, a given step or the transport broke.
+	Error Outcome = "error"
+)
+
+// Outcomes lists every outcome in report order.
+func Outcomes() []Outcome { return []Outcome{Fail, Error, Inconclusive, Skipped, Pass} }
+
+// Case is the record of one case.
+type Case struct {
+	// ID is the case's unique id, also its fixture file name.
+	ID string `json:"id"`
+	// Domain is the suite the case belongs to.
+	Domain string `json:"domain"`
+	// Endpoint is the path the case's own request went to.
+	Endpoint string `json:"endpoint"`
+	// Summary is the fixture's one-line description.
+	Summary string `json:"summary"`
+	// Account is the account profile the case ran as.
+	Account string `json:"account"`
+	// Evidence is "D" (documented) or "I" (inferred).
+	Evidence string `json:"evidence"`
+	// Labels are the fixture's own labels.
+	Labels []string `json:"labels,omitempty"`
+	// ExpectedErrcode is the errcode the documentation promises.
+	ExpectedErrcode int `json:"expected_errcode"`
+	// ActualErrcode is what the target answered; null when no errcode was
+	// received (transport fault, skipped case).
+	ActualErrcode *int `json:"actual_errcode"`
+	// Errmsg is the target's errmsg without its " rid: …" suffix.
+	Errmsg string `json:"errmsg,omitempty"`
+	// Outcome is the verdict.
+	Outcome Outcome `json:"outcome"`
+	// Reason explains any outcome but pass: the failure message, the skip
+	// reason, the environment answers, or the error.
+	Reason string `json:"reason,omitempty"`
+	// Attempts is how many times the case's request was sent.
+	Attempts int `json:"attempts"`
+	// Fixture is the path of the case's file.
+	Fixture string `json:"fixture"`
+	// DurationMS is the wall time of the case, given and cleanup included.
+	DurationMS float64 `json:"duration_ms"`
+}
+
+// Pending is a documented code that no case expects yet.
+type Pending struct {
+	Code   int    `json:"code"`
+	Domain string `json:"domain"`
+	// Text is the vendor's text for the code.
+	Text string `json:"text"`
+}
+
+// Problem is a fixture file that could not be read as a case.
+type Problem struct {
+	File    string `json:"file"`
+	Line    int    `json:"line,omitempty"`
+	Col     int    `json:"col,omitempty"`
+	Message string `json:"message"`
+	Domain  string `json:"domain,omitempty"`
+}
+
+// Part is what one domain suite reports; `shopconform run` merges them.
+type Part struct {
+	Domain string `json:"domain"`
+	Target string `json:"target"`
+	// Failure is set when the suite could not run its cases at all
+	// (configuration error, target would not start).
+	Failure  string    `json:"failure,omitempty"`
+	Cases    []Case    `json:"cases"`
+	Pending  []Pending `json:"pending"`
+	Problems []Problem `json:"problems"`
+}
+
+// Statistics counts cases by outcome, plus pending codes and fixture
+// problems.
+type Statistics struct {
+	Total        int `json:"total"`
+	Pass         int `json:"pass"`
+	Fail         int `json:"fail"`
+	Skipped      int `json:"skipped"`
+	Inconclusive int `json:"inconclusive"`
+	Error        int `json:"error"`
+	Pending      int `json:"pending"`
+	Problems     int `json:"problems"`
+}
+
+// DomainResult is the state of one domain's suite.
+type DomainResult struct {
+	Domain string `json:"domain"`
+	// Reported is false when the suite never reported (it did not build,
+	// crashed, or the run was interrupted first).
+	Reported   bool       `json:"reported"`
+	Failure    string     `json:"failure,omitempty"`
+	Statistics Statistics `json:"statistics"`
+}
+
+// Report is results.json.
+type Report struct {
+	SchemaVersion  string `json:"schema_version"`
+	Kind           string `json:"kind"`
+	Target         string `json:"target"`
+	HarnessVersion string `json:"harness_version"`
+	CatalogHash    string `json:"catalog_hash"`
+	// Config is the effective configuration, redacted.
+	Config     map[string]string `json:"config"`
+	StartedAt  time.Time         `json:"started_at"`
+	FinishedAt time.Time         `json:"finished_at"`
+	// Complete is false when the run was interrupted or a suite did not
+	// report: the numbers below then cover only what finished.
+	Complete bool `json:"complete"`
+	// Error is set when the run itself failed (bad configuration, suites
+	// could not be started).
+	Error      string         `json:"error,omitempty"`
+	Statistics Statistics     `json:"statistics"`
+	Domains    []DomainResult `json:"domains"`
+	Cases      []Case         `json:"cases"`
+	Pending    []Pending      `json:"pending"`
+	Problems   []Problem      `json:"problems"`
+}
+
+// Count adds one case's outcome.
+func (s *Statistics) Count(o Outcome) {
+	s.Total++
+	switch o {
+	case Pass:
+		s.Pass++
+	case Fail:
+		s.Fail++
+	case Skipped:
+		s.Skipped++
+	case Inconclusive:
+		s.Inconclusive++
+	case Error:
+		s.Error++
+	}
+}
+
+// Add sums two statistics.
+func (s *Statistics) Add(o Statistics) {
+	s.Total += o.Total
+	s.Pass += o.Pass
+	s.Fail += o.Fail
+	s.Skipped += o.Skipped
+	s.Inconclusive += o.Inconclusive
+	s.Error += o.Error
+	s.Pending += o.Pending
+	s.Problems += o.Problems
+}
+
+// Succeeded is the run's verdict: complete, no error, nothing failed, no
+// malformed fixture.
+func (r *Report) Succeeded() bool {
+	return r.Complete && r.Error == "" && r.Statistics.Fail == 0 && r.Statistics.Error == 0 && r.Statistics.Problems == 0
+}

@@ -1,0 +1,83 @@
+package runner
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/runner/accounts"
+)
+
+// tokens hands out one access token per account profile, fetched once from
+// /cgi-bin/stable_token and reused until shortly before it expires.
+type tokens struct {
+	fetch func(ctx context.Context, wr wireRequest) (*answer, error)
+	creds map[string]accounts.Credentials
+	now   func() time.Time
+	onNew func(token string) // lets the redactor learn every token issued
+
+	mu    sync.Mutex
+	cache map[string]cachedToken
+}
+
+type cachedToken struct {
+	value   string
+	renewAt time.Time
+}
+
+// renewMargin renews a token this long before it expires, so that a case
+// never starts with a token about to lapse.
+const renewMargin = 5 * time.Minute
+
+// errNoProfile marks a profile the target has no credentials for.
+var errNoProfile = errors.New("no credentials for this account profile")
+
+// get returns the profile's token. Holding the lock while fetching means
+// concurrent cases of one profile share a single fetch.
+func (t *tokens) get(ctx context.Context, profile string) (string, error) {
+	c, ok := t.creds[profile]
+	if !ok {
+		return "", errNoProfile
+	}
+	if c.AccessToken != "" {
+		return c.AccessToken, nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if cached, ok := t.cache[profile]; ok && t.now().Before(cached.renewAt) {
+		return cached.value, nil
+	}
+	value, ttl, err := t.fetchStable(ctx, c)
+	if err != nil {
+		return "", fmt.Errorf("getting an access token for account profile %q: %w", profile, err)
+	}
+	t.onNew(value)
+	t.cache[profile] = cachedToken{value: value, renewAt: t.now().Add(ttl - renewMargin)}
+	return value, nil
+}
+
+func (t *tokens) fetchStable(ctx context.Context, c accounts.Credentials) (string, time.Duration, error) {
+	body, err := json.Marshal(map[string]string{"grant_type": "client_credential", "appid": c.AppID, "secret": c.Secret})
+	if err != nil {
+		return "", 0, err
+	}
+	a, err := t.fetch(ctx, wireRequest{Method: "POST", Endpoint: "/cgi-bin/stable_token", ContentType: "application/json", Body: body})
+	if err != nil {
+		return "", 0, fmt.Errorf("/cgi-bin/stable_token: %w", err)
+	}
+	if code := *a.Errcode; code != 0 {
+		return "", 0, fmt.Errorf("/cgi-bin/stable_token answered errcode %s; check the appid and secret in the accounts file",
+			catalog.Default().Describe(catalog.Code(code)))
+	}
+	value, _ := a.Decoded["access_token"].(string)
+	if value == "" {
+		return "", 0, errors.New("/cgi-bin/stable_token answered without an access_token")
+	}
+	n, _ := a.Decoded["expires_in"].(json.Number)
+	expires, _ := n.Int64()
+	return value, time.Duration(expires) * time.Second, nil
+}

@@ -1,0 +1,12 @@
+package audit_test
+
+import (
+	"testing"
+
+	_ "github.com/onsi/ginkgo/v2" // the ginkgo CLI recognises suites by this import
+
+	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/runner/conformance"
+)
+
+func TestAudit(t *testing.T) { conformance.RunDomain(t, catalog.Audit) }

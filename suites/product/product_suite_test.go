@@ -1,0 +1,12 @@
+package product_test
+
+import (
+	"testing"
+
+	_ "github.com/onsi/ginkgo/v2" // the ginkgo CLI recognises suites by this import
+
+	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/runner/conformance"
+)
+
+func TestProduct(t *testing.T) { conformance.RunDomain(t, catalog.Product) }
