@@ -130,6 +130,7 @@ func runSuites(ctx context.Context, cfg runner.Config, opts runOptions, rep *res
 		}
 	}
 	results.Merge(rep, opts.domains, parts)
+	_ = os.RemoveAll(partsDir) // merged; only results.json and junit.xml stay
 	reason := ""
 	switch {
 	case interrupted:
