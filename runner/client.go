@@ -25,13 +25,34 @@ type wireRequest struct {
 	Token       string // empty: no access_token parameter
 }
 
-// answer is a target's reply, decoded.
+// answer is a target's reply. Only the envelope is decoded up front: most
+// cases never read another field, and decoding the whole body into maps is
+// most of the runner's own cost.
 type answer struct {
 	Status  int
 	Raw     []byte
-	Decoded map[string]any
 	Errcode *int
 	Errmsg  string // without the " rid: …" suffix
+	decoded map[string]any
+}
+
+// envelope is the part of every answer the runner always reads.
+type envelope struct {
+	Errcode     *json.Number `json:"errcode"`
+	Errmsg      *string      `json:"errmsg"`
+	AccessToken *string      `json:"access_token"`
+}
+
+// Decoded is the whole answer as generic JSON, decoded on first use.
+func (a *answer) Decoded() map[string]any {
+	if a.decoded == nil {
+		dec := json.NewDecoder(bytes.NewReader(a.Raw))
+		dec.UseNumber()
+		if dec.Decode(&a.decoded) != nil || a.decoded == nil {
+			a.decoded = map[string]any{}
+		}
+	}
+	return a.decoded
 }
 
 // maxBody bounds what the runner reads of one answer; the largest
@@ -153,32 +174,26 @@ func decodeAnswer(endpoint string, status int, raw []byte) (*answer, error) {
 	if status < 200 || status > 299 {
 		return a, fmt.Errorf("HTTP %d instead of 200: %s", status, preview(raw))
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&a.Decoded); err != nil {
-		return a, fmt.Errorf("the answer is not a JSON object (%v): %s", err, preview(raw))
+	var env envelope
+	if err := json.Unmarshal(raw, &env); err != nil || !bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
+		return a, fmt.Errorf("the answer is not a JSON object: %s", preview(raw))
 	}
-	switch v := a.Decoded["errcode"].(type) {
-	case json.Number:
-		n, err := v.Int64()
+	code := 0
+	switch {
+	case env.Errcode != nil:
+		n, err := env.Errcode.Int64()
 		if err != nil {
-			return a, fmt.Errorf("errcode %s is not an integer", v)
+			return a, fmt.Errorf("errcode %s is not an integer", *env.Errcode)
 		}
-		code := int(n)
-		a.Errcode = &code
-	case nil:
+		code = int(n)
+	case env.AccessToken != nil && strings.HasPrefix(endpoint, "/cgi-bin/"):
 		// The token endpoints answer success without an errcode.
-		if _, ok := a.Decoded["access_token"]; ok && strings.HasPrefix(endpoint, "/cgi-bin/") {
-			code := 0
-			a.Errcode = &code
-			break
-		}
-		return a, fmt.Errorf("the answer has no errcode: %s", preview(raw))
 	default:
-		return a, fmt.Errorf("errcode is not a number: %s", preview(raw))
+		return a, fmt.Errorf("the answer has no errcode: %s", preview(raw))
 	}
-	if msg, ok := a.Decoded["errmsg"].(string); ok {
-		a.Errmsg = StripRID(msg)
+	a.Errcode = &code
+	if env.Errmsg != nil {
+		a.Errmsg = StripRID(*env.Errmsg)
 	}
 	return a, nil
 }

@@ -3,7 +3,6 @@
 package runner
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -159,28 +158,35 @@ func applyFile(cfg *Config, path string) error {
 	if err != nil {
 		return fmt.Errorf("config file: %w", err)
 	}
-	var raw map[string]yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&raw); err != nil {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return fmt.Errorf("config file %s: %w", path, err)
 	}
-	var errs []error
+	if len(doc.Content) == 0 {
+		return nil // an empty file sets nothing
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return fmt.Errorf("config file %s:%d:%d: the file must be a mapping of key: value", path, root.Line, root.Column)
+	}
 	byKey := map[string]setting{}
 	for _, s := range settings() {
 		byKey[s.key] = s
 	}
-	for key, node := range raw {
-		s, ok := byKey[key]
-		if !ok {
-			errs = append(errs, fmt.Errorf("config file %s:%d:%d: unknown key %q (allowed: %s)", path, node.Line, node.Column, key, strings.Join(keys(), ", ")))
-			continue
-		}
-		if node.Kind != yaml.ScalarNode {
-			errs = append(errs, fmt.Errorf("config file %s:%d:%d: %s must be a single value", path, node.Line, node.Column, key))
-			continue
-		}
-		if err := s.set(cfg, node.Value); err != nil {
-			errs = append(errs, fmt.Errorf("config file %s:%d:%d: %s: %w", path, node.Line, node.Column, key, err))
+	var errs []error
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		key, value := root.Content[i], root.Content[i+1]
+		at := fmt.Sprintf("config file %s:%d:%d", path, key.Line, key.Column)
+		s, ok := byKey[key.Value]
+		switch {
+		case !ok:
+			errs = append(errs, fmt.Errorf("%s: unknown key %q (allowed: %s)", at, key.Value, strings.Join(keys(), ", ")))
+		case value.Kind != yaml.ScalarNode:
+			errs = append(errs, fmt.Errorf("%s: %s must be a single value", at, key.Value))
+		default:
+			if err := s.set(cfg, value.Value); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %s: %w", at, key.Value, err))
+			}
 		}
 	}
 	return errors.Join(errs...)

@@ -121,8 +121,10 @@ func (r *Runner) Execute(ctx context.Context, c *fixtures.Case) *Result {
 	if err != nil {
 		return res.conclude(results.Error, fmt.Sprintf("%s %s: %v", c.Request.Method, c.Endpoint, err))
 	}
-	res.errcode, res.errmsg, res.body = a.Errcode, a.Errmsg, a.Decoded
-	env.Response = a.Decoded
+	res.errcode, res.errmsg, res.answer = a.Errcode, a.Errmsg, a
+	if len(c.Cleanup) > 0 {
+		env.Response = a.Decoded()
+	}
 	return r.verdict(res, env)
 }
 
@@ -147,7 +149,7 @@ func (r *Runner) given(ctx context.Context, c *fixtures.Case, i int, s fixtures.
 		return true
 	}
 	if s.Name != "" {
-		env.Steps[s.Name] = a.Decoded
+		env.Steps[s.Name] = a.Decoded()
 	}
 	return false
 }

@@ -26,7 +26,7 @@ type Result struct {
 
 	errcode *int
 	errmsg  string
-	body    map[string]any
+	answer  *answer
 	matcher types.GomegaMatcher
 }
 
@@ -53,10 +53,10 @@ func (r *Result) Fixture() string { return r.Case.File }
 
 // Field reads a field of the case's own response.
 func (r *Result) Field(path string) (any, bool) {
-	if r.body == nil {
+	if r.answer == nil {
 		return nil, false
 	}
-	return jsonpath.Get(r.body, path)
+	return jsonpath.Get(r.answer.Decoded(), path)
 }
 
 // Record is the results.json entry for this result.

@@ -73,11 +73,11 @@ func (t *tokens) fetchStable(ctx context.Context, c accounts.Credentials) (strin
 		return "", 0, fmt.Errorf("/cgi-bin/stable_token answered errcode %s; check the appid and secret in the accounts file",
 			catalog.Default().Describe(catalog.Code(code)))
 	}
-	value, _ := a.Decoded["access_token"].(string)
+	value, _ := a.Decoded()["access_token"].(string)
 	if value == "" {
 		return "", 0, errors.New("/cgi-bin/stable_token answered without an access_token")
 	}
-	n, _ := a.Decoded["expires_in"].(json.Number)
+	n, _ := a.Decoded()["expires_in"].(json.Number)
 	expires, _ := n.Int64()
 	return value, time.Duration(expires) * time.Second, nil
 }

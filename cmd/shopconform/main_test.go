@@ -1,0 +1,242 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopconform/shopconform/runner/accounts"
+	"github.com/shopconform/shopconform/runner/results"
+)
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = dispatch(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestLintReportsEveryProblemWithItsLine(t *testing.T) {
+	code, _, stderr := runCLI(t, "lint", "--fixtures", "testdata/badfixtures")
+	if code != exitUsage {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitUsage, stderr)
+	}
+	for _, want := range []string{
+		"4 problem(s) in 4 fixture file(s):",
+		"testdata/badfixtures/universal/trailing-comma.json:8:1: invalid JSON",
+		"testdata/badfixtures/universal/with-comment.json:4:3: invalid JSON: invalid character '/'",
+		"testdata/badfixtures/order/dup.json:1:1: duplicate id \"dup\": already used by testdata/badfixtures/product/dup.json",
+		"testdata/badfixtures/product/unknown-errcode.json:6:25: errcode 1234567 is not in the catalog",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+func TestLintBuiltInCasesAreClean(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "lint")
+	if code != exitOK || !strings.HasPrefix(stdout, "ok: ") {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{}, {"nope"}, {"lint", "--nope"}, {"lint", "extra"}, {"list", "--format", "xml"}, {"catalog", "--domain", "payments"}, {"lint", "--fixtures", "does-not-exist"}} {
+		if code, _, _ := runCLI(t, args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+	if code, _, _ := runCLI(t, "help"); code != exitOK {
+		t.Errorf("help: exit %d", code)
+	}
+}
+
+func TestListJSON(t *testing.T) {
+	code, stdout, _ := runCLI(t, "list", "--format", "json")
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	var listed []listedCase
+	if err := json.Unmarshal([]byte(stdout), &listed); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, c := range listed {
+		if c.ID == "universal-40066-unknown-path" && c.Errcode == 40066 && c.Endpoint == "/shop/spu/addd" && c.Domain == "universal" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("universal-40066-unknown-path not listed: %s", stdout)
+	}
+}
+
+func TestCatalogFiltersByDomain(t *testing.T) {
+	code, stdout, _ := runCLI(t, "catalog", "--domain", "share", "--format", "json")
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	var doc struct {
+		Hash    string `json:"hash"`
+		Entries []struct {
+			Code int `json:"code"`
+		} `json:"entries"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Entries) != 3 || !strings.HasPrefix(doc.Hash, "sha256:") {
+		t.Errorf("share domain: %+v", doc)
+	}
+}
+
+// syncBuffer lets the test read serve's output while serve writes it.
+type syncBuffer struct{ w *io.PipeWriter }
+
+func (b syncBuffer) Write(p []byte) (int, error) { return b.w.Write(p) }
+
+func TestServeWritesAccountsAndAnswers(t *testing.T) {
+	accountsFile := filepath.Join(t.TempDir(), "accounts.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	exited := make(chan int, 1)
+	go func() {
+		exited <- serveCmd(ctx, []string{"--addr", "127.0.0.1:0", "--accounts-out", accountsFile}, syncBuffer{pw}, io.Discard)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	go io.Copy(io.Discard, pr)
+	base := strings.TrimSpace(strings.TrimPrefix(line, "shopconform reference sandbox listening on "))
+	if !strings.HasPrefix(base, "http://127.0.0.1:") {
+		t.Fatalf("first line %q does not name the bound address", line)
+	}
+	f, err := accounts.Read(accountsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds := f.Profiles["default"]
+	tokenBody, _ := json.Marshal(map[string]string{"grant_type": "client_credential", "appid": creds.AppID, "secret": creds.Secret})
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	postJSON(t, base+"/cgi-bin/stable_token", tokenBody, &tok)
+	var answer struct {
+		Errcode int `json:"errcode"`
+	}
+	postJSON(t, base+"/shop/delivery/get_company_list?access_token="+tok.AccessToken, []byte("{}"), &answer)
+	if answer.Errcode != 0 {
+		t.Errorf("errcode %d", answer.Errcode)
+	}
+	cancel()
+	select {
+	case code := <-exited:
+		if code != exitOK {
+			t.Errorf("serve exit %d after cancel", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}
+
+func postJSON(t *testing.T, url string, body []byte, into any) {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(into); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestServeRefusesNonLoopback(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:8089", ":8089", "10.1.2.3:80", "nonsense"} {
+		if code, _, stderr := runCLI(t, "serve", "--addr", addr); code != exitUsage {
+			t.Errorf("%s: exit %d; %s", addr, code, stderr)
+		}
+	}
+}
+
+func TestRunWithBadConfigurationStillWritesReports(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := runCLI(t, "run", "--target", "bogus", "--report-dir", dir)
+	if code != exitUsage || !strings.Contains(stderr, `target "bogus" is not one of reference, sandbox, replay`) {
+		t.Fatalf("exit %d; stderr %s", code, stderr)
+	}
+	rep := readReport(t, dir)
+	if rep.Complete || !strings.Contains(rep.Error, "bogus") {
+		t.Errorf("report: complete=%v error=%q", rep.Complete, rep.Error)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "junit.xml")); err != nil {
+		t.Error(err)
+	}
+}
+
+func readReport(t *testing.T, dir string) *results.Report {
+	t.Helper()
+	rep, err := results.ReadReport(filepath.Join(dir, "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// TestRunEndToEnd compiles and runs the universal suite through the Ginkgo
+// CLI on fixtures with one deliberately wrong expectation.
+func TestRunEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles a suite")
+	}
+	dir := t.TempDir()
+	code, stdout, stderr := runCLI(t, "run", "--domains", "universal", "--fixtures", "testdata/goodfixtures", "--report-dir", dir)
+	if code != exitFailures {
+		t.Fatalf("exit %d, want %d\n%s\n%s", code, exitFailures, stdout, stderr)
+	}
+	rep := readReport(t, dir)
+	if !rep.Complete || rep.Statistics.Pass != 1 || rep.Statistics.Fail != 1 {
+		t.Fatalf("statistics %+v complete %v", rep.Statistics, rep.Complete)
+	}
+	junitXML, err := os.ReadFile(filepath.Join(dir, "junit.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<testcase name="wrong-expectation"`, `<failure message="expected errcode 40066, got 0"`, `<property name="actual_errcode" value="0">`} {
+		if !bytes.Contains(junitXML, []byte(want)) {
+			t.Errorf("junit.xml lacks %s", want)
+		}
+	}
+}
+
+func TestRunInterruptedStillWritesReports(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the Ginkgo CLI")
+	}
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	var out, errOut bytes.Buffer
+	code := dispatch(ctx, []string{"run", "--report-dir", dir}, &out, &errOut)
+	if code != exitFailures {
+		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errOut.String())
+	}
+	rep := readReport(t, dir)
+	if rep.Complete || !strings.Contains(rep.Error, "interrupted") {
+		t.Errorf("complete=%v error=%q", rep.Complete, rep.Error)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "junit.xml")); err != nil {
+		t.Error(err)
+	}
+}

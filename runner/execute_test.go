@@ -1,0 +1,219 @@
+package runner
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/fixtures"
+	"github.com/shopconform/shopconform/refsandbox"
+	"github.com/shopconform/shopconform/runner/accounts"
+	"github.com/shopconform/shopconform/runner/results"
+)
+
+// caseFrom decodes one case the way the corpus is decoded.
+func caseFrom(t testing.TB, body string) *fixtures.Case {
+	t.Helper()
+	set, problems := fixtures.Load(fixtures.Source{FS: fstest.MapFS{"universal/t.json": {Data: []byte(body)}}, Prefix: "test"}, catalog.Default())
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	return set.Cases[0]
+}
+
+func testCase(endpoint, request, expect string, extra ...string) string {
+	fields := []string{`"id": "t"`, `"summary": "s"`, `"evidence": "D"`, `"endpoint": "` + endpoint + `"`, `"request": ` + request, `"expect": ` + expect}
+	return "{" + strings.Join(append(fields, extra...), ", ") + "}"
+}
+
+// recordingTarget serves the reference sandbox behind a recorder of every
+// request's path, query and body.
+type recordingTarget struct {
+	mu   sync.Mutex
+	seen []string
+}
+
+func (rt *recordingTarget) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(strings.NewReader(string(body)))
+		rt.mu.Lock()
+		rt.seen = append(rt.seen, r.URL.Path+" "+string(body))
+		rt.mu.Unlock()
+		h.ServeHTTP(w, r)
+	})
+}
+
+func newTarget(t testing.TB, name string, h func(sb http.Handler) http.Handler, profiles ...refsandbox.Profile) *Target {
+	t.Helper()
+	sb, err := refsandbox.New(refsandbox.Options{Profiles: profiles})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h(sb.Handler()))
+	t.Cleanup(srv.Close)
+	return &Target{Name: name, BaseURL: srv.URL, Client: srv.Client(), Accounts: SandboxAccounts(sb)}
+}
+
+func newRunner(t testing.TB, target *Target) *Runner {
+	return New(DefaultConfig(), target, "sctest")
+}
+
+func reference(t testing.TB) *Runner {
+	return newRunner(t, newTarget(t, TargetReference, func(h http.Handler) http.Handler { return h }))
+}
+
+func TestOutcomes(t *testing.T) {
+	r := reference(t)
+	tests := []struct {
+		name       string
+		c          string
+		outcome    results.Outcome
+		reasonHas  []string
+		actualCode int
+	}{
+		{"pass with fields", testCase("/shop/delivery/get_company_list", `{"body": {}}`, `{"errcode": 0, "has": ["company_list.0.delivery_id"]}`), results.Pass, nil, 0},
+		{"fail on errcode", testCase("/shop/delivery/get_company_list", `{"body": {}}`, `{"errcode": 40066}`), results.Fail,
+			[]string{"Expected\n    errcode 0 (", "to have errcode\n    40066 (", "fixture:  test/universal/t.json"}, 0},
+		{"fail on a missing field", testCase("/shop/delivery/get_company_list", `{"body": {}}`, `{"errcode": 0, "has": ["data.nope"]}`), results.Fail,
+			[]string{"data.nope: absent"}, 0},
+		{"fail on a field value", testCase("/shop/delivery/get_company_list", `{"body": {}}`, `{"errcode": 0, "equals": {"errmsg": "not ok"}}`), results.Fail,
+			[]string{`errmsg: got "ok", want "not ok"`}, 0},
+		{"environment answer on a case that did not ask for it", testCase("/shop/delivery/get_company_list", `{"body": {}}`, `{"errcode": 0}`, `"account": "quota-exhausted"`),
+			results.Inconclusive, []string{"the environment answered errcode 45009"}, 45009},
+		{"environment answer asked for", testCase("/shop/delivery/get_company_list", `{"body": {}}`, `{"errcode": 45009}`, `"account": "quota-exhausted"`), results.Pass, nil, 45009},
+		{"unknown profile on the reference target", testCase("/shop/delivery/get_company_list", `{"body": {}}`, `{"errcode": 0}`, `"account": "nobody"`),
+			results.Error, []string{`the reference sandbox has no account profile "nobody"`}, -999},
+		{"given step that fails", testCase("/shop/delivery/get_company_list", `{"body": {}}`, `{"errcode": 0}`,
+			`"given": [{"name": "first", "endpoint": "/shop/spu/addd", "body": {}}]`), results.Error,
+			[]string{`given step 1 "first" (/shop/spu/addd) answered errcode 40066 (`, "expected 0 (success)"}, -999},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := r.Execute(context.Background(), caseFrom(t, tt.c))
+			if res.Outcome != tt.outcome {
+				t.Fatalf("outcome %s (%s), want %s", res.Outcome, res.Reason, tt.outcome)
+			}
+			for _, w := range tt.reasonHas {
+				if !strings.Contains(res.Reason, w) {
+					t.Errorf("reason lacks %q:\n%s", w, res.Reason)
+				}
+			}
+			code, ok := res.Errcode()
+			if tt.actualCode == -999 {
+				if ok {
+					t.Errorf("the case's own request should not have been sent, got errcode %d", code)
+				}
+			} else if !ok || code != tt.actualCode {
+				t.Errorf("actual errcode %d (%v), want %d", code, ok, tt.actualCode)
+			}
+			if rec := res.Record(); rec.Outcome != tt.outcome || rec.Fixture != "test/universal/t.json" {
+				t.Errorf("record %+v", rec)
+			}
+		})
+	}
+}
+
+func TestStepsFeedLaterRequestsAndCleanupAlwaysRuns(t *testing.T) {
+	rt := &recordingTarget{}
+	r := newRunner(t, newTarget(t, TargetReference, rt.wrap))
+	c := caseFrom(t, testCase("/shop/spu/addd", `{"body": {"id": "{{step.list.company_list.0.delivery_id}}", "uid": "{{uid}}"}}`, `{"errcode": 0}`,
+		`"given": [{"name": "list", "endpoint": "/shop/delivery/get_company_list", "body": {}}]`,
+		`"cleanup": [{"endpoint": "/shop/delivery/get_company_list", "body": {"after": "{{response.errcode}}"}}]`))
+	res := r.Execute(context.Background(), c)
+	if res.Outcome != results.Fail {
+		t.Fatalf("outcome %s: %s", res.Outcome, res.Reason)
+	}
+	var shop []string
+	for _, s := range rt.seen {
+		if strings.HasPrefix(s, "/shop/") {
+			shop = append(shop, s)
+		}
+	}
+	want := []string{
+		`/shop/delivery/get_company_list {}`,
+		`/shop/spu/addd {"id":"` + firstCompany(t, r) + `","uid":"sctest-` + shortHash("t") + `"}`,
+		`/shop/delivery/get_company_list {"after":40066}`,
+	}
+	if strings.Join(shop, "\n") != strings.Join(want, "\n") {
+		t.Errorf("requests:\n%s\nwant:\n%s", strings.Join(shop, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func firstCompany(t *testing.T, r *Runner) string {
+	res := r.Execute(context.Background(), caseFrom(t, testCase("/shop/delivery/get_company_list", `{"body": {}}`, `{"errcode": 0}`)))
+	v, _ := res.Field("company_list.0.delivery_id")
+	return v.(string)
+}
+
+func TestSandboxTargetSkipsProfilesItLacks(t *testing.T) {
+	target := newTarget(t, "sandbox:127.0.0.1:1", func(h http.Handler) http.Handler { return h })
+	target.Accounts = &accounts.File{Profiles: map[string]accounts.Credentials{"default": target.Accounts.Profiles["default"]}}
+	res := newRunner(t, target).Execute(context.Background(),
+		caseFrom(t, testCase("/shop/delivery/get_company_list", `{"body": {}}`, `{"errcode": 48001}`, `"account": "not-opened"`)))
+	if res.Outcome != results.Skipped || res.Reason != "needs account profile not-opened" {
+		t.Errorf("%s: %s", res.Outcome, res.Reason)
+	}
+}
+
+// TestFaultsAreErrorsThatNameTheFault checks transport faults and answers
+// that are not the API's envelope, and that no secret leaks into reasons.
+func TestFaultsAreErrorsThatNameTheFault(t *testing.T) {
+	const secret = "0123456789abcdef0123456789abcdef"
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		want    string
+	}{
+		{"HTML instead of JSON", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "<html>busy</html>") }, "the answer is not a JSON object"},
+		{"JSON without errcode", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, `{"data": 1}`) }, "the answer has no errcode"},
+		{"HTTP 502", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusBadGateway) }, "HTTP 502 instead of 200"},
+		{"secret echoed back", func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, `{"errcode": 40001, "errmsg": "bad secret `+secret+` token `+r.URL.Query().Get("access_token")+`"}`)
+		}, "[REDACTED]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/cgi-bin/stable_token" {
+					json.NewEncoder(w).Encode(map[string]any{"access_token": "tok-0123456789-abcdefghij", "expires_in": 7200})
+					return
+				}
+				tt.handler(w, r)
+			}))
+			defer srv.Close()
+			target := &Target{Name: "sandbox:x", BaseURL: srv.URL, Client: srv.Client(),
+				Accounts: &accounts.File{Profiles: map[string]accounts.Credentials{"default": {AppID: "wx1", Secret: secret}}}}
+			res := newRunner(t, target).Execute(context.Background(), caseFrom(t, testCase("/shop/spu/get", `{"body": {}}`, `{"errcode": 0}`)))
+			all := res.Reason + res.Errmsg()
+			if !strings.Contains(all, tt.want) {
+				t.Errorf("reason %q lacks %q", all, tt.want)
+			}
+			if strings.Contains(all, secret) || strings.Contains(all, "tok-0123456789-abcdefghij") {
+				t.Errorf("a secret leaked: %q", all)
+			}
+		})
+	}
+}
+
+func TestUnreachableTarget(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	base := srv.URL
+	srv.Close()
+	target := &Target{Name: "sandbox:x", BaseURL: base, Client: http.DefaultClient,
+		Accounts: &accounts.File{Profiles: map[string]accounts.Credentials{"default": {AccessToken: "fixed-token-0123456789"}}}}
+	res := newRunner(t, target).Execute(context.Background(), caseFrom(t, testCase("/shop/spu/get", `{"body": {}}`, `{"errcode": 0}`)))
+	if res.Outcome != results.Error || !strings.Contains(res.Reason, "POST /shop/spu/get: transport:") || !strings.Contains(res.Reason, "connection refused") {
+		t.Errorf("%s: %s", res.Outcome, res.Reason)
+	}
+	if strings.Contains(res.Reason, "fixed-token") {
+		t.Errorf("token leaked: %s", res.Reason)
+	}
+}
