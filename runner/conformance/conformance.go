@@ -12,8 +12,8 @@ import (
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 	"github.com/onsi/ginkgo/v2/types"
+	. "github.com/onsi/gomega"
 
 	"github.com/shopconform/shopconform/catalog"
 	"github.com/shopconform/shopconform/fixtures"
