@@ -1,0 +1,59 @@
+package junit
+
+import (
+	"bytes"
+	"encoding/xml"
+	"testing"
+
+	"github.com/shopconform/shopconform/runner/results"
+)
+
+func TestJUnitCountsAndPlainProperties(t *testing.T) {
+	actual := 0
+	r := &results.Report{Target: "reference", HarnessVersion: "0.1.0", CatalogHash: "sha256:x"}
+	results.Merge(r, []string{"universal", "product"}, map[string]results.Part{
+		"universal": {Domain: "universal", Cases: []results.Case{
+			{ID: "ok", Domain: "universal", Endpoint: "/shop/x", ExpectedErrcode: 0, ActualErrcode: &actual, Outcome: results.Pass, Attempts: 1, DurationMS: 2},
+			{ID: "wrong", Domain: "universal", ExpectedErrcode: 40066, ActualErrcode: &actual, Outcome: results.Fail, Reason: "Expected\n..."},
+			{ID: "env", Domain: "universal", Outcome: results.Inconclusive, Reason: "quota"},
+		}},
+		"product": {Domain: "product", Cases: []results.Case{{ID: "broken", Domain: "product", Outcome: results.Error, Reason: "transport"}},
+			Pending:  []results.Pending{{Code: 1000001, Domain: "product", Text: "Not uploaded_product_id"}},
+			Problems: []results.Problem{{File: "fixtures/product/p.json", Line: 3, Col: 1, Message: "invalid JSON", Domain: "product"}}},
+	})
+	var buf bytes.Buffer
+	if err := Write(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	var doc testsuites
+	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatalf("not XML: %v\n%s", err, buf.String())
+	}
+	if doc.Tests != 6 || doc.Failures != 1 || doc.Errors != 2 || doc.Skipped != 2 {
+		t.Errorf("totals tests=%d failures=%d errors=%d skipped=%d", doc.Tests, doc.Failures, doc.Errors, doc.Skipped)
+	}
+	u := doc.Suites[0]
+	if u.Name != "universal" || u.Tests != 3 || u.Failures != 1 || u.Skipped != 1 {
+		t.Errorf("universal suite %+v", u)
+	}
+	props := map[string]string{}
+	for _, p := range u.Cases[0].Properties {
+		props[p.Name] = p.Value
+	}
+	if props["errcode"] != "0" || props["endpoint"] != "/shop/x" || props["target"] != "reference" || props["actual_errcode"] != "0" {
+		t.Errorf("properties are not plain values: %v", props)
+	}
+	if f := u.Cases[1].Failure; f == nil || f.Message != "expected errcode 40066, got 0" {
+		t.Errorf("failure %+v", f)
+	}
+	if s := u.Cases[2].Skipped; s == nil || s.Message != "inconclusive: quota" {
+		t.Errorf("inconclusive %+v", s)
+	}
+	p := doc.Suites[1]
+	if p.Cases[1].Skipped == nil || p.Cases[1].Name != "errcode 1000001 (pending)" {
+		t.Errorf("pending entry %+v", p.Cases[1])
+	}
+	if p.Cases[2].Error == nil || p.Cases[2].Error.Message != "fixtures/product/p.json:3:1: invalid JSON" {
+		t.Errorf("malformed fixture entry %+v", p.Cases[2])
+	}
+}
