@@ -1,0 +1,30 @@
+package refsandbox
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/shopconform/shopconform/catalog"
+)
+
+// handlerFunc is a domain handler: it sees a call that passed every
+// generic stage and returns a reply; it never touches the
+// http.ResponseWriter (style rule 2).
+type handlerFunc func(req *request) reply
+
+// request is what a domain handler gets.
+type request struct {
+	acct    *account       // the caller's partition; acct.mu is held for the whole call
+	profile *Profile       // resolved (no nil pointers), read-only
+	body    map[string]any // numbers are json.Number; nil on multipart routes
+	http    *http.Request  // the raw request: multipart routes parse their form from it
+	now     time.Time      // the clock reading every stage of this call used
+	random  *lockedReader  // for ids the handler mints
+}
+
+// unmodelled stands in for every endpoint whose domain behaviour is not
+// written yet: the route exists (no 40066) and every generic stage
+// applies, but a call that gets this far says so instead of pretending.
+func unmodelled(*request) reply {
+	return errReply(catalog.SystemError, "not modelled by the reference sandbox yet")
+}

@@ -1,0 +1,202 @@
+package refsandbox
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/shopconform/shopconform/catalog"
+)
+
+// These tests build their requests from api-reference.md by hand and never
+// read fixtures/ (style rule 8): the sandbox must stay an independent
+// reading of the docs.
+
+// t0 is 10:00 on a Shanghai day, far from midnight unless a test moves it.
+var t0 = time.Date(2024, 5, 1, 10, 0, 0, 0, shanghai)
+
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// target is one way of reaching a fresh sandbox (style rule 9).
+type target struct {
+	name   string
+	sb     *Sandbox
+	clock  *fakeClock
+	client *http.Client
+	base   string
+}
+
+func seeded() io.Reader { return rand.NewChaCha8([32]byte{'s', 'h', 'o', 'p'}) }
+
+func newSandbox(t *testing.T, profiles []Profile) (*Sandbox, *fakeClock) {
+	t.Helper()
+	clock := &fakeClock{now: t0}
+	sb, err := New(Options{Clock: clock, Profiles: profiles, Random: seeded()})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return sb, clock
+}
+
+// forEachTarget runs fn against a fresh sandbox in-process (Client) and
+// over a loopback listener (Handler); any difference is a transport bug.
+func forEachTarget(t *testing.T, fn func(t *testing.T, tg *target)) {
+	forEachTargetWith(t, nil, fn)
+}
+
+func forEachTargetWith(t *testing.T, profiles []Profile, fn func(t *testing.T, tg *target)) {
+	t.Helper()
+	t.Run("in-process", func(t *testing.T) {
+		t.Parallel()
+		sb, clock := newSandbox(t, profiles)
+		fn(t, &target{name: "in-process", sb: sb, clock: clock, client: sb.Client(), base: "http://sandbox.invalid"})
+	})
+	t.Run("loopback", func(t *testing.T) {
+		t.Parallel()
+		sb, clock := newSandbox(t, profiles)
+		srv := httptest.NewServer(sb.Handler())
+		t.Cleanup(srv.Close)
+		fn(t, &target{name: "loopback", sb: sb, clock: clock, client: srv.Client(), base: srv.URL})
+	})
+}
+
+// exchange sends one request and reads the whole answer. It takes no
+// *testing.T so goroutines can use it (t.Fatal belongs to the test's own).
+func exchange(tg *target, method, path, token, contentType, body string, header ...string) (*http.Response, []byte, error) {
+	if token != "" {
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		path += sep + "access_token=" + url.QueryEscape(token)
+	}
+	req, err := http.NewRequest(method, tg.base+path, strings.NewReader(body))
+	if err != nil {
+		return nil, nil, err
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := tg.client.Do(req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	return resp, raw, err
+}
+
+// do is exchange for the test goroutine.
+func do(t *testing.T, tg *target, method, path, token, contentType, body string, header ...string) (*http.Response, []byte) {
+	t.Helper()
+	resp, raw, err := exchange(tg, method, path, token, contentType, body, header...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, raw
+}
+
+// send is the one helper every test uses: it returns the HTTP status and
+// the decoded body (numbers as json.Number).
+func send(t *testing.T, tg *target, method, path, token, contentType, body string) (int, map[string]any) {
+	t.Helper()
+	resp, raw := do(t, tg, method, path, token, contentType, body)
+	return resp.StatusCode, decode(t, raw)
+}
+
+func decode(t *testing.T, raw []byte) map[string]any {
+	t.Helper()
+	m, err := decodeRaw(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func decodeRaw(raw []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("response is not a JSON object: %v\n%s", err, raw)
+	}
+	return m, nil
+}
+
+// post is a vendor call as the docs describe it: POST, JSON, token in the query.
+func post(t *testing.T, tg *target, token, path, body string) map[string]any {
+	t.Helper()
+	_, resp := send(t, tg, http.MethodPost, path, token, "application/json", body)
+	return resp
+}
+
+func accountOf(t *testing.T, tg *target, profile string) Account {
+	t.Helper()
+	for _, a := range tg.sb.Accounts() {
+		if a.Profile == profile {
+			return a
+		}
+	}
+	t.Fatalf("no profile %q", profile)
+	return Account{}
+}
+
+// token gets the profile's stable token, as a client would.
+func token(t *testing.T, tg *target, profile string) string {
+	t.Helper()
+	a := accountOf(t, tg, profile)
+	body, _ := json.Marshal(map[string]any{"grant_type": "client_credential", "appid": a.AppID, "secret": a.Secret})
+	_, resp := send(t, tg, http.MethodPost, stableTokenPath, "", "application/json", string(body))
+	tok, ok := resp["access_token"].(string)
+	if !ok {
+		t.Fatalf("stable_token for %s: %v", profile, resp)
+	}
+	return tok
+}
+
+func errcode(t *testing.T, resp map[string]any) catalog.Code {
+	t.Helper()
+	n, ok := resp["errcode"].(json.Number)
+	if !ok {
+		t.Fatalf("no numeric errcode in %v", resp)
+	}
+	i, err := n.Int64()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return catalog.Code(i)
+}
+
+func wantCode(t *testing.T, resp map[string]any, want catalog.Code) {
+	t.Helper()
+	if got := errcode(t, resp); got != want {
+		t.Errorf("errcode = %d, want %d (errmsg %q)", got, want, resp["errmsg"])
+	}
+}

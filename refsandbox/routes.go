@@ -1,0 +1,105 @@
+package refsandbox
+
+// routeTable is every endpoint of api-reference §2.1–§2.9 (plus the §2.11
+// errata), one line each: path, flags, field rules, content-policy text
+// fields, handler. The trailing comment cites the §3.1 row and evidence
+// (D documented, I inferred) behind the line's rules.
+//
+// To model an endpoint, write its handler in the domain's file and replace
+// `unmodelled` on its line. Field rules run in declaration order, openid
+// first (§7). Limits: pageSize per §3.1 "990005" (D code, I limits).
+func routeTable() []endpoint {
+	return []endpoint{
+		// §2.1 access / onboarding: callable before the component is opened.
+		{"/shop/register/apply", preOpen, nil, nil, unmodelled},
+		{"/shop/register/check", preOpen, nil, nil, unmodelled},
+		{"/shop/register/finish_access_info", preOpen, rules(required("access_info_item")), nil, unmodelled}, // 990007 §3.1 D code / I mapping
+		{"/shop/register/apply_scene", preOpen, rules(required("scene_group_id")), nil, unmodelled},          // 990007 §3.1 D/I; §2.11: examples send scene_group_id
+
+		// §2.2 merchant account info.
+		{"/shop/account/get_category_list", 0, nil, nil, unmodelled},
+		{"/shop/account/get_brand_list", 0, nil, nil, unmodelled},
+		{"/shop/account/update_info", 0, nil, nil, unmodelled},
+		{"/shop/account/get_info", 0, nil, nil, unmodelled},
+
+		// §2.3 category, image upload, qualification audit.
+		{"/shop/cat/get", 0, nil, nil, unmodelled},
+		{"/shop/img/upload", multipart, nil, nil, unmodelled},
+		{"/shop/audit/audit_brand", 0, nil, []string{"audit_req.brand_info.brand_wording"}, unmodelled}, // 87014 §3.1 D
+		{"/shop/audit/audit_category", 0, nil, nil, unmodelled},
+		{"/shop/audit/result", 0, rules(required("audit_id")), nil, unmodelled}, // 990007 §3.1 D code / I mapping
+		{"/shop/audit/get_miniapp_certificate", 0, nil, nil, unmodelled},
+
+		// §2.4 product / SPU.
+		{"/shop/spu/add", 0, nil, []string{"title", "desc_info.desc"}, unmodelled}, // 87014 §3.1 D
+		{"/shop/spu/del", 0, nil, nil, unmodelled},
+		{"/shop/spu/del_audit", 0, nil, nil, unmodelled},
+		{"/shop/spu/get", 0, nil, nil, unmodelled},
+		{"/shop/spu/get_list", 0, rules(pageSize("page_size", 100), timeOrder("start_create_time", "end_create_time", datetime), timeOrder("start_update_time", "end_update_time", datetime)), nil, unmodelled}, // 990005 ≤100, 990009 §3.1 D/I
+		{"/shop/spu/update", 0, nil, []string{"title", "desc_info.desc"}, unmodelled}, // 87014 §3.1 D
+		{"/shop/spu/update_without_audit", 0, nil, nil, unmodelled},
+		{"/shop/spu/listing", 0, nil, nil, unmodelled},
+		{"/shop/spu/delisting", 0, nil, nil, unmodelled},
+
+		// §2.5 scene check and orders.
+		{"/shop/scene/check", 0, rules(required("scene")), nil, unmodelled},                                                                              // 990007 §3.1 D code / I mapping
+		{"/shop/order/add", 0, rules(openid("openid"), maxLen("out_order_id", 127)), nil, unmodelled},                                                    // 990004/990001 §3.1 D, §4; 990008 §3.1 I (<128 chars, §2.5)
+		{"/shop/order/pay", 0, rules(openid("openid")), nil, unmodelled},                                                                                 // 990004/990001 §3.1 D
+		{"/shop/order/get", 0, rules(openid("openid")), nil, unmodelled},                                                                                 // 990004/990001 §3.1 D
+		{"/shop/order/get_list", 0, rules(pageSize("page_size", 100), timeOrder("start_create_time", "end_create_time", datetime)), nil, unmodelled},     // 990005 ≤100, 990009 §3.1 D/I
+		{"/shop/order/get_list_by_finder", 0, rules(pageSize("page_size", 100), timeOrder("start_pay_time", "end_pay_time", datetime)), nil, unmodelled}, // 990005 ≤100, 990009 §3.1 D/I
+		{"/shop/order/get_list_by_sharer", 0, rules(pageSize("page_size", 100), timeOrder("start_pay_time", "end_pay_time", datetime)), nil, unmodelled}, // 990005 ≤100, 990009 §3.1 D/I
+		{"/shop/order/getpaymentparams", 0, rules(openid("openid")), nil, unmodelled},                                                                    // 990004/990001 §3.1 D
+		{"/shop/order/close", 0, rules(openid("openid")), nil, unmodelled},                                                                               // 990004/990001 §3.1 D
+
+		// §2.6 delivery (the misspelt recieve is the real URL, §6.2 item 15).
+		{"/shop/delivery/get_company_list", 0, nil, nil, deliveryCompanyList},
+		{"/shop/delivery/send", 0, rules(openid("openid")), nil, unmodelled},    // 990004/990001 §3.1 D
+		{"/shop/delivery/recieve", 0, rules(openid("openid")), nil, unmodelled}, // 990004/990001 §3.1 D
+		{"/shop/delivery/update", 0, nil, nil, unmodelled},                      // §2.11 errata
+
+		// §2.7 after-sale, v1 and v2 ("ec").
+		{"/shop/aftersale/add", 0, rules(openid("openid")), nil, unmodelled},                // 990004/990001 §3.1 D
+		{"/shop/aftersale/get", 0, rules(openid("openid")), nil, unmodelled},                // 990004/990001 §3.1 D
+		{"/shop/aftersale/update", 0, rules(openid("openid")), nil, unmodelled},             // 990004/990001 §3.1 D
+		{"/shop/aftersale/update_deadline", 0, rules(openid("openid")), nil, unmodelled},    // 990004/990001 §3.1 D
+		{"/shop/aftersale/list", 0, nil, nil, unmodelled},                                   // §2.11 errata
+		{"/shop/ecaftersale/add", 0, rules(openid("openid")), nil, unmodelled},              // 990004/990001 §3.1 D
+		{"/shop/ecaftersale/cancel", 0, rules(openid("openid")), nil, unmodelled},           // 990004/990001 §3.1 D
+		{"/shop/ecaftersale/update", 0, rules(openid("openid")), nil, unmodelled},           // 990004/990001 §3.1 D
+		{"/shop/ecaftersale/uploadreturninfo", 0, rules(openid("openid")), nil, unmodelled}, // 990004/990001 §3.1 D
+		{"/shop/ecaftersale/acceptrefund", 0, nil, nil, unmodelled},
+		{"/shop/ecaftersale/acceptreturn", 0, nil, nil, unmodelled},
+		{"/shop/ecaftersale/reject", 0, nil, nil, unmodelled},
+		{"/shop/ecaftersale/upload_certificates", 0, nil, nil, unmodelled},
+		{"/shop/ecaftersale/get", 0, nil, nil, unmodelled},
+		{"/shop/ecaftersale/get_list", 0, rules(pageSize("limit", 50), timeOrder("begin_create_time", "end_create_time", unixMillis)), nil, unmodelled}, // 990005 limit ≤50 (§2.7 D), 990009 in ms §3.1 D/I
+		{"/shop/ecaftersale/merchanttest", 0, nil, nil, unmodelled},                                                                                     // §2.7, §2.11
+		{"/shop/ecaftersale/merchantupdate", 0, nil, nil, unmodelled},                                                                                   // §2.11 errata
+
+		// §2.8 coupons (the user APIs' openid code is the coupon domain's
+		// own 1090039, §3.7, so no generic openid rule here).
+		{"/shop/coupon/confirm", 0, nil, nil, unmodelled},
+		{"/shop/coupon/add", 0, nil, []string{"coupon.coupon_info.name"}, unmodelled}, // 87014 §3.1 D
+		{"/shop/coupon/get", 0, nil, nil, unmodelled},
+		{"/shop/coupon/get_list", 0, rules(pageSize("page_size", 100)), nil, unmodelled}, // 990005 ≤100 §3.1 D code / I limit
+		{"/shop/coupon/update", 0, nil, []string{"coupon.coupon_info.name"}, unmodelled}, // 87014 §3.1 D
+		{"/shop/coupon/update_status", 0, nil, nil, unmodelled},
+		{"/shop/coupon/update_coupon_stock", 0, nil, nil, unmodelled},
+		{"/shop/coupon/add_user_coupon", 0, nil, nil, unmodelled},
+		{"/shop/coupon/get_usercoupon_list", 0, rules(pageSize("page_size", 200)), nil, unmodelled}, // 990005 ≤200 §3.1 D/I
+		{"/shop/coupon/update_user_coupon", 0, nil, nil, unmodelled},
+		{"/shop/coupon/update_usercoupon_status", 0, nil, nil, unmodelled},
+
+		// §2.9 sharers and promoters.
+		{"/shop/sharer/bind", 0, nil, nil, unmodelled},
+		{"/shop/sharer/unbind", 0, nil, nil, unmodelled},
+		{"/shop/sharer/search_sharer", 0, rules(openid("openid")), nil, unmodelled},                                           // 990004/990001 §3.1 D
+		{"/shop/sharer/get_sharer_list", 0, rules(pageSize("page_size", 100)), nil, unmodelled},                               // 990005 ≤100 §3.1 D/I
+		{"/shop/sharer/get_sharer_data_summary", 0, rules(openid("openid")), nil, unmodelled},                                 // 990001 §3.1 D
+		{"/shop/sharer/get_sharer_live_order_list", 0, rules(openid("openid"), pageSize("page_size", 100)), nil, unmodelled},  // 990001 §3.1 D; 990005 ≤100 I
+		{"/shop/sharer/get_sharer_live_summary_list", 0, rules(openid("openid"), pageSize("page_size", 20)), nil, unmodelled}, // 990001 §3.1 D; 990005 ≤20 §2.9 D
+		{"/shop/sharer/set_share_mode", 0, nil, nil, unmodelled},
+		{"/shop/promoter/list", 0, nil, nil, unmodelled}, // §2.9, §2.11
+	}
+}

@@ -1,0 +1,167 @@
+// Package refsandbox is the reference sandbox: a stateful http.Handler that
+// answers the WeChat custom transaction component API (/shop/...) and its
+// token endpoints by applying the rules of docs/api-reference.md. It is a
+// second, independent reading of the documentation: it never reads a
+// fixture or an expected errcode.
+//
+// A Sandbox has three faces (style rule 1): Handler for a listener,
+// Client for in-process calls with no socket, and Accounts for the
+// credentials of its account profiles.
+package refsandbox
+
+import (
+	"cmp"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/internal/version"
+)
+
+// Clock tells the sandbox what time it is. Token expiry, daily quotas and
+// the rate bucket all read it, so tests can move time instead of sleeping.
+type Clock interface{ Now() time.Time }
+
+// Options configures a Sandbox. The zero value is ready to use.
+type Options struct {
+	// Clock drives token expiry, quota days and rate refill. Default: real time.
+	Clock Clock
+	// Logger receives one Debug line per request (method, path, profile,
+	// errcode); tokens and secrets are never logged. Default: discards.
+	Logger *slog.Logger
+	// Version is sent as the Shopconform-Version response header.
+	// Default: version.Harness.
+	Version string
+	// Profiles are applied over the built-in profiles by Name: a profile
+	// with a built-in's name replaces it, any other name adds one.
+	Profiles []Profile
+	// Random is the source of tokens, secrets and request ids. Default:
+	// crypto/rand. Tests may pass a seeded reader; it need not be safe for
+	// concurrent use.
+	Random io.Reader
+}
+
+// Account is one profile's credentials, as a client of the sandbox needs them.
+type Account struct {
+	Profile string   `json:"profile"`
+	AppID   string   `json:"appid"`
+	Secret  string   `json:"secret"`
+	OpenID  string   `json:"openid"` // the first test user
+	OpenIDs []string `json:"openids"`
+}
+
+// Sandbox is one reference sandbox instance. All of its state lives in the
+// value; two instances never share anything.
+type Sandbox struct {
+	clock    Clock
+	log      *slog.Logger
+	version  string
+	random   *lockedReader
+	catalog  *catalog.Catalog
+	profiles []*Profile // resolved, sorted by name
+	routes   map[string]*compiledRoute
+	content  contentPolicy
+	store    *store
+}
+
+// New builds a sandbox: it loads the embedded profiles and word list,
+// applies opts.Profiles, and compiles the route table, so that every
+// configuration error surfaces here rather than on the first request.
+func New(opts Options) (*Sandbox, error) {
+	s := &Sandbox{
+		clock:   opts.Clock,
+		log:     opts.Logger,
+		version: cmp.Or(opts.Version, version.Harness),
+		random:  &lockedReader{r: opts.Random},
+		catalog: catalog.Default(),
+	}
+	if s.clock == nil {
+		s.clock = realClock{}
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.random.r == nil {
+		s.random.r = rand.Reader
+	}
+	var err error
+	if s.profiles, err = s.buildProfiles(opts.Profiles); err != nil {
+		return nil, err
+	}
+	if s.content, err = loadContentPolicy(); err != nil {
+		return nil, err
+	}
+	if s.routes, err = s.compileRoutes(routeTable()); err != nil {
+		return nil, err
+	}
+	if err = checkCatalog(s.catalog); err != nil {
+		return nil, err
+	}
+	s.store = newStore(s.profiles)
+	s.log.Debug("refsandbox ready", "profiles", len(s.profiles), "routes", len(s.routes))
+	return s, nil
+}
+
+// buildProfiles merges the built-in profiles with the caller's overrides,
+// validates them and fills in the defaults (appid, secret, test users).
+func (s *Sandbox) buildProfiles(overrides []Profile) ([]*Profile, error) {
+	builtin, err := builtinProfiles()
+	if err != nil {
+		return nil, err
+	}
+	merged, err := mergeProfiles(builtin, overrides)
+	if err != nil {
+		return nil, err
+	}
+	resolved := make([]*Profile, 0, len(merged))
+	seen := map[string]string{} // appid → profile name
+	for _, p := range merged {
+		if err := p.validate(); err != nil {
+			return nil, fmt.Errorf("refsandbox: profile %q: %w", p.Name, err)
+		}
+		r, err := p.resolve(s.random)
+		if err != nil {
+			return nil, fmt.Errorf("refsandbox: profile %q: %w", p.Name, err)
+		}
+		if other, dup := seen[r.AppID]; dup {
+			return nil, fmt.Errorf("refsandbox: profiles %q and %q share appid %s", other, p.Name, r.AppID)
+		}
+		seen[r.AppID] = p.Name
+		resolved = append(resolved, r)
+	}
+	slices.SortFunc(resolved, func(a, b *Profile) int { return cmp.Compare(a.Name, b.Name) })
+	return resolved, nil
+}
+
+// Handler returns the sandbox as an http.Handler, for a listener.
+func (s *Sandbox) Handler() http.Handler { return http.HandlerFunc(s.serve) }
+
+// Client returns an *http.Client whose transport calls the handler
+// in-process: no socket and no port. Any URL host is accepted.
+func (s *Sandbox) Client() *http.Client {
+	return &http.Client{Transport: inProcessTransport{h: s.Handler()}}
+}
+
+// Accounts lists one Account per profile, sorted by profile name.
+func (s *Sandbox) Accounts() []Account {
+	out := make([]Account, 0, len(s.profiles))
+	for _, p := range s.profiles {
+		out = append(out, Account{
+			Profile: p.Name,
+			AppID:   p.AppID,
+			Secret:  p.Secret,
+			OpenID:  p.OpenIDs[0],
+			OpenIDs: slices.Clone(p.OpenIDs),
+		})
+	}
+	return out
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
