@@ -24,6 +24,15 @@ const (
 // TargetNames lists the allowed values of SHOPCONFORM_TARGET.
 var TargetNames = []string{TargetReference, TargetSandbox, TargetReplay}
 
+// Token endpoints the runner can get access tokens from.
+const (
+	TokenStable  = "stable"  // POST /cgi-bin/stable_token, the vendor's recommendation
+	TokenClassic = "classic" // GET /cgi-bin/token
+)
+
+// TokenEndpoints lists the allowed values of SHOPCONFORM_TOKEN_ENDPOINT.
+var TokenEndpoints = []string{TokenStable, TokenClassic}
+
 // Defaults.
 const (
 	DefaultReportDir      = "reports"
@@ -42,6 +51,7 @@ type Config struct {
 	Fixtures       string        `yaml:"fixtures"`
 	RequestTimeout time.Duration `yaml:"request_timeout"`
 	CaseTimeout    time.Duration `yaml:"case_timeout"`
+	TokenEndpoint  string        `yaml:"token_endpoint"`
 }
 
 // DefaultConfig is the configuration before any file, environment or flag.
@@ -51,6 +61,7 @@ func DefaultConfig() Config {
 		ReportDir:      DefaultReportDir,
 		RequestTimeout: DefaultRequestTimeout,
 		CaseTimeout:    DefaultCaseTimeout,
+		TokenEndpoint:  TokenStable,
 	}
 }
 
@@ -95,6 +106,7 @@ func settings() []setting {
 		text("fixtures", "a fixtures folder to use instead of the built-in cases", func(c *Config) *string { return &c.Fixtures }),
 		duration("request_timeout", "how long one HTTP request may take", func(c *Config) *time.Duration { return &c.RequestTimeout }),
 		duration("case_timeout", "how long one case may take, given and cleanup steps included", func(c *Config) *time.Duration { return &c.CaseTimeout }),
+		text("token_endpoint", "where access tokens come from: "+strings.Join(TokenEndpoints, ", "), func(c *Config) *string { return &c.TokenEndpoint }),
 	}
 }
 
@@ -210,6 +222,9 @@ func (c Config) validate() error {
 	}
 	if c.Target == TargetSandbox && c.Accounts == "" {
 		errs = append(errs, errors.New("target sandbox needs account credentials: set SHOPCONFORM_ACCOUNTS or --accounts to the file `shopconform serve --accounts-out` wrote"))
+	}
+	if !slices.Contains(TokenEndpoints, c.TokenEndpoint) {
+		errs = append(errs, fmt.Errorf("token endpoint %q is not one of %s (SHOPCONFORM_TOKEN_ENDPOINT or --token-endpoint)", c.TokenEndpoint, strings.Join(TokenEndpoints, ", ")))
 	}
 	if c.ReportDir == "" {
 		errs = append(errs, errors.New("report_dir must not be empty"))

@@ -37,13 +37,13 @@ func TestLoadConfigPrecedence(t *testing.T) {
 		{"defaults", nil, nil, DefaultConfig()},
 		{"empty file", nil, []string{ConfigFileEnv, "testdata/empty.yaml"}, DefaultConfig()},
 		{"partial file", nil, []string{ConfigFileEnv, "testdata/partial.yaml"},
-			Config{Target: TargetSandbox, BaseURL: "http://127.0.0.1:9000", Accounts: "accounts.json", ReportDir: DefaultReportDir, RequestTimeout: DefaultRequestTimeout, CaseTimeout: DefaultCaseTimeout}},
+			Config{Target: TargetSandbox, BaseURL: "http://127.0.0.1:9000", Accounts: "accounts.json", ReportDir: DefaultReportDir, RequestTimeout: DefaultRequestTimeout, CaseTimeout: DefaultCaseTimeout, TokenEndpoint: TokenStable}},
 		{"full file", []string{"--config", "testdata/full.yaml"}, nil,
-			Config{Target: TargetReference, BaseURL: "http://127.0.0.1:9001", Accounts: "full-accounts.json", ReportDir: "out", Fixtures: "my-fixtures", RequestTimeout: 3 * time.Second, CaseTimeout: 30 * time.Second}},
+			Config{Target: TargetReference, BaseURL: "http://127.0.0.1:9001", Accounts: "full-accounts.json", ReportDir: "out", Fixtures: "my-fixtures", RequestTimeout: 3 * time.Second, CaseTimeout: 30 * time.Second, TokenEndpoint: TokenStable}},
 		{"env beats file", nil, []string{ConfigFileEnv, "testdata/full.yaml", "SHOPCONFORM_REPORT_DIR", "env-out", "SHOPCONFORM_REQUEST_TIMEOUT", "4s"},
-			Config{Target: TargetReference, BaseURL: "http://127.0.0.1:9001", Accounts: "full-accounts.json", ReportDir: "env-out", Fixtures: "my-fixtures", RequestTimeout: 4 * time.Second, CaseTimeout: 30 * time.Second}},
+			Config{Target: TargetReference, BaseURL: "http://127.0.0.1:9001", Accounts: "full-accounts.json", ReportDir: "env-out", Fixtures: "my-fixtures", RequestTimeout: 4 * time.Second, CaseTimeout: 30 * time.Second, TokenEndpoint: TokenStable}},
 		{"set flags beat env, unset flags do not", []string{"--report-dir", "flag-out"}, []string{"SHOPCONFORM_REPORT_DIR", "env-out", "SHOPCONFORM_FIXTURES", "env-fixtures"},
-			Config{Target: TargetReference, ReportDir: "flag-out", Fixtures: "env-fixtures", RequestTimeout: DefaultRequestTimeout, CaseTimeout: DefaultCaseTimeout}},
+			Config{Target: TargetReference, ReportDir: "flag-out", Fixtures: "env-fixtures", RequestTimeout: DefaultRequestTimeout, CaseTimeout: DefaultCaseTimeout, TokenEndpoint: TokenStable}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -66,6 +66,7 @@ func TestLoadConfigErrorsNameSourceKeyValueAndAllowed(t *testing.T) {
 		want  []string
 	}{
 		{"bad target", nil, []string{"SHOPCONFORM_TARGET", "live"}, []string{`target "live" is not one of reference, sandbox, replay`}},
+		{"bad token endpoint", []string{"--token-endpoint", "oauth"}, nil, []string{`token endpoint "oauth" is not one of stable, classic`}},
 		{"bad duration from env", nil, []string{"SHOPCONFORM_CASE_TIMEOUT", "forever"}, []string{`environment SHOPCONFORM_CASE_TIMEOUT: "forever" is not a positive duration`}},
 		{"bad duration from flag", []string{"--request-timeout", "-1s"}, nil, []string{`flag --request-timeout: "-1s" is not a positive duration`}},
 		{"file: unknown key and bad value, with lines", nil, []string{ConfigFileEnv, "testdata/bad.yaml"},
@@ -89,7 +90,7 @@ func TestLoadConfigErrorsNameSourceKeyValueAndAllowed(t *testing.T) {
 }
 
 func TestEnvironRoundTrips(t *testing.T) {
-	cfg := Config{Target: TargetSandbox, BaseURL: "http://127.0.0.1:1", Accounts: "a.json", ReportDir: "r", Fixtures: "f", RequestTimeout: time.Second, CaseTimeout: time.Minute}
+	cfg := Config{Target: TargetSandbox, BaseURL: "http://127.0.0.1:1", Accounts: "a.json", ReportDir: "r", Fixtures: "f", RequestTimeout: time.Second, CaseTimeout: time.Minute, TokenEndpoint: TokenClassic}
 	env := map[string]string{}
 	for _, kv := range cfg.Environ() {
 		k, v, _ := strings.Cut(kv, "=")

@@ -59,11 +59,12 @@ func New(cfg Config, target *Target, runID string) *Runner {
 		r.redactor.Add(c.AccessToken)
 	}
 	r.tokens = &tokens{
-		fetch: r.roundTrip,
-		creds: target.Accounts.Profiles,
-		now:   r.now,
-		onNew: r.redactor.Add,
-		cache: map[string]cachedToken{},
+		classic: cfg.TokenEndpoint == TokenClassic,
+		fetch:   r.roundTrip,
+		creds:   target.Accounts.Profiles,
+		now:     r.now,
+		onNew:   r.redactor.Add,
+		cache:   map[string]cachedToken{},
 	}
 	return r
 }

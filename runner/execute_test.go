@@ -217,3 +217,17 @@ func TestUnreachableTarget(t *testing.T) {
 		t.Errorf("token leaked: %s", res.Reason)
 	}
 }
+
+func TestClassicTokenEndpoint(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.TokenEndpoint = TokenClassic
+	rt := &recordingTarget{}
+	r := New(cfg, newTarget(t, TargetReference, rt.wrap), "sctest")
+	res := r.Execute(context.Background(), caseFrom(t, testCase("/shop/delivery/get_company_list", `{"body": {}}`, `{"errcode": 0}`)))
+	if res.Outcome != results.Pass {
+		t.Fatalf("%s: %s", res.Outcome, res.Reason)
+	}
+	if len(rt.seen) == 0 || !strings.HasPrefix(rt.seen[0], "/cgi-bin/token ") {
+		t.Errorf("first request %v, want the classic token endpoint", rt.seen)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -13,12 +15,14 @@ import (
 )
 
 // tokens hands out one access token per account profile, fetched once from
-// /cgi-bin/stable_token and reused until shortly before it expires.
+// /cgi-bin/stable_token (or /cgi-bin/token) and reused until shortly before
+// it expires.
 type tokens struct {
-	fetch func(ctx context.Context, wr wireRequest) (*answer, error)
-	creds map[string]accounts.Credentials
-	now   func() time.Time
-	onNew func(token string) // lets the redactor learn every token issued
+	classic bool
+	fetch   func(ctx context.Context, wr wireRequest) (*answer, error)
+	creds   map[string]accounts.Credentials
+	now     func() time.Time
+	onNew   func(token string) // lets the redactor learn every token issued
 
 	mu    sync.Mutex
 	cache map[string]cachedToken
@@ -51,7 +55,7 @@ func (t *tokens) get(ctx context.Context, profile string) (string, error) {
 	if cached, ok := t.cache[profile]; ok && t.now().Before(cached.renewAt) {
 		return cached.value, nil
 	}
-	value, ttl, err := t.fetchStable(ctx, c)
+	value, ttl, err := t.fetchToken(ctx, c)
 	if err != nil {
 		return "", fmt.Errorf("getting an access token for account profile %q: %w", profile, err)
 	}
@@ -60,22 +64,31 @@ func (t *tokens) get(ctx context.Context, profile string) (string, error) {
 	return value, nil
 }
 
-func (t *tokens) fetchStable(ctx context.Context, c accounts.Credentials) (string, time.Duration, error) {
-	body, err := json.Marshal(map[string]string{"grant_type": "client_credential", "appid": c.AppID, "secret": c.Secret})
-	if err != nil {
-		return "", 0, err
+func (t *tokens) fetchToken(ctx context.Context, c accounts.Credentials) (string, time.Duration, error) {
+	wr := wireRequest{Method: "POST", Endpoint: "/cgi-bin/stable_token", ContentType: "application/json"}
+	if t.classic {
+		q := url.Values{"grant_type": {"client_credential"}, "appid": {c.AppID}, "secret": {c.Secret}}
+		wr = wireRequest{Method: "GET", Endpoint: "/cgi-bin/token?" + q.Encode()}
+	} else {
+		body, err := json.Marshal(map[string]string{"grant_type": "client_credential", "appid": c.AppID, "secret": c.Secret})
+		if err != nil {
+			return "", 0, err
+		}
+		wr.Body = body
 	}
-	a, err := t.fetch(ctx, wireRequest{Method: "POST", Endpoint: "/cgi-bin/stable_token", ContentType: "application/json", Body: body})
+	// Named without the query: the classic endpoint's query holds the secret.
+	name, _, _ := strings.Cut(wr.Endpoint, "?")
+	a, err := t.fetch(ctx, wr)
 	if err != nil {
-		return "", 0, fmt.Errorf("/cgi-bin/stable_token: %w", err)
+		return "", 0, fmt.Errorf("%s: %w", name, err)
 	}
 	if code := *a.Errcode; code != 0 {
-		return "", 0, fmt.Errorf("/cgi-bin/stable_token answered errcode %s; check the appid and secret in the accounts file",
-			catalog.Default().Describe(catalog.Code(code)))
+		return "", 0, fmt.Errorf("%s answered errcode %s; check the appid and secret in the accounts file",
+			name, catalog.Default().Describe(catalog.Code(code)))
 	}
 	value, _ := a.Decoded()["access_token"].(string)
 	if value == "" {
-		return "", 0, errors.New("/cgi-bin/stable_token answered without an access_token")
+		return "", 0, fmt.Errorf("%s answered without an access_token", name)
 	}
 	n, _ := a.Decoded()["expires_in"].(json.Number)
 	expires, _ := n.Int64()
