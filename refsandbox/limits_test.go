@@ -44,10 +44,10 @@ func TestRateBucket(t *testing.T) {
 	custom := []Profile{{Name: "burst-3", Rate: &Rate{PerSecond: 2, Burst: 3}}}
 	forEachTargetWith(t, custom, func(t *testing.T, tg *target) {
 		const api = "/shop/delivery/get_company_list"
-		tok := token(t, tg, "rate-limited") // 0.5/s, burst 1
+		tok := token(t, tg, "rate-limited") // 5/s, burst 1
 		wantCode(t, post(t, tg, tok, api, "{}"), catalog.OK)
 		wantCode(t, post(t, tg, tok, api, "{}"), catalog.RateLimited)
-		tg.clock.advance(1999 * time.Millisecond)
+		tg.clock.advance(199 * time.Millisecond)
 		wantCode(t, post(t, tg, tok, api, "{}"), catalog.RateLimited)
 		tg.clock.advance(time.Millisecond)
 		wantCode(t, post(t, tg, tok, api, "{}"), catalog.OK)
