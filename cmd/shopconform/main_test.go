@@ -180,8 +180,9 @@ func TestRunWithBadConfigurationStillWritesReports(t *testing.T) {
 	if rep.Complete || !strings.Contains(rep.Error, "bogus") {
 		t.Errorf("report: complete=%v error=%q", rep.Complete, rep.Error)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "junit.xml")); err != nil {
-		t.Error(err)
+	junitXML, err := os.ReadFile(filepath.Join(dir, "junit.xml"))
+	if err != nil || !bytes.Contains(junitXML, []byte(`<testcase name="run" classname="shopconform"`)) {
+		t.Errorf("junit.xml has no failing run testcase (%v):\n%s", err, junitXML)
 	}
 }
 

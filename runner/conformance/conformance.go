@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
@@ -80,7 +81,7 @@ func (p *plan) describe(h *harness) func() {
 			return
 		}
 		for _, group := range byEndpoint(p.cases) {
-			DescribeTable(group[0].Endpoint, h.runCase, entries(group))
+			DescribeTable(group[0].Endpoint, h.runCase, entries(group, p.cfg.CaseTimeout))
 		}
 		for _, pr := range p.problems {
 			It("fixture is well-formed: "+pr.File, Label("malformed-fixture"),
@@ -109,7 +110,7 @@ func byEndpoint(cases []*fixtures.Case) [][]*fixtures.Case {
 	return groups
 }
 
-func entries(cases []*fixtures.Case) []TableEntry {
+func entries(cases []*fixtures.Case, timeout time.Duration) []TableEntry {
 	out := make([]TableEntry, 0, len(cases))
 	for _, c := range cases {
 		labels := Labels{
@@ -121,7 +122,7 @@ func entries(cases []*fixtures.Case) []TableEntry {
 		}
 		labels = append(labels, c.Labels...)
 		out = append(out, Entry(fmt.Sprintf("%s → errcode %d", c.ID, c.Expect.Errcode),
-			labels, types.CodeLocation{FileName: c.File, LineNumber: 1}, c))
+			labels, types.CodeLocation{FileName: c.File, LineNumber: 1}, SpecTimeout(timeout), c))
 	}
 	return out
 }

@@ -65,8 +65,16 @@ type skipped struct {
 func Write(w io.Writer, r *results.Report) error {
 	doc := testsuites{Name: "shopconform"}
 	total := 0.0
+	suites := make([]testsuite, 0, len(r.Domains)+1)
+	if r.Error != "" {
+		// A run that failed as a whole must still fail in CI.
+		suites = append(suites, testsuite{Name: "shopconform", Tests: 1, Errors: 1, Time: "0",
+			Cases: []testcase{{Name: "run", Classname: "shopconform", Time: "0", Error: &problem{Message: r.Error, Type: "run", Text: r.Error}}}})
+	}
 	for _, d := range r.Domains {
-		s := suite(r, d)
+		suites = append(suites, suite(r, d))
+	}
+	for _, s := range suites {
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
 		doc.Errors += s.Errors
