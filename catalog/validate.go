@@ -2,10 +2,11 @@ package catalog
 
 import (
 	"cmp"
-	"fmt"
 	"go/token"
 	"slices"
 	"strings"
+
+	"github.com/shopconform/shopconform/internal/jsonpos"
 )
 
 // check applies the rules that concern one entry alone. Each rule looks only
@@ -44,6 +45,22 @@ func (d *draft) check() {
 	if d.ok("evidence") && e.Evidence != Documented && e.Evidence != Inferred {
 		d.addf(d.pos("evidence"), "evidence %q is not one of %q, %q", e.Evidence, Documented, Inferred)
 	}
+	if eps := d.node("endpoints"); eps != nil {
+		var seen []string
+		for _, it := range eps.Items {
+			switch p := it.Str; {
+			case it.Kind != jsonpos.String: // a type error, already reported
+			case !strings.HasPrefix(p, "/shop/") && !strings.HasPrefix(p, "/cgi-bin/"):
+				d.addf(it.Off, "endpoint %q must be a full path starting /shop/ or /cgi-bin/", p)
+			case strings.ContainsAny(p, " \t\r\n?#"):
+				d.addf(it.Off, "endpoint %q must be a bare path (no spaces, query or fragment)", p)
+			case slices.Contains(seen, p):
+				d.addf(it.Off, "endpoint %q repeated", p)
+			default:
+				seen = append(seen, p)
+			}
+		}
+	}
 	if d.ok("live_sandbox.triggerable") && !e.Live.Triggerable && strings.TrimSpace(e.Live.Note) == "" {
 		d.addf(d.pos("live_sandbox"), "live_sandbox.triggerable is false but no note says why (e.g. \"needs quota exhaustion\")")
 	}
@@ -64,14 +81,14 @@ func (l *loader) crossCheck(drafts []*draft) {
 		d.check()
 		if d.ok("code") {
 			if first, dup := codes[d.e.Code]; dup {
-				d.addf(d.pos("code"), "code already used by the entry at %s", l.at(first.off))
+				d.addf(d.pos("code"), "code already used by the entry at %s", l.at(first.n.Off))
 			} else {
 				codes[d.e.Code] = d
 			}
 		}
 		if d.ok("name") {
 			if first, dup := names[d.e.Name]; dup {
-				d.addf(d.pos("name"), "name %q already used by the entry at %s", d.e.Name, l.at(first.off))
+				d.addf(d.pos("name"), "name %q already used by the entry at %s", d.e.Name, l.at(first.n.Off))
 			} else {
 				names[d.e.Name] = d
 			}
@@ -80,16 +97,11 @@ func (l *loader) crossCheck(drafts []*draft) {
 			continue
 		}
 		if prev != nil && prev.e.Code != d.e.Code && compareDrafts(prev, d) > 0 {
-			d.addf(d.off, "out of order: must come before code %d (%s) at %s; keep domain order (%s), then code ascending",
-				prev.e.Code, prev.e.Domain, l.at(prev.off), domainList())
+			d.addf(d.n.Off, "out of order: must come before code %d (%s) at %s; keep domain order (%s), then code ascending",
+				prev.e.Code, prev.e.Domain, l.at(prev.n.Off), domainList())
 		}
 		prev = d
 	}
-}
-
-func (l *loader) at(off int) string {
-	line, col := l.position(off)
-	return fmt.Sprintf("%d:%d", line, col)
 }
 
 func compareDrafts(a, b *draft) int {

@@ -6,7 +6,6 @@ import (
 	_ "embed"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +13,8 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+
+	"github.com/shopconform/shopconform/internal/jsonpos"
 )
 
 // A Profile is account state that the API itself cannot change: whether the
@@ -72,41 +73,41 @@ func builtinProfiles() ([]Profile, error) {
 	return LoadProfiles(bytes.NewReader(embeddedProfiles), "refsandbox/profiles.json")
 }
 
-// LoadProfiles reads a JSON array of profiles strictly: a syntax error, an
-// unknown field, a wrong type, an invalid value or a repeated name is an
-// error naming filename:line:col.
+// LoadProfiles reads a JSON array of profiles strictly: a syntax error, a
+// repeated key, an unknown field, a wrong type, an invalid value or a
+// repeated name is an error naming filename:line:col. Invalid JSON is
+// reported alone; otherwise every problem is, one per line.
 func LoadProfiles(r io.Reader, filename string) ([]Profile, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", filename, err)
 	}
-	if err := syntaxCheck(data, filename); err != nil {
-		return nil, err
+	f := &strictFile{name: filename, data: data}
+	root := f.parse()
+	if root == nil {
+		return nil, f.err()
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if tok, _ := dec.Token(); tok != json.Delim('[') {
-		return nil, fmt.Errorf("%s: want a JSON array of profiles", position(filename, data, 0))
+	if root.Kind != jsonpos.Array {
+		f.addf(root.Off, "want a JSON array of profiles")
+		return nil, f.err()
 	}
 	var out []Profile
 	seen := map[string]bool{}
-	for dec.More() {
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, fmt.Errorf("%s: %v", position(filename, data, dec.InputOffset()), err)
-		}
-		start := dec.InputOffset() - int64(len(raw))
+	for _, n := range root.Items {
 		var p Profile
-		if err := decodeStrict(data, start, raw, &p, filename); err != nil {
-			return nil, err
+		if !f.decode(n, &p) {
+			continue
 		}
 		if err := p.validate(); err != nil {
-			return nil, fmt.Errorf("%s: profile %q: %w", position(filename, data, start), p.Name, err)
-		}
-		if seen[p.Name] {
-			return nil, fmt.Errorf("%s: profile %q is defined twice", position(filename, data, start), p.Name)
+			f.addf(n.Off, "profile %q: %w", p.Name, err)
+		} else if seen[p.Name] {
+			f.addf(n.Off, "profile %q is defined twice", p.Name)
 		}
 		seen[p.Name] = true
 		out = append(out, p)
+	}
+	if err := f.err(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

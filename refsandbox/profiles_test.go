@@ -131,16 +131,16 @@ func TestProfileOverrides(t *testing.T) {
 
 func TestLoadProfilesStrict(t *testing.T) {
 	for _, tc := range []struct{ name, data, want string }{
-		{"syntax", "[\n  {\"name\": \"a\",}\n]", "p.json:2:16: invalid character '}'"},
+		{"syntax", "[\n  {\"name\": \"a\",}\n]", "p.json:2:16: invalid JSON: invalid character '}'"},
 		{"unknown field", "[\n  {\"name\": \"a\"},\n  {\"name\": \"b\", \"quota\": 1}\n]", `p.json:3:17: unknown field "quota"`},
-		{"unknown nested field", "[{\"name\": \"a\",\n \"third_party\": {\"permission\": true}}]", `p.json:2:18: unknown field "permission"`},
-		{"unknown domain field", "[{\"name\": \"a\", \"product\": {\"brands\": []}}]", `p.json:1:28: unknown field "brands"`},
-		{"wrong type", "[{\"name\": \"a\",\n \"daily_quota\": \"many\"}]", "p.json:2:2: daily_quota: want int, got string"},
+		{"unknown nested field", "[{\"name\": \"a\",\n \"third_party\": {\"permission\": true}}]", `p.json:2:18: unknown field "third_party.permission"`},
+		{"unknown domain field", "[{\"name\": \"a\", \"product\": {\"brands\": []}}]", `p.json:1:28: unknown field "product.brands"`},
+		{"wrong type", "[{\"name\": \"a\",\n \"daily_quota\": \"many\"}]", `p.json:2:17: field "daily_quota" must be an integer, got "many"`},
 		{"invalid value", "[\n {\"name\": \"a\", \"daily_quota\": -3}]", `p.json:2:2: profile "a": daily_quota: want ≥ 0, got -3`},
 		{"every invalid value", `[{"name": "a", "daily_quota": -3, "token_ttl_seconds": -1}]`, "token_ttl_seconds: want ≥ 0, got -1"},
 		{"repeated name", "[{\"name\": \"a\"},\n{\"name\": \"a\"}]", `p.json:2:1: profile "a" is defined twice`},
 		{"not an array", `{"name": "a"}`, "p.json:1:1: want a JSON array"},
-		{"trailing data", `[] []`, "p.json:1:4: invalid character '['"},
+		{"trailing data", `[] []`, "p.json:1:4: unexpected data after the top-level value"},
 	} {
 		_, err := LoadProfiles(strings.NewReader(tc.data), "p.json")
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
