@@ -1,13 +1,323 @@
 package refsandbox
 
+import (
+	"errors"
+	"slices"
+	"strconv"
+
+	"github.com/shopconform/shopconform/catalog"
+)
+
 // Audit domain (api-reference §2.3 /shop/audit/*, §3.5 codes 1050xxx).
+//
+// Brand and category audits are reviewed by people, so, as with
+// products, the outcome is account state (contract "Review policy"):
+// audit.reviews_approve approves each audit at once and grants its brand
+// or category; otherwise audits stay pending (status 0) forever. The
+// grants are what spu/add and spu/update check (1000005, 1000006) and
+// what /shop/account/get_*_list answer.
+
+// Audit status values (§2.3 audit/result data.status).
+const (
+	auditPending  = 0
+	auditApproved = 1 // 9 (rejected) never happens: no profile rejects
+)
+
+const (
+	// firstAuditID: audit ids are decimal strings, so a client that sends
+	// one back as a number (the doc table's type, §6.2 item 4) finds it too.
+	firstAuditID uint64 = 1<<53 + 1
+	// firstBrandID is above the int32 range that WXJ's Integer brand_id
+	// can hold (§6.2 item 6), and far from 2100000000 ("no brand").
+	firstBrandID uint64 = 2200000001
+)
 
 // auditProfile is the audit domain's fixed account state (Profile.Audit,
-// JSON "audit"), e.g. qualifications submitted earlier on the MP side.
-type auditProfile struct{}
+// JSON "audit").
+type auditProfile struct {
+	// ReviewsApprove approves every brand and category audit at once
+	// (profile reviews-approve).
+	ReviewsApprove bool `json:"reviews_approve,omitempty"`
+	// MiniappCertificate is what the mini program submitted on the MP
+	// side before (profile miniapp-certified); nil answers 1050006.
+	MiniappCertificate *miniappCertificate `json:"miniapp_certificate,omitempty"`
+}
 
-// auditState is one account's brand and category audits; guarded by
-// account.mu.
-type auditState struct{}
+// miniappCertificate is the success body of get_miniapp_certificate
+// (§2.3), also the shape a profile declares it in.
+type miniappCertificate struct {
+	BrandInfo        *certBrand     `json:"brand_info,omitempty"`
+	CategoryInfoList []certCategory `json:"category_info_list,omitempty"`
+}
 
-func newAuditState(auditProfile) *auditState { return &auditState{} }
+type certBrand struct {
+	BrandWording                     string   `json:"brand_wording"`
+	SaleAuthorization                []string `json:"sale_authorization"`
+	TrademarkRegistrationCertificate []string `json:"trademark_registration_certificate"`
+}
+
+type certCategory struct {
+	FirstCategoryID    int64    `json:"first_category_id"`
+	FirstCategoryName  string   `json:"first_category_name"`
+	SecondCategoryID   int64    `json:"second_category_id"`
+	SecondCategoryName string   `json:"second_category_name"`
+	CertificateURL     []string `json:"certificate_url"`
+}
+
+// auditState is one account's brand and category audits and what they
+// granted; guarded by account.mu.
+type auditState struct {
+	approve bool
+	cert    *miniappCertificate
+
+	byID        map[string]*audit
+	list        []*audit // submission order
+	brands      []grantedBrand
+	categories  map[int64]bool // level-3 ids granted by an approved audit
+	nextID      uint64
+	nextBrandID uint64
+}
+
+func newAuditState(p auditProfile) *auditState {
+	return &auditState{
+		approve:     p.ReviewsApprove,
+		cert:        p.MiniappCertificate,
+		byID:        map[string]*audit{},
+		categories:  map[int64]bool{},
+		nextID:      firstAuditID,
+		nextBrandID: firstBrandID,
+	}
+}
+
+// audit is one brand audit (wording set) or category audit (level3 set).
+type audit struct {
+	id      string
+	brand   bool
+	wording string
+	level3  int64
+	status  int
+	brandID uint64 // once a brand audit is approved
+}
+
+// grantedBrand is an item of /shop/account/get_brand_list (§2.2).
+type grantedBrand struct {
+	BrandID      uint64 `json:"brand_id"`
+	BrandWording string `json:"brand_wording"`
+}
+
+func (st *auditState) categoryGranted(level3 int64) bool { return st.categories[level3] }
+
+func (st *auditState) brandGranted(id uint64) bool {
+	return slices.ContainsFunc(st.brands, func(b grantedBrand) bool { return b.BrandID == id })
+}
+
+// Sentinels of the audit layer; auditCodes maps them to codes.
+var (
+	errAuditCategoryApproved = errors.New("category already approved")
+	errAuditCategoryRequired = errors.New("category required")
+	errAuditNotFound         = errors.New("audit not found")
+	errNoMiniappCertificate  = errors.New("no mini program qualification")
+	errAuditUnderReview      = errors.New("audit under review")
+	errAuditApproved         = errors.New("audit already approved")
+	errAuditNotRequired      = errors.New("no application needed")
+)
+
+// auditCodes is the one mapping from audit sentinels to codes; each line
+// names its row and evidence.
+var auditCodes = []struct {
+	err  error
+	code catalog.Code
+}{
+	{errAuditCategoryApproved, catalog.AuditCategoryAlreadyApproved}, // §3.5 1050003 D
+	{errAuditCategoryRequired, catalog.AuditCategoryRequired},        // §3.5 1050004 D text, I
+	{errAuditNotFound, catalog.AuditNotFound},                        // §3.5 1050005 D text, I endpoint
+	{errNoMiniappCertificate, catalog.AuditNoMiniProgramCertificate}, // §3.5 1050006 D
+	{errAuditUnderReview, catalog.AuditUnderReview},                  // §3.5 1050009 D
+	{errAuditApproved, catalog.AuditAlreadyApproved},                 // §3.5 1050010 I
+	{errAuditNotRequired, catalog.AuditNotRequired},                  // §3.5 1050011 D
+	{errCategoryUnknown, catalog.ProductCategoryNotFound},            // §3.2 1000009 D (audit_category, COMM)
+	{errCategoryNotLevel3, catalog.ProductCategoryNotLevel3},         // §3.2 1000007; contract "Built-in category tree"
+	{errParameterMissing, catalog.ParameterMissing},                  // §3.1 990007
+}
+
+func auditReply(err error, data map[string]any) reply {
+	if err == nil {
+		return okReply(data)
+	}
+	for _, m := range auditCodes {
+		if errors.Is(err, m.err) {
+			return errReply(m.code, detailOf(err))
+		}
+	}
+	return errReply(catalog.SystemError, err.Error())
+}
+
+// submit records a new audit; under reviews_approve it is approved and
+// grants at once.
+func (st *auditState) submit(a *audit) string {
+	a.id = strconv.FormatUint(st.nextID, 10)
+	st.nextID++
+	st.byID[a.id] = a
+	st.list = append(st.list, a)
+	if st.approve {
+		a.status = auditApproved
+		if a.brand {
+			a.brandID = st.nextBrandID
+			st.nextBrandID++
+			st.brands = append(st.brands, grantedBrand{a.brandID, a.wording})
+		} else {
+			st.categories[a.level3] = true
+		}
+	}
+	return a.id
+}
+
+// latest is the newest audit that matches, or nil.
+func (st *auditState) latest(match func(*audit) bool) *audit {
+	for i := len(st.list) - 1; i >= 0; i-- {
+		if match(st.list[i]) {
+			return st.list[i]
+		}
+	}
+	return nil
+}
+
+// auditBrand answers /shop/audit/audit_brand. The route's rules have
+// answered a missing audit_req, brand_info or brand_wording (990007) and
+// a prohibited word in it (87014). Then: license is a string or an array
+// of strings (§6.2 item 3: the table says array, SKIT sends a string;
+// both are accepted) → the same brand_wording approved (1050010, §3.5 I)
+// or pending (1050009, §3.5 D).
+func auditBrand(req *request) reply {
+	st := req.acct.audit
+	ar, _ := asObject(req.body["audit_req"])
+	bi, _ := asObject(ar["brand_info"])
+	wording, ok := asString(bi["brand_wording"])
+	if !ok {
+		return auditReply(failf(errParameterMissing, "audit_req.brand_info.brand_wording must be a string"), nil)
+	}
+	if l := ar["license"]; l != nil {
+		if _, isString := l.(string); !isString {
+			if _, isList := asStrings(l); !isList {
+				return auditReply(failf(errParameterMissing, "audit_req.license must be an array of strings"), nil)
+			}
+		}
+	}
+	prev := st.latest(func(a *audit) bool { return a.brand && a.wording == wording })
+	switch {
+	case prev != nil && prev.status == auditApproved:
+		return auditReply(failf(errAuditApproved, "brand %q is approved (brand_id %d)", wording, prev.brandID), nil)
+	case prev != nil && prev.status == auditPending:
+		return auditReply(failf(errAuditUnderReview, "brand %q: audit %s is pending", wording, prev.id), nil)
+	}
+	id := st.submit(&audit{brand: true, wording: wording})
+	return okReply(map[string]any{"audit_id": id})
+}
+
+// auditCategory answers /shop/audit/audit_category: the request's
+// category (parseCategoryAudit) → the same level3 approved (1050003,
+// §3.5 D) or pending (1050009, §3.5 D).
+func auditCategory(req *request) reply {
+	st := req.acct.audit
+	cat, err := parseCategoryAudit(req.body)
+	if err != nil {
+		return auditReply(err, nil)
+	}
+	prev := st.latest(func(a *audit) bool { return !a.brand && a.level3 == cat.ThirdCatID })
+	switch {
+	case st.categoryGranted(cat.ThirdCatID):
+		return auditReply(failf(errAuditCategoryApproved, "category %d is approved", cat.ThirdCatID), nil)
+	case prev != nil && prev.status == auditPending:
+		return auditReply(failf(errAuditUnderReview, "category %d: audit %s is pending", cat.ThirdCatID, prev.id), nil)
+	}
+	id := st.submit(&audit{level3: cat.ThirdCatID})
+	return okReply(map[string]any{"audit_id": id})
+}
+
+// parseCategoryAudit validates audit_req.category_info, in order: it and
+// its three levels are present (1050004, §3.5 "omit category_info or a
+// level") → level3 exists (1000009, §3.2 D) and is level 3 (1000007,
+// contract) → level1 and level2 are its parents (1050004: the category
+// is not given correctly; the docs have no finer code) → it needs an
+// application at all (1050011, §3.5 D: qualification_type 0) → a
+// mandatory qualification carries a certificate (1050004, §3.5).
+func parseCategoryAudit(body map[string]any) (*category, error) {
+	ar, _ := asObject(body["audit_req"])
+	info, ok := asObject(ar["category_info"])
+	if !ok {
+		return nil, failf(errAuditCategoryRequired, "audit_req.category_info is missing")
+	}
+	var level [3]int64
+	for i, key := range []string{"level1", "level2", "level3"} {
+		if level[i], ok = levelID(info[key]); !ok {
+			return nil, failf(errAuditCategoryRequired, "audit_req.category_info.%s is missing or not a category id", key)
+		}
+	}
+	cat, err := loadedCategories().lookup(level[2])
+	switch {
+	case err != nil:
+		return nil, failf(err, "level3 %d", level[2])
+	case cat.FirstCatID != level[0] || cat.SecondCatID != level[1]:
+		return nil, failf(errAuditCategoryRequired, "level3 %d belongs to %d/%d, not %d/%d", level[2], cat.FirstCatID, cat.SecondCatID, level[0], level[1])
+	case cat.QualificationType == qualificationNone:
+		return nil, failf(errAuditNotRequired, "category %d needs no qualification", cat.ThirdCatID)
+	}
+	certs, _ := asStrings(info["certificate"])
+	if cat.QualificationType == qualificationMandatory && len(certs) == 0 {
+		return nil, failf(errAuditCategoryRequired, "category %d needs a certificate (%s)", cat.ThirdCatID, cat.Qualification)
+	}
+	return cat, nil
+}
+
+// levelID is a category id sent as a number or as digits (§2.3 "ints
+// (≤10 chars)": the length limit suggests the backend reads text).
+func levelID(v any) (int64, bool) {
+	if s, ok := v.(string); ok {
+		n, err := strconv.ParseInt(s, 10, 64)
+		return n, err == nil && len(s) <= 10
+	}
+	return asInt(v)
+}
+
+// auditResult answers /shop/audit/result (§2.3). audit_id is a string in
+// the examples and SDKs and a number in the table (§6.2 item 4): both are
+// read as text. Unknown → 1050005 (§3.5 D text, I endpoint).
+func auditResult(req *request) reply {
+	id, _ := asText(req.body["audit_id"]) // present: the route's rule answered 990007
+	a := req.acct.audit.byID[id]
+	if a == nil {
+		return auditReply(failf(errAuditNotFound, "audit_id %v", req.body["audit_id"]), nil)
+	}
+	data := map[string]any{"status": a.status, "reject_reason": ""}
+	if a.brand {
+		data["brand_id"] = a.brandID // 0 until approved
+	}
+	return okReply(map[string]any{"data": data})
+}
+
+// auditMiniappCertificate answers /shop/audit/get_miniapp_certificate
+// (§2.3): req_type 1 (category) or 2 (brand); anything else is answered
+// like a missing req_type (990007), as no code is documented for it.
+// Nothing stored for that type → 1050006 (§3.5 D). The answer carries
+// both brand_info and category_info_list whatever req_type asked: the
+// docs' response table lists both, and live answers mix them (§6.2
+// item 5).
+func auditMiniappCertificate(req *request) reply {
+	t, ok := asInt(req.body["req_type"])
+	if !ok || (t != 1 && t != 2) {
+		return auditReply(failf(errParameterMissing, "req_type must be 1 (category) or 2 (brand)"), nil)
+	}
+	c := req.acct.audit.cert
+	if c == nil || (t == 1 && len(c.CategoryInfoList) == 0) || (t == 2 && c.BrandInfo == nil) {
+		return auditReply(failf(errNoMiniappCertificate, "req_type %d", t), nil)
+	}
+	brand := certBrand{SaleAuthorization: []string{}, TrademarkRegistrationCertificate: []string{}}
+	if c.BrandInfo != nil {
+		brand = *c.BrandInfo
+	}
+	list := c.CategoryInfoList
+	if list == nil {
+		list = []certCategory{}
+	}
+	return okReply(map[string]any{"brand_info": brand, "category_info_list": list})
+}

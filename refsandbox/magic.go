@@ -33,3 +33,24 @@ func findMagic(body map[string]any) (magicValue, bool) {
 	}
 	return magicValue{}, false
 }
+
+// Magic values that a domain handler looks for itself (issue-3 contract
+// "Magic values"). They stand for a backend failure that happens after
+// every rule a request can break, so the handler checks them last, where
+// the failure would happen, rather than the magic stage first. The magic
+// stage ignores them; README.md lists them with the others.
+const (
+	magicReviewPushFailed = "SHOPCONFORM_MAGIC_REVIEW_PUSH_FAILED" // spu/add, spu/update: title equal to it
+	magicUploadAbnormal   = "SHOPCONFORM_MAGIC_UPLOAD_ABNORMAL"    // img/upload: upload_type 1, img_url containing it
+	magicEncryptionFailed = "SHOPCONFORM_MAGIC_ENCRYPTION_FAILED"  // img/upload: resp_type 2, upload_type 1, img_url containing it
+)
+
+// handlerMagicValues is the table of those values, for the README check
+// and the tests.
+func handlerMagicValues() []magicValue {
+	return []magicValue{
+		{magicReviewPushFailed, catalog.ProductSubmitReviewFailed, "1000017 is a failed push to review (§3.2, I, NS); the draft is saved, not submitted"},
+		{magicUploadAbnormal, catalog.UploadAbnormalResult, "1070003 is a storage anomaly (§3.6, I, NS)"},
+		{magicEncryptionFailed, catalog.UploadEncryptionFailed, "1070004 is a failed WeChat Pay encryption (§3.6, I, NS)"},
+	}
+}

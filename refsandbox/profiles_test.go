@@ -22,7 +22,8 @@ func TestEmbeddedDataLoads(t *testing.T) {
 	for _, p := range builtin {
 		names = append(names, p.Name)
 	}
-	want := []string{"default", "not-opened", "third-party-no-permission", "third-party-ip-not-whitelisted", "quota-exhausted", "rate-limited", "token-expired"}
+	want := []string{"default", "not-opened", "third-party-no-permission", "third-party-ip-not-whitelisted", "quota-exhausted", "rate-limited", "token-expired",
+		"reviews-approve", "deposit-unpaid", "review-limit-1", "miniapp-certified"}
 	if !slices.Equal(names, want) {
 		t.Errorf("built-in profiles = %v, want %v", names, want)
 	}
@@ -54,7 +55,7 @@ func TestAccounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, b := one.Accounts(), two.Accounts()
-	if !slices.IsSortedFunc(a, func(x, y Account) int { return strings.Compare(x.Profile, y.Profile) }) || len(a) != 7 {
+	if !slices.IsSortedFunc(a, func(x, y Account) int { return strings.Compare(x.Profile, y.Profile) }) || len(a) != 11 {
 		t.Fatalf("accounts not one per profile, sorted: %v", a)
 	}
 	for i, acc := range a {
@@ -95,8 +96,8 @@ func TestProfileOverrides(t *testing.T) {
 		t.Fatal(err)
 	}
 	accs := sb.Accounts()
-	if len(accs) != 8 {
-		t.Fatalf("want 7 built-ins (one replaced) + 1 new, got %d", len(accs))
+	if len(accs) != 12 {
+		t.Fatalf("want 11 built-ins (one replaced) + 1 new, got %d", len(accs))
 	}
 	for _, acc := range accs {
 		switch acc.Profile {
@@ -166,7 +167,7 @@ func TestREADMEDocumentsTheData(t *testing.T) {
 			t.Errorf("README.md does not list profile %s", p.Name)
 		}
 	}
-	for _, m := range magicValues() {
+	for _, m := range append(magicValues(), handlerMagicValues()...) {
 		if !strings.Contains(string(readme), "`"+m.value+"`") {
 			t.Errorf("README.md does not list magic value %s", m.value)
 		}

@@ -17,29 +17,31 @@ func routeTable() []endpoint {
 		{"/shop/register/apply_scene", preOpen, rules(required("scene_group_id")), nil, unmodelled},          // 990007 §3.1 D/I; §2.11: examples send scene_group_id
 
 		// §2.2 merchant account info.
-		{"/shop/account/get_category_list", 0, nil, nil, unmodelled},
-		{"/shop/account/get_brand_list", 0, nil, nil, unmodelled},
-		{"/shop/account/update_info", 0, nil, nil, unmodelled},
-		{"/shop/account/get_info", 0, nil, nil, unmodelled},
+		{"/shop/account/get_category_list", 0, nil, nil, accountCategoryList},
+		{"/shop/account/get_brand_list", 0, nil, nil, accountBrandList},
+		{"/shop/account/update_info", 0, nil, nil, accountUpdateInfo},
+		{"/shop/account/get_info", 0, nil, nil, accountGetInfo},
 
 		// §2.3 category, image upload, qualification audit.
-		{"/shop/cat/get", 0, nil, nil, unmodelled},
-		{"/shop/img/upload", multipart, nil, nil, unmodelled},
-		{"/shop/audit/audit_brand", 0, nil, []string{"audit_req.brand_info.brand_wording"}, unmodelled}, // 87014 §3.1 D
-		{"/shop/audit/audit_category", 0, nil, nil, unmodelled},
-		{"/shop/audit/result", 0, rules(required("audit_id")), nil, unmodelled}, // 990007 §3.1 D code / I mapping
-		{"/shop/audit/get_miniapp_certificate", 0, nil, nil, unmodelled},
+		{"/shop/cat/get", 0, nil, nil, catGet},
+		{"/shop/img/upload", multipart, nil, nil, imgUpload}, // 990007 for resp_type/upload_type is the handler's: no JSON body
+		{"/shop/audit/audit_brand", 0, rules(required("audit_req", "audit_req.brand_info", "audit_req.brand_info.brand_wording")), []string{"audit_req.brand_info.brand_wording"}, auditBrand}, // 990007 §2.3 R (brand_wording: I); 87014 §3.1 D
+		{"/shop/audit/audit_category", 0, nil, nil, auditCategory},                                            // a missing category is the domain's 1050004 (§3.5)
+		{"/shop/audit/result", 0, rules(required("audit_id")), nil, auditResult},                              // 990007 §3.1 D code / I mapping
+		{"/shop/audit/get_miniapp_certificate", 0, rules(required("req_type")), nil, auditMiniappCertificate}, // 990007 §2.3 R, §3.1 D code / I mapping
 
 		// §2.4 product / SPU.
-		{"/shop/spu/add", 0, nil, []string{"title", "desc_info.desc"}, unmodelled}, // 87014 §3.1 D
-		{"/shop/spu/del", 0, nil, nil, unmodelled},
-		{"/shop/spu/del_audit", 0, nil, nil, unmodelled},
-		{"/shop/spu/get", 0, nil, nil, unmodelled},
-		{"/shop/spu/get_list", 0, rules(pageSize("page_size", 100), timeOrder("start_create_time", "end_create_time", datetime), timeOrder("start_update_time", "end_update_time", datetime)), nil, unmodelled}, // 990005 ≤100, 990009 §3.1 D/I
-		{"/shop/spu/update", 0, nil, []string{"title", "desc_info.desc"}, unmodelled}, // 87014 §3.1 D
-		{"/shop/spu/update_without_audit", 0, nil, nil, unmodelled},
-		{"/shop/spu/listing", 0, nil, nil, unmodelled},
-		{"/shop/spu/delisting", 0, nil, nil, unmodelled},
+		// out_product_id ≤ 128 characters: 990008 §3.1 ("very long
+		// out_product_id", D code / I mapping), limit from the issue-3 contract.
+		{"/shop/spu/add", 0, rules(maxLen("out_product_id", 128)), []string{"title", "desc_info.desc"}, spuAdd}, // 87014 §3.1 D
+		{"/shop/spu/del", 0, rules(maxLen("out_product_id", 128)), nil, spuDel},
+		{"/shop/spu/del_audit", 0, rules(maxLen("out_product_id", 128)), nil, spuDelAudit},
+		{"/shop/spu/get", 0, rules(maxLen("out_product_id", 128)), nil, spuGet},
+		{"/shop/spu/get_list", 0, rules(pageSize("page_size", 100), timeOrder("start_create_time", "end_create_time", datetime), timeOrder("start_update_time", "end_update_time", datetime), required("page", "page_size")), nil, spuGetList}, // 990005 ≤100, 990009 §3.1 D/I; 990007 §2.4 page, page_size R
+		{"/shop/spu/update", 0, rules(maxLen("out_product_id", 128)), []string{"title", "desc_info.desc"}, spuUpdate},                                                                                                                          // 87014 §3.1 D
+		{"/shop/spu/update_without_audit", 0, rules(maxLen("out_product_id", 128)), nil, spuUpdateWithoutAudit},
+		{"/shop/spu/listing", 0, rules(maxLen("out_product_id", 128)), nil, spuListing},
+		{"/shop/spu/delisting", 0, rules(maxLen("out_product_id", 128)), nil, spuDelisting},
 
 		// §2.5 scene check and orders.
 		{"/shop/scene/check", 0, rules(required("scene")), nil, unmodelled},                                                                              // 990007 §3.1 D code / I mapping

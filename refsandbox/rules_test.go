@@ -32,7 +32,7 @@ func TestFieldRules(t *testing.T) {
 			// required (§3.1 990007 examples)
 			{"audit/result {}", "/shop/audit/result", `{}`, catalog.ParameterMissing},
 			{"audit/result empty id", "/shop/audit/result", `{"audit_id":""}`, catalog.ParameterMissing},
-			{"audit/result id", "/shop/audit/result", `{"audit_id":"RQAAAPX1nuJsAAAAFTrfXW"}`, catalog.SystemError},
+			{"audit/result id", "/shop/audit/result", `{"audit_id":"RQAAAPX1nuJsAAAAFTrfXW"}`, catalog.AuditNotFound},
 			{"finish_access_info {}", "/shop/register/finish_access_info", `{}`, catalog.ParameterMissing},
 			{"finish_access_info 0 is present", "/shop/register/finish_access_info", `{"access_info_item":0}`, catalog.SystemError},
 			{"scene/check {}", "/shop/scene/check", `{}`, catalog.ParameterMissing},
@@ -42,7 +42,7 @@ func TestFieldRules(t *testing.T) {
 			{"out_order_id 128", "/shop/order/add", `{"openid":"` + me + `","out_order_id":"` + long(128, "x") + `"}`, catalog.ParameterTooLong},
 			{"out_order_id 127 runes", "/shop/order/add", `{"openid":"` + me + `","out_order_id":"` + long(127, "单") + `"}`, catalog.SystemError},
 			// pageSize (§3.1 990005)
-			{"spu page_size 100", "/shop/spu/get_list", `{"page":1,"page_size":100}`, catalog.SystemError},
+			{"spu page_size 100", "/shop/spu/get_list", `{"page":1,"page_size":100}`, catalog.OK},
 			{"spu page_size 101 (§3.1 example)", "/shop/spu/get_list", `{"page":1,"page_size":101}`, catalog.PageSizeTooLarge},
 			{"page_size 1e3", "/shop/order/get_list", `{"page":1,"page_size":1e3}`, catalog.PageSizeTooLarge},
 			{"page_size as string", "/shop/order/get_list", `{"page":1,"page_size":"101"}`, catalog.SystemError},
@@ -155,9 +155,9 @@ func TestContentPolicy(t *testing.T) {
 				}
 			}
 		}
-		// Undeclared fields and clean text reach the handler.
-		wantCode(t, post(t, tg, tok, "/shop/spu/add", `{"title":"普通商品","path":"最佳"}`), catalog.SystemError)
-		wantCode(t, post(t, tg, tok, "/shop/spu/add", `{"title":["最佳"]}`), catalog.SystemError)
-		wantCode(t, post(t, tg, tok, "/shop/spu/get", `{"title":"最佳"}`), catalog.SystemError)
+		// Undeclared fields and clean text reach the handler (which wants an id).
+		wantCode(t, post(t, tg, tok, "/shop/spu/add", `{"title":"普通商品","path":"最佳"}`), catalog.ProductOutProductIDMissing)
+		wantCode(t, post(t, tg, tok, "/shop/spu/add", `{"title":["最佳"]}`), catalog.ProductOutProductIDMissing)
+		wantCode(t, post(t, tg, tok, "/shop/spu/get", `{"title":"最佳"}`), catalog.ProductOutProductIDMissing)
 	})
 }

@@ -96,6 +96,9 @@ func New(opts Options) (*Sandbox, error) {
 	if s.content, err = loadContentPolicy(); err != nil {
 		return nil, err
 	}
+	if _, err = categories(); err != nil {
+		return nil, err
+	}
 	if s.routes, err = s.compileRoutes(routeTable()); err != nil {
 		return nil, err
 	}

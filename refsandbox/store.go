@@ -59,6 +59,7 @@ type account struct {
 
 	// One pointer per domain, each type declared in its domain's file.
 	product   *productState
+	merchant  *merchantState
 	order     *orderState
 	aftersale *aftersaleState
 	delivery  *deliveryState
@@ -79,6 +80,7 @@ func newAccount(p *Profile) *account {
 		openids:   openids,
 		quota:     map[string]dailyCount{},
 		product:   newProductState(p.Product),
+		merchant:  newMerchantState(),
 		order:     newOrderState(p.Order),
 		aftersale: newAftersaleState(p.Order),
 		delivery:  newDeliveryState(p.Order),

@@ -1,0 +1,123 @@
+package refsandbox
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/shopconform/shopconform/catalog"
+)
+
+// Audit bodies from §2.3 (license an array, per the table and the
+// maintainer, §6.2 item 3).
+const (
+	brandAuditBody = `{"audit_req":{"license":["https://mmecimage.cn/p/shopconform/licence.jpg"],"brand_info":{"brand_audit_type":1,
+		"trademark_type":"29","brand_management_type":1,"commodity_origin_type":1,"brand_wording":"%s",
+		"trademark_registration_certificate":["https://mmecimage.cn/p/shopconform/tm.jpg"]},"scene_group_list":[]}}`
+	certURL = `["https://mmecimage.cn/p/shopconform/cert.jpg"]`
+)
+
+func brandBody(wording string) string { return fmt.Sprintf(brandAuditBody, wording) }
+
+// catBody is an audit_category body; certificate is JSON or "" for none.
+func catBody(l1, l2, l3, certificate string) string {
+	info := `"level1":` + l1 + `,"level2":` + l2 + `,"level3":` + l3
+	if certificate != "" {
+		info += `,"certificate":` + certificate
+	}
+	return `{"audit_req":{"license":["https://mmecimage.cn/p/shopconform/licence.jpg"],"category_info":{` + info + `},"scene_group_list":[]}}`
+}
+
+func TestAuditCodes(t *testing.T) {
+	forEachTarget(t, func(t *testing.T, tg *target) {
+		for _, tc := range []struct {
+			name, profile string
+			steps         []step
+		}{
+			{"990007 brand without brand_info", "default", []step{{brandAudit, `{"audit_req":{"license":[]}}`, catalog.ParameterMissing},
+				{brandAudit, `{}`, catalog.ParameterMissing}, {brandAudit, `{"audit_req":{"brand_info":{"brand_wording":7}}}`, catalog.ParameterMissing},
+				{brandAudit, `{"audit_req":{"license":7,"brand_info":{"brand_wording":"x"}}}`, catalog.ParameterMissing}}},
+			{"license as a string too (§6.2 item 3)", "default", []step{{brandAudit, `{"audit_req":{"license":"https://mmecimage.cn/p/l.jpg","brand_info":{"brand_wording":"单串"}}}`, 0}}},
+			{"1050009 brand pending", "default", []step{{brandAudit, brandBody("品牌甲"), 0}, {brandAudit, brandBody("品牌甲"), catalog.AuditUnderReview}, {brandAudit, brandBody("品牌乙"), 0}}},
+			{"1050010 brand approved", "reviews-approve", []step{{brandAudit, brandBody("品牌甲"), 0}, {brandAudit, brandBody("品牌甲"), catalog.AuditAlreadyApproved}}},
+			{"1050004 category missing", "default", []step{{catAudit, `{}`, catalog.AuditCategoryRequired}, {catAudit, `{"audit_req":{"license":[]}}`, catalog.AuditCategoryRequired},
+				{catAudit, `{"audit_req":{"category_info":{"level1":1002,"level2":1201}}}`, catalog.AuditCategoryRequired},
+				{catAudit, catBody("1002", "1201", "true", certURL), catalog.AuditCategoryRequired}}},
+			{"1050004 certificate of a mandatory category", "default", []step{{catAudit, catBody("1002", "1201", "6201", ""), catalog.AuditCategoryRequired},
+				{catAudit, catBody("1002", "1201", "6201", "[]"), catalog.AuditCategoryRequired}}},
+			{"1050004 levels that are not level3's parents", "default", []step{{catAudit, catBody("1003", "1201", "6201", certURL), catalog.AuditCategoryRequired}}},
+			{"1000009 unknown level3 (§3.2 COMM)", "default", []step{{catAudit, catBody("1002", "1201", "999999", certURL), catalog.ProductCategoryNotFound}}},
+			{"1000007 level3 of a higher level (contract)", "default", []step{{catAudit, catBody("1002", "1201", "1201", certURL), catalog.ProductCategoryNotLevel3}}},
+			{"1050011 category needs no application", "default", []step{{catAudit, catBody("1001", "1101", "6153", certURL), catalog.AuditNotRequired}}},
+			{"optional qualification without a certificate", "default", []step{{catAudit, catBody(`"1002"`, `"1201"`, `"6202"`, ""), 0}}},
+			{"1050009 category pending", "default", []step{{catAudit, catBody("1003", "1301", "6301", certURL), 0}, {catAudit, catBody("1003", "1301", "6301", certURL), catalog.AuditUnderReview}}},
+			{"1050003 category approved (§2.3 DOC)", "reviews-approve", []step{{catAudit, catBody("1002", "1201", "6201", certURL), 0},
+				{catAudit, catBody("1002", "1201", "6201", certURL), catalog.AuditCategoryAlreadyApproved}}},
+			{"1050005 unknown audit", "default", []step{{auditResPth, `{"audit_id":"RQAAAPX1nuJsAAAAFTrfXW"}`, catalog.AuditNotFound},
+				{auditResPth, `{"audit_id":12}`, catalog.AuditNotFound}, {auditResPth, `{"audit_id":{"a":1}}`, catalog.AuditNotFound}, {auditResPth, `{}`, catalog.ParameterMissing}}},
+			{"1050006 nothing on the MP side", "default", []step{{"/shop/audit/get_miniapp_certificate", `{"req_type":1}`, catalog.AuditNoMiniProgramCertificate},
+				{"/shop/audit/get_miniapp_certificate", `{"req_type":2}`, catalog.AuditNoMiniProgramCertificate}}},
+			{"get_miniapp_certificate req_type", "miniapp-certified", []step{{"/shop/audit/get_miniapp_certificate", `{}`, catalog.ParameterMissing},
+				{"/shop/audit/get_miniapp_certificate", `{"req_type":3}`, catalog.ParameterMissing}, {"/shop/audit/get_miniapp_certificate", `{"req_type":"1"}`, catalog.ParameterMissing}}},
+		} {
+			t.Run(tc.name, func(t *testing.T) { run(t, tg, tc.profile, tc.steps...) })
+		}
+	})
+}
+
+// TestAuditFlows: pending audits on default; approved ones on
+// reviews-approve grant a brand and a category that spu/add then accepts.
+func TestAuditFlows(t *testing.T) {
+	forEachTarget(t, func(t *testing.T, tg *target) {
+		tok := token(t, tg, "default")
+		resp := post(t, tg, tok, brandAudit, brandBody("待审品牌"))
+		wantCode(t, resp, 0)
+		id := resp["audit_id"].(string)
+		resp = post(t, tg, tok, auditResPth, `{"audit_id":"`+id+`"}`)
+		wantCode(t, resp, 0)
+		wantFields(t, resp, "data.status", "data.brand_id", "data.reject_reason")
+		if num(t, resp, "data.status") != "0" {
+			t.Errorf("pending audit = %v", resp["data"])
+		}
+		// §6.2 item 4: the table types audit_id as a number.
+		wantCode(t, post(t, tg, tok, auditResPth, `{"audit_id":`+id+`}`), 0)
+
+		tok = token(t, tg, "reviews-approve")
+		resp = post(t, tg, tok, brandAudit, brandBody("新品牌"))
+		resp = post(t, tg, tok, auditResPth, `{"audit_id":"`+resp["audit_id"].(string)+`"}`)
+		brandID := num(t, resp, "data.brand_id")
+		if num(t, resp, "data.status") != "1" || brandID == "0" {
+			t.Fatalf("approved brand audit = %v", resp["data"])
+		}
+		resp = post(t, tg, tok, "/shop/account/get_brand_list", `{}`)
+		if num(t, resp, "data.0.brand_id") != brandID || at(t, resp, "data.0.brand_wording") != "新品牌" {
+			t.Errorf("get_brand_list = %v", resp)
+		}
+		wantCode(t, post(t, tg, tok, add, spuBody("branded", set("brand_id", json.Number(brandID)))), 0)
+
+		resp = post(t, tg, tok, catAudit, catBody("1003", "1301", "6301", certURL))
+		resp = post(t, tg, tok, auditResPth, `{"audit_id":"`+resp["audit_id"].(string)+`"}`)
+		if num(t, resp, "data.status") != "1" || at(t, resp, "data.brand_id") != nil {
+			t.Errorf("approved category audit = %v", resp["data"])
+		}
+		pics := set("qualification_pics", []string{"https://mmecimage.cn/p/shopconform/q.jpg"})
+		wantCode(t, post(t, tg, tok, add, spuBody("milk", set("third_cat_id", 6301), pics)), 0)
+		resp = post(t, tg, tok, "/shop/account/get_category_list", `{}`)
+		if len(resp["data"].([]any)) != 6 {
+			t.Errorf("get_category_list after the grant = %v", resp["data"])
+		}
+	})
+}
+
+func TestMiniappCertificate(t *testing.T) {
+	forEachTarget(t, func(t *testing.T, tg *target) {
+		tok := token(t, tg, "miniapp-certified")
+		for _, rt := range []string{"1", "2"} {
+			resp := post(t, tg, tok, "/shop/audit/get_miniapp_certificate", `{"req_type":`+rt+`}`)
+			wantCode(t, resp, 0)
+			wantFields(t, resp, "brand_info.brand_wording", "brand_info.sale_authorization", "brand_info.trademark_registration_certificate",
+				"category_info_list.0.first_category_id", "category_info_list.0.first_category_name", "category_info_list.0.second_category_id",
+				"category_info_list.0.second_category_name", "category_info_list.0.certificate_url")
+		}
+	})
+}
