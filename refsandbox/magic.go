@@ -43,6 +43,9 @@ const (
 	magicReviewPushFailed = "SHOPCONFORM_MAGIC_REVIEW_PUSH_FAILED" // spu/add, spu/update: title equal to it
 	magicUploadAbnormal   = "SHOPCONFORM_MAGIC_UPLOAD_ABNORMAL"    // img/upload: upload_type 1, img_url containing it
 	magicEncryptionFailed = "SHOPCONFORM_MAGIC_ENCRYPTION_FAILED"  // img/upload: resp_type 2, upload_type 1, img_url containing it
+	// Issue-4 contract "Magic values".
+	magicOrderUpdateFailed = "SHOPCONFORM_MAGIC_ORDER_UPDATE_FAILED" // order/pay: action_remark equal to it
+	magicTicketFailed      = "SHOPCONFORM_MAGIC_TICKET_FAILED"       // old-flow order/add: out_order_id containing it
 )
 
 // handlerMagicValues is the table of those values, for the README check
@@ -52,5 +55,7 @@ func handlerMagicValues() []magicValue {
 		{magicReviewPushFailed, catalog.ProductSubmitReviewFailed, "1000017 is a failed push to review (§3.2, I, NS); the draft is saved, not submitted"},
 		{magicUploadAbnormal, catalog.UploadAbnormalResult, "1070003 is a storage anomaly (§3.6, I, NS)"},
 		{magicEncryptionFailed, catalog.UploadEncryptionFailed, "1070004 is a failed WeChat Pay encryption (§3.6, I, NS)"},
+		{magicOrderUpdateFailed, catalog.OrderUpdateFailed, "1010006 is a failed order write (§3.3, I, NS); the order is unchanged"},
+		{magicTicketFailed, catalog.TicketFetchFailed, "1030002 is a failed ticket backend (§3.3, I, NS); nothing is saved"},
 	}
 }

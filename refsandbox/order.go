@@ -1,14 +1,318 @@
 package refsandbox
 
+import (
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/shopconform/shopconform/catalog"
+)
+
 // Order domain (api-reference §2.5 orders and scene check, §3.3 codes
 // 1000000, 1010xxx, 1030xxx). Delivery and after-sale, which share the
-// order domain's suite and profile, have their own files.
+// order domain's suite, profile and code table, have their own files.
+//
+// This file holds the state, the status machine, the id pair and the
+// code mapping; order_add.go and order_add_parse.go hold both
+// generations of order/add, order_pay.go pay, close, get,
+// getpaymentparams and scene/check, order_list.go the three lists,
+// order_view.go what order/get answers.
+
+// Order status values (§2.5 "Order status values seen in docs").
+const (
+	orderAwaitingPayment  = 10
+	orderCashierPaid      = 11 // fund_type 1 paid at the client cashier: no server API drives it (contract)
+	orderAwaitingShipment = 20
+	orderPartlyShipped    = 21
+	orderAwaitingReceipt  = 30
+	orderCompleted        = 100
+	orderTimedOut         = 181 // read, not written: see expire
+	orderAftersaleClosed  = 200 // every line fully refunded by after-sales
+	orderCancelled        = 250
+)
+
+// firstOrderID is above 2^53, like product ids, so that a client holding
+// ids in a float64 breaks visibly (§1, §7: keep 64-bit ids exact).
+const firstOrderID uint64 = 1<<53 + 1
 
 // orderProfile is the order domain's fixed account state (Profile.Order,
 // JSON "order"); delivery and after-sale state are seeded from it too.
+// No order knob exists yet: every rule is reachable by requests.
 type orderProfile struct{}
 
 // orderState is one account's orders; guarded by account.mu.
-type orderState struct{}
+type orderState struct {
+	byID   map[uint64]*order
+	byOut  map[string]*order
+	list   []*order // creation order
+	nextID uint64
+}
 
-func newOrderState(orderProfile) *orderState { return &orderState{} }
+func newOrderState(orderProfile) *orderState {
+	return &orderState{byID: map[uint64]*order{}, byOut: map[string]*order{}, nextID: firstOrderID}
+}
+
+// order is one order of either generation.
+type order struct {
+	id      uint64
+	outID   string
+	openid  string
+	newFlow bool // created with fund_type (DOC add_order_new); else the old ticket flow
+	fields  orderFields
+	status  int
+	created time.Time // server clock
+	updated time.Time
+
+	deliveries  []shipment
+	finishAll   int
+	receiveTime time.Time
+	deadline    int64 // aftersale/update_deadline, unix seconds; 0 unset
+}
+
+// orderFields is what order/add carries and the old flow may rewrite.
+type orderFields struct {
+	fundType          int64
+	scene             int64
+	path              string
+	outUserID         string
+	createTime        string    // as sent (§1 "yyyy-MM-dd HH:mm:ss")
+	createdAt         time.Time // create_time read in China time, else the server clock: get_list filters on it
+	expireTime        int64     // unix seconds, 0 none
+	aftersaleDuration int64
+	deliveryType      int64
+	lines             []orderLine
+	pay               payInfo
+	price             priceInfo
+	address           addressInfo
+	defaultAddress    addressInfo
+}
+
+// orderLine is one product_infos[] item, in the shape order/get shows it.
+type orderLine struct {
+	ProductID    uint64 `json:"product_id"`
+	OutProductID string `json:"out_product_id"`
+	SKUID        uint64 `json:"sku_id"`
+	OutSKUID     string `json:"out_sku_id"`
+	ProductCnt   int64  `json:"product_cnt"`
+	SalePrice    int64  `json:"sale_price"`
+	RealPrice    int64  `json:"real_price"`
+	SKURealPrice int64  `json:"sku_real_price"`
+	Title        string `json:"title"`
+	Path         string `json:"path"`
+	HeadImg      string `json:"head_img"`
+}
+
+type payInfo struct {
+	PayMethod     string `json:"pay_method"`
+	PayMethodType int64  `json:"pay_method_type"`
+	PrepayID      string `json:"prepay_id"`
+	PrepayTime    string `json:"prepay_time"`
+	TransactionID string `json:"transaction_id"`
+	PayTime       string `json:"pay_time"`
+}
+
+type priceInfo struct {
+	OrderPrice        int64  `json:"order_price"`
+	Freight           int64  `json:"freight"`
+	DiscountedPrice   int64  `json:"discounted_price"`
+	AdditionalPrice   int64  `json:"additional_price"`
+	AdditionalRemarks string `json:"additional_remarks"`
+}
+
+type addressInfo struct {
+	ReceiverName    string `json:"receiver_name"`
+	DetailedAddress string `json:"detailed_address"`
+	TelNumber       string `json:"tel_number"`
+	Country         string `json:"country"`
+	Province        string `json:"province"`
+	City            string `json:"city"`
+	Town            string `json:"town"`
+}
+
+func (st *orderState) create(openid string, newFlow bool, f orderFields, now time.Time, outID string) *order {
+	o := &order{id: st.nextID, outID: outID, openid: openid, newFlow: newFlow, fields: f,
+		status: orderAwaitingPayment, created: now, updated: now}
+	st.nextID++
+	st.byID[o.id] = o
+	st.byOut[outID] = o
+	st.list = append(st.list, o)
+	return o
+}
+
+// expire applies the timed-out cancel on read (contract: "an order still
+// awaiting payment after its expire_time is 181 from then on"; §2.5
+// expire_time "drives status 181"). No timer runs: every lookup calls it.
+func (o *order) expire(now time.Time) {
+	if o.status == orderAwaitingPayment && o.fields.expireTime > 0 && now.Unix() >= o.fields.expireTime {
+		o.status = orderTimedOut
+		o.updated = time.Unix(o.fields.expireTime, 0)
+	}
+}
+
+// set moves the order to status s.
+func (o *order) set(s int, now time.Time) {
+	o.status = s
+	o.updated = now
+}
+
+// in reports whether the order's status is one of ss.
+func (o *order) in(ss ...int) bool { return slices.Contains(ss, o.status) }
+
+// Sentinels of the order world (orders, delivery, after-sale, ticket);
+// orderCodes maps them to §3.3 codes.
+var (
+	errStatusFlow                 = errors.New("order status does not allow this")
+	errOrderIDMissing             = errors.New("order id missing")
+	errOrderProductNotFound       = errors.New("product not found")
+	errProductInfosInvalid        = errors.New("product_infos invalid")
+	errPayInfoInvalid             = errors.New("pay_info invalid")
+	errPriceInfoInvalid           = errors.New("price_info invalid")
+	errOrderUpdateFailed          = errors.New("order update failed")
+	errTransactionIDInvalid       = errors.New("transaction_id invalid")
+	errOrderProductNotListed      = errors.New("product not listed")
+	errAddressInvalid             = errors.New("address_info invalid")
+	errOrderNotFound              = errors.New("order not found")
+	errOrderExists                = errors.New("order exists")
+	errOpenIDNotOfApp             = errors.New("openid not of this appid")
+	errUnreviewedInfoMissing      = errors.New("unreviewed product lacks information")
+	errDeliveryListTooLong        = errors.New("delivery_list too long")
+	errDeliveryProductNotInOrder  = errors.New("shipped product not in the order")
+	errCreateTimeMissing          = errors.New("create_time missing")
+	errOrderPathMissing           = errors.New("path missing")
+	errDeliveryDetailIncomplete   = errors.New("delivery_detail incomplete")
+	errLinePathMissing            = errors.New("product path missing")
+	errPresaleIncomplete          = errors.New("presale deposit or balance missing")
+	errPayMethodTypeInvalid       = errors.New("pay_method_type invalid")
+	errNotPendingPayment          = errors.New("order not awaiting payment")
+	errAftersaleExists            = errors.New("after-sale exists")
+	errAftersaleNotFound          = errors.New("after-sale not found")
+	errAftersaleProductNotInOrder = errors.New("after-sale product not in the order")
+	errAftersaleProductMissing    = errors.New("after-sale product missing")
+	errTicketOrderIDMissing       = errors.New("ticket without an order id")
+	errTicketFailed               = errors.New("ticket failed")
+)
+
+// orderCodes is the one mapping from order-world sentinels to codes; each
+// line names its §3.3 row and evidence.
+var orderCodes = []struct {
+	err  error
+	code catalog.Code
+}{
+	{errStatusFlow, catalog.OrderStatusFlowError},                          // 1000000 D (§6.2 item 1: not 100000)
+	{errOrderIDMissing, catalog.OrderIDMissing},                            // 1010001 D
+	{errOrderProductNotFound, catalog.OrderProductNotFound},                // 1010002 D text
+	{errProductInfosInvalid, catalog.OrderProductInfosInvalid},             // 1010003 D text
+	{errPayInfoInvalid, catalog.OrderPayInfoInvalid},                       // 1010004 D
+	{errPriceInfoInvalid, catalog.OrderPriceInfoInvalid},                   // 1010005 D
+	{errOrderUpdateFailed, catalog.OrderUpdateFailed},                      // 1010006 I (NS: magic value, old-flow re-add)
+	{errTransactionIDInvalid, catalog.OrderTransactionIDInvalid},           // 1010007 D text / I
+	{errOrderProductNotListed, catalog.OrderProductNotListed},              // 1010008 D
+	{errAddressInvalid, catalog.OrderAddressInvalid},                       // 1010009 D text / I
+	{errOrderNotFound, catalog.OrderNotFound},                              // 1010011 D
+	{errOrderExists, catalog.OrderAlreadyExists},                           // 1010012 I
+	{errOpenIDNotOfApp, catalog.OrderOpenIDAppIDMismatch},                  // 1010014 D
+	{errUnreviewedInfoMissing, catalog.OrderUnreviewedProductInfoMissing},  // 1010015 D
+	{errDeliveryListTooLong, catalog.OrderDeliveryListTooLong},             // 1010018 D text / I limit
+	{errDeliveryProductNotInOrder, catalog.OrderDeliveryProductNotInOrder}, // 1010019 D text
+	{errCreateTimeMissing, catalog.OrderCreateTimeMissing},                 // 1010020 D text
+	{errOrderPathMissing, catalog.OrderPathMissing},                        // 1010021 D text
+	{errDeliveryDetailIncomplete, catalog.OrderDeliveryDetailIncomplete},   // 1010023 D text
+	{errLinePathMissing, catalog.OrderProductPathMissing},                  // 1010024 D text
+	{errPresaleIncomplete, catalog.OrderPresaleDepositMissing},             // 1010025 D text / I fields
+	{errPayMethodTypeInvalid, catalog.OrderPayMethodTypeInvalid},           // 1010026 D text
+	{errNotPendingPayment, catalog.OrderNotPendingPayment},                 // 1010027 I
+	{errAftersaleExists, catalog.AfterSaleAlreadyExists},                   // 1020002 D text / I
+	{errAftersaleNotFound, catalog.AfterSaleNotFound},                      // 1020003 I
+	{errAftersaleProductNotInOrder, catalog.AfterSaleProductNotInOrder},    // 1020004 D
+	{errAftersaleProductMissing, catalog.AfterSaleProductMissing},          // 1020005 D text
+	{errTicketOrderIDMissing, catalog.TicketOrderIDOrAppIDMissing},         // 1030001 I
+	{errTicketFailed, catalog.TicketFetchFailed},                           // 1030002 I (NS: magic value)
+	{errParameterMissing, catalog.ParameterMissing},                        // 990007 §3.1: an unusable field with no domain code
+}
+
+// orderReply turns an order-world result into the reply.
+func orderReply(err error, data map[string]any) reply {
+	if err == nil {
+		return okReply(data)
+	}
+	for _, m := range orderCodes {
+		if errors.Is(err, m.err) {
+			return errReply(m.code, detailOf(err))
+		}
+	}
+	return errReply(catalog.SystemError, err.Error())
+}
+
+// firstErr runs checks in order and returns the first failure: the order
+// of the arguments is the endpoint's documented order of checks.
+func firstErr(checks ...func() error) error {
+	for _, c := range checks {
+		if err := c(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readOrderRef is the id-presence check (§3.3 1010001, D; §7 "id
+// presence" before field validation).
+func readOrderRef(body map[string]any) (idPair, error) {
+	return readIDPair(body, "order_id", "out_order_id", failf(errOrderIDMissing, "send order_id or out_order_id"))
+}
+
+// resolve is the existence check (§3.3 1010011, D): unknown ids, two ids
+// naming different orders, and "right id with another user's openid"
+// are all "order does not exist". It applies the 181 timeout first.
+func (st *orderState) resolve(ref idPair, openid string, now time.Time) (*order, error) {
+	if ref.badID != nil {
+		return nil, failf(errOrderNotFound, "order_id %v is not a uint64", ref.badID)
+	}
+	var o *order
+	if ref.hasID {
+		o = st.byID[ref.id]
+	}
+	if ref.outID != "" {
+		q := st.byOut[ref.outID]
+		if ref.hasID && o != q {
+			return nil, failf(errOrderNotFound, "order_id and out_order_id name different orders")
+		}
+		o = q
+	}
+	switch {
+	case o == nil:
+		return nil, failf(errOrderNotFound, "no such order")
+	case o.openid != openid:
+		return nil, failf(errOrderNotFound, "the order belongs to another user")
+	}
+	o.expire(now)
+	return o, nil
+}
+
+// find is readOrderRef then resolve with the body's openid, for the
+// handlers with nothing to validate in between.
+func (st *orderState) find(body map[string]any, now time.Time) (*order, error) {
+	ref, err := readOrderRef(body)
+	if err != nil {
+		return nil, err
+	}
+	return st.resolve(ref, bodyOpenID(body), now)
+}
+
+// bodyOpenID is the caller's openid; the route's openid rule has already
+// refused a missing or malformed one.
+func bodyOpenID(body map[string]any) string {
+	s, _ := body["openid"].(string)
+	return s
+}
+
+// checkAppUser is 1010014 for order/get, order/pay and getpaymentparams
+// (§3.3, D: "openid from another appid"; contract "Ids and openids"):
+// their route rule stops at the openid's format, and a well-formed openid
+// that is no test user of this appid lands here, before the id pair, in
+// the place §7 gives the openid check.
+func checkAppUser(req *request) error {
+	if id := bodyOpenID(req.body); !req.acct.openids[id] {
+		return failf(errOpenIDNotOfApp, "openid %s is not a user of this mini program", id)
+	}
+	return nil
+}

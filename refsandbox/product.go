@@ -218,38 +218,15 @@ func productReply(err error, data map[string]any) reply {
 	return errReply(catalog.SystemError, err.Error())
 }
 
-// productRef is the id pair of §1 ("二选一"): product_id or out_product_id.
-type productRef struct {
-	id    uint64
-	hasID bool
-	badID any // a product_id that is no uint64: no product has it
-	outID string
-}
-
 // readRef is the id-presence check (§7 first; §3.2 1000001 "spu/* with
-// neither id"). An id of 0, null or "" is not supplied; an out_product_id
-// that is not a string is not one either.
-func readRef(body map[string]any) (productRef, error) {
-	var ref productRef
-	if v := body["product_id"]; !absent(v) {
-		id, ok := asUint(v)
-		switch {
-		case !ok:
-			ref.badID = v
-		case id != 0:
-			ref.id, ref.hasID = id, true
-		}
-	}
-	ref.outID, _ = asString(body["out_product_id"])
-	if !ref.hasID && ref.badID == nil && ref.outID == "" {
-		return ref, failf(errProductIDMissing, "send product_id or out_product_id")
-	}
-	return ref, nil
+// neither id").
+func readRef(body map[string]any) (idPair, error) {
+	return readIDPair(body, "product_id", "out_product_id", failf(errProductIDMissing, "send product_id or out_product_id"))
 }
 
 // resolve is the existence check (§3.2 1000011). Both ids given must name
 // the same product; deleted products do not exist.
-func (st *productState) resolve(ref productRef) (*product, error) {
+func (st *productState) resolve(ref idPair) (*product, error) {
 	if ref.badID != nil {
 		return nil, failf(errProductNotFound, "product_id %v is not a uint64", ref.badID)
 	}

@@ -43,41 +43,45 @@ func routeTable() []endpoint {
 		{"/shop/spu/listing", 0, rules(maxLen("out_product_id", 128)), nil, spuListing},
 		{"/shop/spu/delisting", 0, rules(maxLen("out_product_id", 128)), nil, spuDelisting},
 
-		// §2.5 scene check and orders.
-		{"/shop/scene/check", 0, rules(required("scene")), nil, unmodelled},                                                                              // 990007 §3.1 D code / I mapping
-		{"/shop/order/add", 0, rules(openid("openid"), maxLen("out_order_id", 127)), nil, unmodelled},                                                    // 990004/990001 §3.1 D, §4; 990008 §3.1 I (<128 chars, §2.5)
-		{"/shop/order/pay", 0, rules(openid("openid")), nil, unmodelled},                                                                                 // 990004/990001 §3.1 D
-		{"/shop/order/get", 0, rules(openid("openid")), nil, unmodelled},                                                                                 // 990004/990001 §3.1 D
-		{"/shop/order/get_list", 0, rules(pageSize("page_size", 100), timeOrder("start_create_time", "end_create_time", datetime)), nil, unmodelled},     // 990005 ≤100, 990009 §3.1 D/I
-		{"/shop/order/get_list_by_finder", 0, rules(pageSize("page_size", 100), timeOrder("start_pay_time", "end_pay_time", datetime)), nil, unmodelled}, // 990005 ≤100, 990009 §3.1 D/I
-		{"/shop/order/get_list_by_sharer", 0, rules(pageSize("page_size", 100), timeOrder("start_pay_time", "end_pay_time", datetime)), nil, unmodelled}, // 990005 ≤100, 990009 §3.1 D/I
-		{"/shop/order/getpaymentparams", 0, rules(openid("openid")), nil, unmodelled},                                                                    // 990004/990001 §3.1 D
-		{"/shop/order/close", 0, rules(openid("openid")), nil, unmodelled},                                                                               // 990004/990001 §3.1 D
+		// §2.5 scene check and orders. order/get, pay and getpaymentparams
+		// check only the openid's format: a well-formed openid that is no
+		// user of this appid is their handler's 1010014 (§3.3 D; issue-4
+		// contract "Ids and openids").
+		{"/shop/scene/check", 0, rules(required("scene")), nil, sceneCheck},                         // 990007 §3.1 D code / I mapping
+		{"/shop/order/add", 0, rules(openid("openid"), maxLen("out_order_id", 127)), nil, orderAdd}, // 990004/990001 §3.1 D, §4; 990008 §3.1 I (<128 chars, §2.5)
+		{"/shop/order/pay", 0, rules(openidFormat("openid")), nil, orderPay},                        // 990004/990002 §3.1 D
+		{"/shop/order/get", 0, rules(openidFormat("openid")), nil, orderGet},                        // 990004/990002 §3.1 D
+		{"/shop/order/get_list", 0, rules(pageSize("page_size", 100), timeOrder("start_create_time", "end_create_time", datetime), required("page", "page_size", "sort_order")), nil, orderGetList}, // 990005 ≤100, 990009 §3.1 D/I; 990007 §2.5 R
+		{"/shop/order/get_list_by_finder", 0, rules(pageSize("page_size", 100), timeOrder("start_pay_time", "end_pay_time", datetime), required("page", "page_size")), nil, orderGetListByFinder},   // 990005 ≤100, 990009 §3.1 D/I; 990007 §2.5 R
+		{"/shop/order/get_list_by_sharer", 0, rules(pageSize("page_size", 100), timeOrder("start_pay_time", "end_pay_time", datetime), required("page", "page_size")), nil, orderGetListBySharer},   // 990005 ≤100, 990009 §3.1 D/I; 990007 §2.5 R
+		{"/shop/order/getpaymentparams", 0, rules(openidFormat("openid")), nil, orderGetPaymentParams},                                                                                              // 990004/990002 §3.1 D
+		{"/shop/order/close", 0, rules(openid("openid")), nil, orderClose},                                                                                                                          // 990004/990001 §3.1 D
 
 		// §2.6 delivery (the misspelt recieve is the real URL, §6.2 item 15).
 		{"/shop/delivery/get_company_list", 0, nil, nil, deliveryCompanyList},
-		{"/shop/delivery/send", 0, rules(openid("openid")), nil, unmodelled},    // 990004/990001 §3.1 D
-		{"/shop/delivery/recieve", 0, rules(openid("openid")), nil, unmodelled}, // 990004/990001 §3.1 D
-		{"/shop/delivery/update", 0, nil, nil, unmodelled},                      // §2.11 errata
+		{"/shop/delivery/send", 0, rules(openid("openid")), nil, deliverySend},       // 990004/990001 §3.1 D
+		{"/shop/delivery/recieve", 0, rules(openid("openid")), nil, deliveryRecieve}, // 990004/990001 §3.1 D
+		{"/shop/delivery/update", 0, nil, nil, unmodelled},                           // §2.11 errata
 
-		// §2.7 after-sale, v1 and v2 ("ec").
-		{"/shop/aftersale/add", 0, rules(openid("openid")), nil, unmodelled},                // 990004/990001 §3.1 D
-		{"/shop/aftersale/get", 0, rules(openid("openid")), nil, unmodelled},                // 990004/990001 §3.1 D
-		{"/shop/aftersale/update", 0, rules(openid("openid")), nil, unmodelled},             // 990004/990001 §3.1 D
-		{"/shop/aftersale/update_deadline", 0, rules(openid("openid")), nil, unmodelled},    // 990004/990001 §3.1 D
-		{"/shop/aftersale/list", 0, nil, nil, unmodelled},                                   // §2.11 errata
-		{"/shop/ecaftersale/add", 0, rules(openid("openid")), nil, unmodelled},              // 990004/990001 §3.1 D
-		{"/shop/ecaftersale/cancel", 0, rules(openid("openid")), nil, unmodelled},           // 990004/990001 §3.1 D
-		{"/shop/ecaftersale/update", 0, rules(openid("openid")), nil, unmodelled},           // 990004/990001 §3.1 D
-		{"/shop/ecaftersale/uploadreturninfo", 0, rules(openid("openid")), nil, unmodelled}, // 990004/990001 §3.1 D
-		{"/shop/ecaftersale/acceptrefund", 0, nil, nil, unmodelled},
-		{"/shop/ecaftersale/acceptreturn", 0, nil, nil, unmodelled},
-		{"/shop/ecaftersale/reject", 0, nil, nil, unmodelled},
-		{"/shop/ecaftersale/upload_certificates", 0, nil, nil, unmodelled},
-		{"/shop/ecaftersale/get", 0, nil, nil, unmodelled},
-		{"/shop/ecaftersale/get_list", 0, rules(pageSize("limit", 50), timeOrder("begin_create_time", "end_create_time", unixMillis)), nil, unmodelled}, // 990005 limit ≤50 (§2.7 D), 990009 in ms §3.1 D/I
-		{"/shop/ecaftersale/merchanttest", 0, nil, nil, unmodelled},                                                                                     // §2.7, §2.11
-		{"/shop/ecaftersale/merchantupdate", 0, nil, nil, unmodelled},                                                                                   // §2.11 errata
+		// §2.7 after-sale, v1 and v2 ("ec"). v1 add is replaced by
+		// ecaftersale/add (§6.2 item 10) and stays unmodelled.
+		{"/shop/aftersale/add", 0, rules(openid("openid")), nil, unmodelled},                                 // 990004/990001 §3.1 D
+		{"/shop/aftersale/get", 0, rules(openid("openid")), nil, aftersaleGet},                               // 990004/990001 §3.1 D
+		{"/shop/aftersale/update", 0, rules(openid("openid")), nil, aftersaleUpdate},                         // 990004/990001 §3.1 D
+		{"/shop/aftersale/update_deadline", 0, rules(openid("openid")), nil, aftersaleUpdateDeadline},        // 990004/990001 §3.1 D
+		{"/shop/aftersale/list", 0, nil, nil, unmodelled},                                                    // §2.11 errata
+		{"/shop/ecaftersale/add", 0, rules(openid("openid")), nil, ecaftersaleAdd},                           // 990004/990001 §3.1 D
+		{"/shop/ecaftersale/cancel", 0, rules(openid("openid")), nil, ecaftersaleCancel},                     // 990004/990001 §3.1 D
+		{"/shop/ecaftersale/update", 0, rules(openid("openid")), nil, ecaftersaleUpdate},                     // 990004/990001 §3.1 D
+		{"/shop/ecaftersale/uploadreturninfo", 0, rules(openid("openid")), nil, ecaftersaleUploadReturnInfo}, // 990004/990001 §3.1 D
+		{"/shop/ecaftersale/acceptrefund", 0, nil, nil, ecaftersaleAcceptRefund},
+		{"/shop/ecaftersale/acceptreturn", 0, nil, nil, ecaftersaleAcceptReturn},
+		{"/shop/ecaftersale/reject", 0, nil, nil, ecaftersaleReject},
+		{"/shop/ecaftersale/upload_certificates", 0, nil, nil, ecaftersaleUploadCertificates},
+		{"/shop/ecaftersale/get", 0, nil, nil, ecaftersaleGet},
+		{"/shop/ecaftersale/get_list", 0, rules(pageSize("limit", 50), timeOrder("begin_create_time", "end_create_time", unixMillis), required("offset", "limit")), nil, ecaftersaleGetList}, // 990005 limit ≤50 (§2.7 D), 990009 in ms §3.1 D/I; 990007 §2.7 R
+		{"/shop/ecaftersale/merchanttest", 0, nil, nil, unmodelled},                                                                                                                          // §2.7, §2.11
+		{"/shop/ecaftersale/merchantupdate", 0, nil, nil, unmodelled},                                                                                                                        // §2.11 errata
 
 		// §2.8 coupons (the user APIs' openid code is the coupon domain's
 		// own 1090039, §3.7, so no generic openid rule here).

@@ -42,15 +42,25 @@ const (
 
 // fieldRule is the declarative form; paths are dotted into the JSON object.
 type fieldRule struct {
-	kind   ruleKind
-	paths  []string
-	limit  int
-	layout timeLayout
+	kind       ruleKind
+	paths      []string
+	limit      int
+	layout     timeLayout
+	formatOnly bool // openid: stop at 990004/990002 and leave membership to the handler
 }
 
 // openid: missing or empty → 990004; not "o" + 27 of [A-Za-z0-9_-] → 990002;
 // well-formed but not a test user of the caller's appid → 990001.
 func openid(path string) fieldRule { return fieldRule{kind: ruleOpenID, paths: []string{path}} }
+
+// openidFormat is openid without the membership check: missing → 990004,
+// malformed → 990002, and a well-formed openid that is not a test user
+// reaches the handler. order/get, order/pay and order/getpaymentparams
+// answer that case with their own 1010014 (§3.3, D; issue-4 contract
+// "Ids and openids").
+func openidFormat(path string) fieldRule {
+	return fieldRule{kind: ruleOpenID, paths: []string{path}, formatOnly: true}
+}
 
 // required: each path absent, null or "" → 990007.
 func required(paths ...string) fieldRule { return fieldRule{kind: ruleRequired, paths: paths} }
@@ -96,7 +106,7 @@ func compileRule(r fieldRule) (check, error) {
 	}
 	switch r.kind {
 	case ruleOpenID:
-		return checkOpenID(paths[0]), nil
+		return checkOpenID(paths[0], r.formatOnly), nil
 	case ruleRequired:
 		return checkRequired(paths), nil
 	case ruleMaxLen:
@@ -109,7 +119,7 @@ func compileRule(r fieldRule) (check, error) {
 	return nil, fmt.Errorf("unknown rule kind %d", r.kind)
 }
 
-func checkOpenID(path fieldPath) check {
+func checkOpenID(path fieldPath, formatOnly bool) check {
 	return func(body map[string]any, acct *account) (reply, bool) {
 		v, _ := path.lookup(body)
 		s, isString := v.(string)
@@ -118,7 +128,7 @@ func checkOpenID(path fieldPath) check {
 			return errReply(catalog.OpenIDMissing, path.String()), stop
 		case !isString || !openIDRE.MatchString(s):
 			return errReply(catalog.OpenIDIllegalVariant, path.String()+" is malformed"), stop
-		case !acct.openids[s]:
+		case !formatOnly && !acct.openids[s]:
 			return errReply(catalog.OpenIDIllegal, path.String()+" is not a user of this appid"), stop
 		}
 		return reply{}, cont

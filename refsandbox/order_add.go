@@ -1,0 +1,156 @@
+package refsandbox
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// /shop/order/add, both generations on one URL (§2.5; §6.2 item 9;
+// contract "The two generations"). A body with fund_type is the new flow
+// (DOC add_order_new): create-only, amount formulas checked, products
+// need not be uploaded. A body without it is the old ticket flow (DOC
+// add_order): products uploaded and listed, re-entrant while the order
+// awaits payment, answers a ticket for wx.requestPayment.
+
+// ticketTTL is how long an old-flow ticket lives; the docs give no value.
+const ticketTTL = 2 * time.Hour
+
+// orderAdd answers /shop/order/add: parseAdd (1010020 … 1010025) → the
+// products (new 1010015; old 1010002 → 1010008) → the flow's id rules
+// (checkNewID, checkOldID) → the fields without a code (990007) → the
+// ticket magic (1030002, old flow) → saved.
+func orderAdd(req *request) reply {
+	var in addInput
+	var existing *order
+	err := firstErr(
+		func() (err error) { in, err = parseAdd(req.body, req.now); return err },
+		func() error { return checkLineProducts(&in, req.acct.product) },
+		func() (err error) {
+			if in.newFlow {
+				return in.checkNewID(req.acct.order)
+			}
+			existing, err = in.checkOldID(req.acct.order, req.now)
+			return err
+		},
+		func() error { return in.readRest(req.body) },
+		func() error {
+			if !in.newFlow && strings.Contains(in.outID, magicTicketFailed) {
+				return failf(errTicketFailed, "magic value %s: nothing was saved", magicTicketFailed)
+			}
+			return nil
+		},
+	)
+	switch {
+	case err != nil:
+		return orderReply(err, nil)
+	case in.newFlow:
+		return addNewFlow(req, in)
+	}
+	return addOldFlow(req, in, existing)
+}
+
+// checkLineProducts applies the product world to each line. New flow: a
+// product that is not uploaded needs title, path and head_img on the line
+// (§3.3 1010015, D; path was checked as 1010024). Old flow: every product
+// exists (1010002, D text), then every one is listed (1010008, D: "status=5
+// 才是上架状态").
+func checkLineProducts(in *addInput, products *productState) error {
+	lines := in.fields.lines
+	found := make([]orderProduct, len(lines))
+	known := make([]bool, len(lines))
+	for i := range lines {
+		found[i], known[i] = products.forOrder(lines[i].OutProductID)
+	}
+	for i, l := range lines {
+		switch {
+		case in.newFlow && !known[i] && (l.Title == "" || l.HeadImg == ""):
+			return failf(errUnreviewedInfoMissing, "product_infos[%d] names a product that is not uploaded: send title, path and head_img", i)
+		case !in.newFlow && !known[i]:
+			return failf(errOrderProductNotFound, "product_infos[%d].out_product_id %q was never uploaded", i, l.OutProductID)
+		}
+	}
+	for i := range lines {
+		if !in.newFlow && found[i].status != statusListed {
+			return failf(errOrderProductNotListed, "product_infos[%d].out_product_id %q has status %d, not 5 (listed)", i, lines[i].OutProductID, found[i].status)
+		}
+		if known[i] {
+			found[i].fill(&lines[i])
+		}
+	}
+	return nil
+}
+
+// checkNewID: the new flow is create-only. An out_order_id is required
+// (990007: the new flow has no code of its own for it) and may not exist
+// yet (§3.3 1010012, I; contract: "whatever the content").
+func (in *addInput) checkNewID(st *orderState) error {
+	switch {
+	case in.outID == "":
+		return failf(errParameterMissing, "out_order_id")
+	case st.byOut[in.outID] != nil:
+		return failf(errOrderExists, "out_order_id %q exists; the new flow is create-only", in.outID)
+	}
+	return nil
+}
+
+// checkOldID: the old flow is re-entrant. out_order_id present (1030001,
+// I: no ticket without an order id) → an order of the new flow or of
+// another buyer has it (1010012) → the order no longer awaits payment
+// (1010006: the update fails, §3.3 "old re-entrant flow"). It answers the
+// order to rewrite, or nil.
+func (in *addInput) checkOldID(st *orderState, now time.Time) (*order, error) {
+	if in.outID == "" {
+		return nil, failf(errTicketOrderIDMissing, "the ticket needs out_order_id")
+	}
+	o := st.byOut[in.outID]
+	if o == nil {
+		return nil, nil
+	}
+	o.expire(now)
+	switch {
+	case o.newFlow || o.openid != in.openid:
+		return nil, failf(errOrderExists, "out_order_id %q belongs to another order", in.outID)
+	case o.status != orderAwaitingPayment:
+		return nil, failf(errOrderUpdateFailed, "the order has status %d; only an order awaiting payment (10) can be rewritten", o.status)
+	}
+	return o, nil
+}
+
+func addNewFlow(req *request, in addInput) reply {
+	o := req.acct.order.create(in.openid, true, in.fields, req.now, in.outID)
+	return okReply(map[string]any{"data": map[string]any{
+		"order_id":     idOut(o.id, req.body),
+		"out_order_id": o.outID,
+	}})
+}
+
+// addOldFlow saves the order (or rewrites o) and issues its ticket.
+func addOldFlow(req *request, in addInput, o *order) reply {
+	ticket, err := req.random.urlSafe(24)
+	if err != nil {
+		return orderReply(failf(errTicketFailed, "no randomness for the ticket"), nil)
+	}
+	if o == nil {
+		o = req.acct.order.create(in.openid, false, in.fields, req.now, in.outID)
+	} else {
+		o.fields = in.fields
+		o.updated = req.now
+	}
+	return okReply(map[string]any{"data": map[string]any{
+		"order_id":           idOut(o.id, req.body),
+		"out_order_id":       o.outID,
+		"ticket":             ticket,
+		"ticket_expire_time": chinaTime(req.now.Add(ticketTTL)),
+		"final_price":        o.fields.price.OrderPrice,
+	}})
+}
+
+// idOut is a 64-bit id as a number, or as its decimal text when the body
+// asked for stringify_64bits_number (§1; WXJ WxMaShopOrderInfo).
+func idOut(id uint64, body map[string]any) any {
+	if body["stringify_64bits_number"] == true {
+		return strconv.FormatUint(id, 10)
+	}
+	return id
+}
