@@ -61,7 +61,7 @@ func (s *Sandbox) vendor(c *call) reply {
 		s.routeStage,   // 40066 unknown path, 43002 not POST
 		s.tokenStage,   // 41001 missing, 40014 malformed, 40001 unknown, 42001 expired
 		s.jsonStage,    // 47001 body is not a JSON object
-		s.accountStage, // 61004, 61007, 48001 (profile state)
+		s.accountStage, // 61004, 61007 (profile), 48001 (onboarding state)
 		s.quotaStage,   // 45009 daily quota of this API
 		s.rateStage,    // 300000 token bucket
 		s.magicStage,   // 990010, -1 for the magic values
@@ -104,9 +104,11 @@ func (s *Sandbox) jsonStage(c *call) (reply, bool) {
 	return reply{}, cont
 }
 
-// accountStage applies the profile's fixed state: third-party checks first
-// (the call never reaches the mini program's own permissions), then the
-// component being opened. /shop/register/* must work before opening,
+// accountStage applies the account's state: third-party checks first
+// (the call never reaches the mini program's own permissions), then
+// whether the component is open, which follows the onboarding state
+// (issue-5 contract: 48001 until register/apply, §3.1 48001 "before the
+// component is opened", D). /shop/register/* must work before opening,
 // since they are how an account opens it.
 func (s *Sandbox) accountStage(c *call) (reply, bool) {
 	p := c.acct.profile
@@ -118,7 +120,7 @@ func (s *Sandbox) accountStage(c *call) (reply, bool) {
 			return errReply(catalog.ThirdPartyPermissionMissing), stop
 		}
 	}
-	if !*p.Opened && c.route.flags&preOpen == 0 {
+	if c.route.flags&preOpen == 0 && !c.acct.componentOpen() {
 		return errReply(catalog.APIUnauthorized, "the transaction component is not opened"), stop
 	}
 	return reply{}, cont

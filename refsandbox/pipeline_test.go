@@ -86,8 +86,9 @@ func TestAccountStage(t *testing.T) {
 		}{
 			{"default", "/shop/delivery/get_company_list", catalog.OK},
 			{"not-opened", "/shop/delivery/get_company_list", catalog.APIUnauthorized},
-			{"not-opened", "/shop/register/check", catalog.SystemError}, // exempt from 48001, then unmodelled
-			{"not-opened", "/shop/register/apply", catalog.SystemError},
+			{"not-opened", "/shop/register/check", catalog.AccessNotConnected}, // exempt from 48001: the domain's own 1040003
+			{"not-opened", "/shop/register/apply", catalog.OK},
+			{"not-opened", "/shop/delivery/get_company_list", catalog.OK}, // 48001 follows the onboarding state: applying works
 			{"third-party-no-permission", "/shop/delivery/get_company_list", catalog.ThirdPartyPermissionMissing},
 			{"third-party-no-permission", "/shop/register/check", catalog.ThirdPartyPermissionMissing},
 			{"third-party-ip-not-whitelisted", "/shop/delivery/get_company_list", catalog.ThirdPartyIPNotWhitelisted},

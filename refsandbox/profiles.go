@@ -29,7 +29,7 @@ type Profile struct {
 	AppID           string      `json:"appid,omitempty"`   // default: "wx" + 16 hex of sha256(name)
 	Secret          string      `json:"secret,omitempty"`  // default: 32 lowercase hex, random per Sandbox
 	OpenIDs         []string    `json:"openids,omitempty"` // default: 3 test users derived from the appid
-	Opened          *bool       `json:"opened,omitempty"`  // default true; false → 48001 (§3.1)
+	Opened          *bool       `json:"opened,omitempty"`  // default true (connected); false → starts not connected: 48001 until register/apply (§3.1)
 	ThirdParty      *ThirdParty `json:"third_party,omitempty"`
 	DailyQuota      *int        `json:"daily_quota,omitempty"` // per API per day; default 100000; exhausted → 45009
 	Rate            *Rate       `json:"rate,omitempty"`        // default 1000/s, burst 1000; empty bucket → 300000
@@ -155,6 +155,9 @@ func (p *Profile) validate() error {
 	}
 	if p.TokenTTLSeconds != nil && *p.TokenTTLSeconds < 0 {
 		bad("token_ttl_seconds", "want ≥ 0, got %d", *p.TokenTTLSeconds)
+	}
+	if err := p.Access.validate(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

@@ -23,7 +23,10 @@ func TestEmbeddedDataLoads(t *testing.T) {
 		names = append(names, p.Name)
 	}
 	want := []string{"default", "not-opened", "third-party-no-permission", "third-party-ip-not-whitelisted", "quota-exhausted", "rate-limited", "token-expired",
-		"reviews-approve", "deposit-unpaid", "review-limit-1", "miniapp-certified"}
+		"reviews-approve", "deposit-unpaid", "review-limit-1",
+		"onboarding", "onboarding-review-held", "mini-game", "category-not-allowed", "not-whitelisted", "standard-component", "violation-record",
+		"realname-failed", "security-check-failed", "payment-check-failed", "mini-store", "not-trial-store", "too-many-stores",
+		"sharers-accept", "sharer-limit-1", "miniapp-certified"}
 	if !slices.Equal(names, want) {
 		t.Errorf("built-in profiles = %v, want %v", names, want)
 	}
@@ -55,7 +58,7 @@ func TestAccounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, b := one.Accounts(), two.Accounts()
-	if !slices.IsSortedFunc(a, func(x, y Account) int { return strings.Compare(x.Profile, y.Profile) }) || len(a) != 11 {
+	if !slices.IsSortedFunc(a, func(x, y Account) int { return strings.Compare(x.Profile, y.Profile) }) || len(a) != 26 {
 		t.Fatalf("accounts not one per profile, sorted: %v", a)
 	}
 	for i, acc := range a {
@@ -96,8 +99,8 @@ func TestProfileOverrides(t *testing.T) {
 		t.Fatal(err)
 	}
 	accs := sb.Accounts()
-	if len(accs) != 12 {
-		t.Fatalf("want 11 built-ins (one replaced) + 1 new, got %d", len(accs))
+	if len(accs) != 27 {
+		t.Fatalf("want 26 built-ins (one replaced) + 1 new, got %d", len(accs))
 	}
 	for _, acc := range accs {
 		switch acc.Profile {
@@ -123,6 +126,7 @@ func TestProfileOverrides(t *testing.T) {
 		"negative burst":    {{Name: "a", Rate: &Rate{PerSecond: 1, Burst: -1}}},
 		"negative ttl":      {{Name: "a", TokenTTLSeconds: ptr(-1)}},
 		"appid of built-in": {{Name: "a", AppID: "wx" + hex.EncodeToString(notOpened[:])[:16]}},
+		"unknown refusal":   {{Name: "a", Access: accessProfile{Refusal: "mini-game"}}},
 	} {
 		if _, err := New(Options{Profiles: profiles}); err == nil {
 			t.Errorf("%s: New accepted it", name)

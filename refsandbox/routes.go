@@ -10,11 +10,12 @@ package refsandbox
 // first (§7). Limits: pageSize per §3.1 "990005" (D code, I limits).
 func routeTable() []endpoint {
 	return []endpoint{
-		// §2.1 access / onboarding: callable before the component is opened.
-		{"/shop/register/apply", preOpen, nil, nil, unmodelled},
-		{"/shop/register/check", preOpen, nil, nil, unmodelled},
-		{"/shop/register/finish_access_info", preOpen, rules(required("access_info_item")), nil, unmodelled}, // 990007 §3.1 D code / I mapping
-		{"/shop/register/apply_scene", preOpen, rules(required("scene_group_id")), nil, unmodelled},          // 990007 §3.1 D/I; §2.11: examples send scene_group_id
+		// §2.1 access / onboarding: callable before the component is opened
+		// (they are how it opens; 1040003 is theirs, not 48001).
+		{"/shop/register/apply", preOpen, nil, nil, registerApply},
+		{"/shop/register/check", preOpen, nil, nil, registerCheck},
+		{"/shop/register/finish_access_info", preOpen, rules(required("access_info_item")), nil, registerFinishAccessInfo}, // 990007 §3.1 D code / I mapping
+		{"/shop/register/apply_scene", preOpen, rules(required("scene_group_id")), nil, registerApplyScene},                // 990007 §3.1 D/I; §2.11: examples send scene_group_id
 
 		// §2.2 merchant account info.
 		{"/shop/account/get_category_list", 0, nil, nil, accountCategoryList},
@@ -97,14 +98,16 @@ func routeTable() []endpoint {
 		{"/shop/coupon/update_user_coupon", 0, nil, nil, unmodelled},
 		{"/shop/coupon/update_usercoupon_status", 0, nil, nil, unmodelled},
 
-		// §2.9 sharers and promoters.
-		{"/shop/sharer/bind", 0, nil, nil, unmodelled},
-		{"/shop/sharer/unbind", 0, nil, nil, unmodelled},
-		{"/shop/sharer/search_sharer", 0, rules(openid("openid")), nil, unmodelled},                                           // 990004/990001 §3.1 D
-		{"/shop/sharer/get_sharer_list", 0, rules(pageSize("page_size", 100)), nil, unmodelled},                               // 990005 ≤100 §3.1 D/I
-		{"/shop/sharer/get_sharer_data_summary", 0, rules(openid("openid")), nil, unmodelled},                                 // 990001 §3.1 D
-		{"/shop/sharer/get_sharer_live_order_list", 0, rules(openid("openid"), pageSize("page_size", 100)), nil, unmodelled},  // 990001 §3.1 D; 990005 ≤100 I
-		{"/shop/sharer/get_sharer_live_summary_list", 0, rules(openid("openid"), pageSize("page_size", 20)), nil, unmodelled}, // 990001 §3.1 D; 990005 ≤20 §2.9 D
+		// §2.9 sharers and promoters. 1310002 is bind's and unbind's own
+		// (their handler); the other sharer APIs take openid through the
+		// generic rule (issue-5 contract "Sharers").
+		{"/shop/sharer/bind", 0, nil, nil, sharerBind},
+		{"/shop/sharer/unbind", 0, nil, nil, sharerUnbind},
+		{"/shop/sharer/search_sharer", 0, rules(openid("openid")), nil, sharerSearch},                                                                                                  // 990004/990002/990001 §3.1 D
+		{"/shop/sharer/get_sharer_list", 0, rules(pageSize("page_size", 100), required("page", "page_size")), nil, sharerList},                                                         // 990005 ≤100 §3.1 D/I; 990007 §2.9 R
+		{"/shop/sharer/get_sharer_data_summary", 0, rules(openid("openid")), nil, sharerDataSummary},                                                                                   // 990001 §3.1 D
+		{"/shop/sharer/get_sharer_live_order_list", 0, rules(openid("openid"), pageSize("page_size", 100), required("live_export_id", "page", "page_size")), nil, sharerLiveOrderList}, // 990001 §3.1 D; 990005 ≤100 I; 990007 §2.9 R
+		{"/shop/sharer/get_sharer_live_summary_list", 0, rules(openid("openid"), pageSize("page_size", 20), required("page", "page_size")), nil, sharerLiveSummaryList},                // 990001 §3.1 D; 990005 ≤20 §2.9 D; 990007 §2.9 R
 		{"/shop/sharer/set_share_mode", 0, nil, nil, unmodelled},
 		{"/shop/promoter/list", 0, nil, nil, unmodelled}, // §2.9, §2.11
 	}

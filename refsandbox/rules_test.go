@@ -36,7 +36,8 @@ func TestFieldRules(t *testing.T) {
 			{"audit/result empty id", "/shop/audit/result", `{"audit_id":""}`, catalog.ParameterMissing},
 			{"audit/result id", "/shop/audit/result", `{"audit_id":"RQAAAPX1nuJsAAAAFTrfXW"}`, catalog.AuditNotFound},
 			{"finish_access_info {}", "/shop/register/finish_access_info", `{}`, catalog.ParameterMissing},
-			{"finish_access_info 0 is present", "/shop/register/finish_access_info", `{"access_info_item":0}`, catalog.SystemError},
+			{"finish_access_info 0 is present, then no task", "/shop/register/finish_access_info", `{"access_info_item":0}`, catalog.ParameterMissing},
+			{"finish_access_info 6 reaches the handler", "/shop/register/finish_access_info", `{"access_info_item":6}`, catalog.AccessStateFlowError},
 			{"scene/check {}", "/shop/scene/check", `{}`, catalog.ParameterMissing},
 			{"apply_scene {}", "/shop/register/apply_scene", `{}`, catalog.ParameterMissing},
 			// maxLen (§2.5 out_order_id < 128 characters, §3.1 990008)

@@ -84,7 +84,7 @@ func newAccount(p *Profile) *account {
 		order:     newOrderState(p.Order),
 		aftersale: newAftersaleState(p.Order),
 		delivery:  newDeliveryState(p.Order),
-		access:    newAccessState(p.Access),
+		access:    newAccessState(p),
 		audit:     newAuditState(p.Audit),
 		upload:    newUploadState(p.Upload),
 		coupon:    newCouponState(p.Coupon),

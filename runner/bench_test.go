@@ -37,7 +37,7 @@ func BenchmarkRunnerVsBare(b *testing.B) {
 			}
 		})
 		b.Run(p.name+"/bare-post", func(b *testing.B) {
-			token, err := r.tokens.get(context.Background(), "default")
+			token, err := r.tokens.get(context.Background(), r.target.Accounts.Profiles["default"])
 			if err != nil {
 				b.Fatal(err)
 			}

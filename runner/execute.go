@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/shopconform/shopconform/fixtures"
 	"github.com/shopconform/shopconform/internal/version"
 	"github.com/shopconform/shopconform/matchers"
+	"github.com/shopconform/shopconform/runner/accounts"
 	"github.com/shopconform/shopconform/runner/redact"
 	"github.com/shopconform/shopconform/runner/results"
 )
@@ -61,7 +61,6 @@ func New(cfg Config, target *Target, runID string) *Runner {
 	r.tokens = &tokens{
 		classic: cfg.TokenEndpoint == TokenClassic,
 		fetch:   r.roundTrip,
-		creds:   target.Accounts.Profiles,
 		now:     r.now,
 		onNew:   r.redactor.Add,
 		cache:   map[string]cachedToken{},
@@ -100,24 +99,21 @@ func (r *Runner) Execute(ctx context.Context, c *fixtures.Case) *Result {
 		res.errmsg = r.redactor.String(res.errmsg)
 		res.Duration = time.Since(start)
 	}()
-	creds, ok := r.target.Accounts.Profiles[c.Account]
-	if !ok {
-		if r.target.Name == TargetReference {
-			return res.conclude(results.Error, fmt.Sprintf("the reference sandbox has no account profile %q", c.Account))
-		}
-		return res.conclude(results.Skipped, fmt.Sprintf("needs account profile %s", c.Account))
+	creds, skip := r.credentials(ctx, c)
+	if skip != nil {
+		return res.conclude(skip.outcome, skip.reason)
 	}
 	env := &fixtures.Env{
 		UID: r.run + "-" + shortHash(c.ID), Run: r.run,
 		AppID: creds.AppID, OpenIDs: creds.OpenIDs, Now: r.now(), Steps: map[string]any{},
 	}
-	defer r.cleanup(ctx, c, env, res)
+	defer r.cleanup(ctx, c, creds, env, res)
 	for i, s := range c.Given {
-		if stop := r.given(ctx, c, i, s, env, res); stop {
+		if stop := r.given(ctx, creds, i, s, env, res); stop {
 			return res
 		}
 	}
-	a, err := r.send(ctx, c.Account, c.Endpoint, c.Request, env)
+	a, err := r.send(ctx, creds, c.Endpoint, c.Request, env)
 	res.Attempts = 1
 	if err != nil {
 		return res.conclude(results.Error, fmt.Sprintf("%s %s: %v", c.Request.Method, c.Endpoint, err))
@@ -130,12 +126,12 @@ func (r *Runner) Execute(ctx context.Context, c *fixtures.Case) *Result {
 }
 
 // given runs one given step and reports whether the case must stop.
-func (r *Runner) given(ctx context.Context, c *fixtures.Case, i int, s fixtures.Step, env *fixtures.Env, res *Result) bool {
+func (r *Runner) given(ctx context.Context, creds accounts.Credentials, i int, s fixtures.Step, env *fixtures.Env, res *Result) bool {
 	what := fmt.Sprintf("given step %d (%s)", i+1, s.Endpoint)
 	if s.Name != "" {
 		what = fmt.Sprintf("given step %d %q (%s)", i+1, s.Name, s.Endpoint)
 	}
-	a, err := r.send(ctx, c.Account, s.Endpoint, s.Request, env)
+	a, err := r.send(ctx, creds, s.Endpoint, s.Request, env)
 	if err != nil {
 		res.conclude(results.Error, fmt.Sprintf("%s failed: %v", what, err))
 		return true
@@ -203,19 +199,19 @@ func (res *Result) conclude(o results.Outcome, reason string) *Result {
 }
 
 // send renders and sends one request of a case as the case's account.
-func (r *Runner) send(ctx context.Context, account, endpoint string, req fixtures.Request, env *fixtures.Env) (*answer, error) {
+func (r *Runner) send(ctx context.Context, creds accounts.Credentials, endpoint string, req fixtures.Request, env *fixtures.Env) (*answer, error) {
 	body, contentType, err := buildBody(req, env)
 	if err != nil {
 		return nil, fmt.Errorf("rendering the request: %w", err)
 	}
 	wr := wireRequest{Method: req.Method, Endpoint: endpoint, ContentType: contentType, Body: body}
-	if wr.Token, err = r.token(ctx, account, endpoint, req.AccessToken); err != nil {
+	if wr.Token, err = r.token(ctx, creds, endpoint, req.AccessToken); err != nil {
 		return nil, err
 	}
 	return r.roundTrip(ctx, wr)
 }
 
-func (r *Runner) token(ctx context.Context, account, endpoint string, mode fixtures.TokenMode) (string, error) {
+func (r *Runner) token(ctx context.Context, creds accounts.Credentials, endpoint string, mode fixtures.TokenMode) (string, error) {
 	if strings.HasPrefix(endpoint, "/cgi-bin/") {
 		return "", nil // the token endpoints take credentials, not a token
 	}
@@ -227,23 +223,19 @@ func (r *Runner) token(ctx context.Context, account, endpoint string, mode fixtu
 	case fixtures.TokenMalformed:
 		return malformedToken, nil
 	}
-	tok, err := r.tokens.get(ctx, account)
-	if errors.Is(err, errNoProfile) {
-		return "", fmt.Errorf("account profile %q has no credentials on this target", account)
-	}
-	return tok, err
+	return r.tokens.get(ctx, creds)
 }
 
 // cleanup runs every cleanup step even when the case failed or its context
 // ended; a failing step becomes a note, never the verdict.
-func (r *Runner) cleanup(ctx context.Context, c *fixtures.Case, env *fixtures.Env, res *Result) {
+func (r *Runner) cleanup(ctx context.Context, c *fixtures.Case, creds accounts.Credentials, env *fixtures.Env, res *Result) {
 	if len(c.Cleanup) == 0 {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.RequestTimeout*time.Duration(len(c.Cleanup)))
 	defer cancel()
 	for i, s := range c.Cleanup {
-		a, err := r.send(ctx, c.Account, s.Endpoint, s.Request, env)
+		a, err := r.send(ctx, creds, s.Endpoint, s.Request, env)
 		switch {
 		case err != nil:
 			res.Notes = append(res.Notes, r.redactor.String(fmt.Sprintf("cleanup step %d (%s) failed: %v", i+1, s.Endpoint, err)))

@@ -231,3 +231,27 @@ func TestClassicTokenEndpoint(t *testing.T) {
 		t.Errorf("first request %v, want the classic token endpoint", rt.seen)
 	}
 }
+
+func TestFreshAccounts(t *testing.T) {
+	apply := testCase("/shop/register/apply", `{"body": {}}`, `{"errcode": 0}`, `"account": "not-opened"`, `"fresh_account": true`)
+	r := reference(t)
+	for i := range 2 {
+		// Each run applies on an account nobody applied on before, so the
+		// second apply is not "already submitted" (1040019).
+		if res := r.Execute(context.Background(), caseFrom(t, apply)); res.Outcome != results.Pass {
+			t.Fatalf("run %d: %s: %s", i+1, res.Outcome, res.Reason)
+		}
+	}
+	unknown := testCase("/shop/register/apply", `{"body": {}}`, `{"errcode": 0}`, `"account": "nobody"`, `"fresh_account": true`)
+	if res := r.Execute(context.Background(), caseFrom(t, unknown)); res.Outcome != results.Error || !strings.Contains(res.Reason, `no account profile "nobody"`) {
+		t.Errorf("unknown profile: %s: %s", res.Outcome, res.Reason)
+	}
+
+	live := httptest.NewServer(http.NotFoundHandler()) // a target that knows nothing of minting
+	defer live.Close()
+	target := &Target{Name: "sandbox:live", BaseURL: live.URL, Client: live.Client(), Accounts: &accounts.File{Profiles: map[string]accounts.Credentials{}}}
+	res := newRunner(t, target).Execute(context.Background(), caseFrom(t, apply))
+	if res.Outcome != results.Skipped || !strings.HasPrefix(res.Reason, "needs a fresh account of profile not-opened") {
+		t.Errorf("live target: %s: %s", res.Outcome, res.Reason)
+	}
+}

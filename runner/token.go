@@ -3,7 +3,6 @@ package runner
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -37,30 +36,23 @@ type cachedToken struct {
 // never starts with a token about to lapse.
 const renewMargin = 5 * time.Minute
 
-// errNoProfile marks a profile the target has no credentials for.
-var errNoProfile = errors.New("no credentials for this account profile")
-
-// get returns the profile's token. Holding the lock while fetching means
-// concurrent cases of one profile share a single fetch.
-func (t *tokens) get(ctx context.Context, profile string) (string, error) {
-	c, ok := t.creds[profile]
-	if !ok {
-		return "", errNoProfile
-	}
+// get returns the account's token, cached by appid. Holding the lock while
+// fetching means concurrent cases of one account share a single fetch.
+func (t *tokens) get(ctx context.Context, c accounts.Credentials) (string, error) {
 	if c.AccessToken != "" {
 		return c.AccessToken, nil
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if cached, ok := t.cache[profile]; ok && t.now().Before(cached.renewAt) {
+	if cached, ok := t.cache[c.AppID]; ok && t.now().Before(cached.renewAt) {
 		return cached.value, nil
 	}
 	value, ttl, err := t.fetchToken(ctx, c)
 	if err != nil {
-		return "", fmt.Errorf("getting an access token for account profile %q: %w", profile, err)
+		return "", fmt.Errorf("getting an access token for appid %s: %w", c.AppID, err)
 	}
 	t.onNew(value)
-	t.cache[profile] = cachedToken{value: value, renewAt: t.now().Add(ttl - renewMargin)}
+	t.cache[c.AppID] = cachedToken{value: value, renewAt: t.now().Add(ttl - renewMargin)}
 	return value, nil
 }
 

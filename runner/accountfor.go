@@ -1,0 +1,84 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/shopconform/shopconform/fixtures"
+	"github.com/shopconform/shopconform/runner/accounts"
+	"github.com/shopconform/shopconform/runner/results"
+)
+
+// verdictBeforeSending is an outcome decided before any request: the case
+// cannot run as this account on this target.
+type verdictBeforeSending struct {
+	outcome results.Outcome
+	reason  string
+}
+
+// credentials are the account a case runs as: the profile's own, or a
+// new account of that profile when the case asks for a fresh one.
+func (r *Runner) credentials(ctx context.Context, c *fixtures.Case) (accounts.Credentials, *verdictBeforeSending) {
+	if c.FreshAccount {
+		creds, err := r.target.mint(ctx, c.Account)
+		switch {
+		case errors.Is(err, errCannotMint):
+			return creds, &verdictBeforeSending{results.Skipped, fmt.Sprintf("needs a fresh account of profile %s: %v", c.Account, err)}
+		case err != nil:
+			return creds, &verdictBeforeSending{results.Error, fmt.Sprintf("minting a fresh account of profile %s: %v", c.Account, err)}
+		}
+		r.redactor.Add(creds.Secret)
+		return creds, nil
+	}
+	creds, ok := r.target.Accounts.Profiles[c.Account]
+	if ok {
+		return creds, nil
+	}
+	if r.target.Name == TargetReference {
+		return creds, &verdictBeforeSending{results.Error, fmt.Sprintf("the reference sandbox has no account profile %q", c.Account)}
+	}
+	return creds, &verdictBeforeSending{results.Skipped, fmt.Sprintf("needs account profile %s", c.Account)}
+}
+
+// MintPath is the reference sandbox's admin path that creates a new
+// account of a profile; it lives outside the vendor's namespace.
+const MintPath = "/_shopconform/accounts"
+
+// errCannotMint marks a target that cannot create accounts: any live
+// sandbox, where accounts are real mini programs.
+var errCannotMint = errors.New("this target cannot create accounts (the reference sandbox and `shopconform serve` can)")
+
+// mint asks the target for a new account of profile.
+func (t *Target) mint(ctx context.Context, profile string) (accounts.Credentials, error) {
+	body, _ := json.Marshal(map[string]string{"profile": profile})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.BaseURL+MintPath, bytes.NewReader(body))
+	if err != nil {
+		return accounts.Credentials{}, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := t.Client.Do(req)
+	if err != nil {
+		return accounts.Credentials{}, fmt.Errorf("transport: %s", redactURLError(err))
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	var minted struct {
+		AppID   string   `json:"appid"`
+		Secret  string   `json:"secret"`
+		OpenIDs []string `json:"openids"`
+		Error   string   `json:"error"`
+	}
+	decodeErr := json.Unmarshal(raw, &minted)
+	switch {
+	case resp.StatusCode == http.StatusNotFound && minted.Error != "" && decodeErr == nil:
+		return accounts.Credentials{}, errors.New(minted.Error) // a shopconform sandbox without that profile
+	case resp.StatusCode != http.StatusOK || decodeErr != nil || minted.AppID == "":
+		return accounts.Credentials{}, errCannotMint
+	}
+	return accounts.Credentials{AppID: minted.AppID, Secret: minted.Secret, OpenIDs: minted.OpenIDs}, nil
+}
