@@ -1,15 +1,406 @@
 package refsandbox
 
-// Coupon domain (api-reference §2.8 /shop/coupon/*, §3.7 codes 1090xxx).
-// Its user APIs answer a bad openid with the domain's own 1090039, so
-// openid checks are written here rather than declared as generic rules.
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/shopconform/shopconform/catalog"
+)
+
+// Coupon domain (api-reference §2.8 /shop/coupon/*, §3.7 codes 1090xxx;
+// issue-6 contract "coupons").
+//
+// An account has coupons keyed by out_coupon_id and user coupons (coupons
+// granted to one user) keyed by out_user_coupon_id. Nothing works until
+// the account's coupon capability is confirmed (1090028): confirm pushes
+// to the merchant's message-push URL and judges the answer
+// (coupon_confirm.go). Its user APIs answer a bad openid with the
+// domain's own 1090039, so openid checks are written here rather than
+// declared as generic rules.
+//
+// Files: coupon.go (profile, state, codes, views), coupon_body.go (the
+// add/update body), coupon_add.go (add, update, get, get_list),
+// coupon_status.go (update_status, update_coupon_stock), coupon_user.go
+// (the four user-coupon APIs), coupon_confirm.go (confirm and the push),
+// coupon_products.go (what coupons read from the product world).
+
+// Coupon status (DOC:coupon/update_coupon_status; 5 is the contract's
+// "deleted", I).
+const (
+	couponEditing   = 1 // initial; the only status update accepts
+	couponEffective = 2 // activating creates the stock
+	couponExpired   = 3
+	couponVoid      = 4
+	couponDeleted   = 5
+)
+
+// couponMoves is the status machine (contract): 1 → 2 one-way, 2 → 3 or
+// 4, and 5 from 1, 3 and 4. Anything else is 1090010 (§3.7, I).
+var couponMoves = map[int64][]int64{
+	couponEditing:   {couponEffective, couponDeleted},
+	couponEffective: {couponExpired, couponVoid},
+	couponExpired:   {couponDeleted},
+	couponVoid:      {couponDeleted},
+}
+
+// User-coupon status (DOC:coupon/add_usercoupon "枚举-status").
+const (
+	userCouponEffective = 100 // a grant's only allowed status (contract)
+	userCouponExpired   = 101
+	userCouponUsed      = 102
+	userCouponVoided    = 103
+)
+
+// userCouponMoves: 100 → 101, 102 or 103; every other move is illegal
+// (contract; §3.7 1090044 "e.g. 102 → 100", I).
+var userCouponMoves = map[int64][]int64{
+	userCouponEffective: {userCouponExpired, userCouponUsed, userCouponVoided},
+}
 
 // couponProfile is the coupon domain's fixed account state
 // (Profile.Coupon, JSON "coupon").
-type couponProfile struct{}
+type couponProfile struct {
+	// Confirmed false starts the account with its coupon capability
+	// unconfirmed: every coupon API but confirm is 1090028 until confirm
+	// succeeds (contract: the nine coupon-* profiles). Default true.
+	Confirmed *bool `json:"confirmed,omitempty"`
+	// PushPath is the path of the account's message-push URL on the
+	// merchant simulator (Options.MerchantURL + PushPath); "" means the
+	// merchant has message push disabled (1090019).
+	PushPath string `json:"push_path,omitempty"`
+}
+
+var pushPathRE = regexp.MustCompile(`^/[A-Za-z0-9._~/-]*$`)
+
+// validate is called by Profile.validate: a push path that is no URL
+// path would otherwise fail only when confirm is called.
+func (p couponProfile) validate() error {
+	if p.PushPath != "" && !pushPathRE.MatchString(p.PushPath) {
+		return fmt.Errorf("coupon.push_path: want a URL path such as /push/correct, got %q", p.PushPath)
+	}
+	return nil
+}
 
 // couponState is one account's coupons and user coupons; guarded by
 // account.mu.
-type couponState struct{}
+type couponState struct {
+	confirmed bool
+	pushPath  string
 
-func newCouponState(couponProfile) *couponState { return &couponState{} }
+	byOut map[string]*coupon
+	list  []*coupon // creation order, for get_list
+
+	users     map[string]*userCoupon // by out_user_coupon_id, unique per account (§3.7 1090004)
+	userOrder []*userCoupon          // grant order, for get_usercoupon_list
+}
+
+func newCouponState(p couponProfile) *couponState {
+	return &couponState{
+		confirmed: *orDefault(p.Confirmed, true),
+		pushPath:  p.PushPath,
+		byOut:     map[string]*coupon{},
+		users:     map[string]*userCoupon{},
+	}
+}
+
+// coupon is one coupon: what add or update sent, its status and its stock.
+type coupon struct {
+	couponSpec
+	status  int64
+	created time.Time
+	updated time.Time
+	stock   *couponStock // nil until activated (§3.7 1090005)
+}
+
+// couponStock is DOC:coupon/update_coupon_stock's stock_info: issued_num
+// is what remains, receive_num what was handed out (contract).
+type couponStock struct {
+	issued   int64
+	received int64
+	created  time.Time
+	updated  time.Time
+}
+
+// userCoupon is one coupon granted to one user; times are unix seconds.
+type userCoupon struct {
+	outID    string
+	openid   string
+	couponID string
+	status   int64
+	recv     int64 // recv_time: when the user received it
+	useTime  int64 // ext_info.use_time: when it was redeemed; 0 until then
+	start    int64 // its validity window, from the coupon's valid_info at the grant
+	end      int64
+	created  time.Time
+	updated  time.Time
+}
+
+// Sentinels of the coupon domain; couponCodes maps them to §3.7 codes.
+var (
+	errCouponNotFound            = errors.New("coupon not found")
+	errCouponExists              = errors.New("coupon exists")
+	errUserCouponNotFound        = errors.New("user coupon not found")
+	errUserCouponExists          = errors.New("user coupon exists")
+	errStockNotFound             = errors.New("coupon stock not found")
+	errStockExists               = errors.New("coupon stock exists")
+	errOutCouponIDMissing        = errors.New("out_coupon_id missing")
+	errCouponNotEditing          = errors.New("coupon not in editing")
+	errStockInsufficient         = errors.New("coupon stock insufficient")
+	errCouponMoveRefused         = errors.New("coupon status change refused")
+	errCouponProductsMissing     = errors.New("coupon products missing")
+	errCouponProductUnusable     = errors.New("coupon product not usable")
+	errCouponCreateFailed        = errors.New("coupon creation failed")
+	errCouponExpireFailed        = errors.New("coupon expiry failed")
+	errCouponNotExpired          = errors.New("coupon not expired")
+	errCouponVoidFailed          = errors.New("coupon voiding failed")
+	errCouponDeleteFailed        = errors.New("coupon deletion failed")
+	errCouponEffective           = errors.New("coupon effective")
+	errPushDisabled              = errors.New("message push disabled")
+	errPushFieldMissing          = errors.New("push answer lacks a field")
+	errPushRequestID             = errors.New("push answer has another request_id")
+	errPushRetCode               = errors.New("push answer has ret_code != 0")
+	errPushNotJSON               = errors.New("push answer is not JSON")
+	errValidTypeUnknown          = errors.New("valid_type unknown")
+	errActivityTooHot            = errors.New("activity too hot")
+	errUserCouponIDMissing       = errors.New("out_user_coupon_id missing")
+	errUserCouponCouponMissing   = errors.New("user coupon's out_coupon_id missing")
+	errCouponNotConfirmed        = errors.New("coupon capability not confirmed")
+	errPushUnreachable           = errors.New("merchant unreachable")
+	errPushHTTPStatus            = errors.New("merchant answered an HTTP error")
+	errCouponStatusInBody        = errors.New("status in the coupon body")
+	errChannelsInfo              = errors.New("channels info invalid")
+	errCouponNameTooLong         = errors.New("coupon name too long")
+	errCouponIDTooLong           = errors.New("out_coupon_id too long")
+	errCouponOpenID              = errors.New("openid error")
+	errPushFixedValues           = errors.New("push answer has wrong fixed values")
+	errUserCouponStatusFailed    = errors.New("user coupon status update failed")
+	errUserCouponMerchantMissing = errors.New("merchant-side user coupon id missing")
+	errCouponNotEffective        = errors.New("coupon not effective")
+	errUserCouponStatus          = errors.New("user coupon status wrong")
+	errUserCouponUpdateFailed    = errors.New("user coupon update failed")
+	errCouponInfoMissing         = errors.New("coupon_info missing")
+	errCouponNameMissing         = errors.New("name missing")
+	errPromoteInfoMissing        = errors.New("promote_info missing")
+	errDiscountInfoMissing       = errors.New("discount_info missing")
+	errReceiveInfoMissing        = errors.New("receive_info missing")
+	errValidInfoMissing          = errors.New("valid_info missing")
+	errRedemptionInvalid         = errors.New("redemption info wrong")
+	errPromoteTypeMismatch       = errors.New("promote_type mismatch")
+	errCouponTypeInvalid         = errors.New("coupon type wrong")
+	errExpiryTypeInvalid         = errors.New("expiry type wrong")
+)
+
+// couponCodes is the one mapping from coupon sentinels to codes; each
+// line names its §3.7 row and evidence (D documented, I inferred; NS:
+// reached through a profile or a magic value).
+var couponCodes = []struct {
+	err  error
+	code catalog.Code
+}{
+	{errCouponNotFound, catalog.CouponNotFound},                         // 1090001 D text
+	{errCouponExists, catalog.CouponAlreadyExists},                      // 1090002 D text
+	{errUserCouponNotFound, catalog.UserCouponNotFound},                 // 1090003 D text
+	{errUserCouponExists, catalog.UserCouponAlreadyExists},              // 1090004 D text / I
+	{errStockNotFound, catalog.CouponStockNotFound},                     // 1090005 D
+	{errStockExists, catalog.CouponStockAlreadyExists},                  // 1090006 I (NS: magic value)
+	{errOutCouponIDMissing, catalog.CouponOutCouponIDMissing},           // 1090007 D text
+	{errCouponNotEditing, catalog.CouponNotEditing},                     // 1090008 I
+	{errStockInsufficient, catalog.CouponStockInsufficient},             // 1090009 I
+	{errCouponMoveRefused, catalog.CouponStatusChangeFailed},            // 1090010 I
+	{errCouponProductsMissing, catalog.CouponProductsMissing},           // 1090011 I
+	{errCouponProductUnusable, catalog.CouponProductUnavailable},        // 1090012 I
+	{errCouponCreateFailed, catalog.CouponCreateFailed},                 // 1090013 I (NS: magic value)
+	{errCouponExpireFailed, catalog.CouponExpireFailed},                 // 1090014 I (NS: magic value)
+	{errCouponNotExpired, catalog.CouponNotExpired},                     // 1090015 I
+	{errCouponVoidFailed, catalog.CouponVoidFailed},                     // 1090016 I (NS: magic value)
+	{errCouponDeleteFailed, catalog.CouponDeleteFailed},                 // 1090017 I (NS: magic value)
+	{errCouponEffective, catalog.CouponNotEditableOnceEffective},        // 1090018 D text
+	{errPushDisabled, catalog.CouponCallbackFailed},                     // 1090019 D text / I (profile coupon-push-off)
+	{errPushFieldMissing, catalog.CouponCallbackCheckFailed},            // 1090020 D; the field reading is the contract's, I
+	{errPushRequestID, catalog.CouponCallbackCheckFailed2},              // 1090021 D code / I distinction
+	{errPushRetCode, catalog.CouponCallbackCheckFailed3},                // 1090022 I
+	{errPushNotJSON, catalog.CouponCallbackReplyInvalid},                // 1090023 I
+	{errValidTypeUnknown, catalog.CouponValidTypeUnknown},               // 1090024 I
+	{errActivityTooHot, catalog.CouponActivityTooHot},                   // 1090025 I (NS: magic value)
+	{errUserCouponIDMissing, catalog.UserCouponIDMissing},               // 1090026 I
+	{errUserCouponCouponMissing, catalog.UserCouponOutCouponIDMissing},  // 1090027 I
+	{errCouponNotConfirmed, catalog.CouponNotConfirmed},                 // 1090028 D prerequisite / I code
+	{errPushUnreachable, catalog.CouponCallbackSystemFailed},            // 1090032 I (profile coupon-merchant-down)
+	{errPushHTTPStatus, catalog.CouponCallbackLogicFailed},              // 1090033 D
+	{errCouponStatusInBody, catalog.CouponStatusNotSettable},            // 1090034 I
+	{errChannelsInfo, catalog.CouponChannelsInfoInvalid},                // 1090035 I
+	{errCouponNameTooLong, catalog.CouponNameTooLong},                   // 1090036 I limit
+	{errCouponIDTooLong, catalog.CouponIDTooLong},                       // 1090037 I limit
+	{errCouponOpenID, catalog.UserCouponOpenIDInvalid},                  // 1090039 I
+	{errPushFixedValues, catalog.CouponConfirmCallbackCheckFailed},      // 1090040 I
+	{errUserCouponStatusFailed, catalog.UserCouponStatusUpdateFailed},   // 1090041 I (NS: magic value)
+	{errUserCouponMerchantMissing, catalog.UserCouponMerchantIDMissing}, // 1090042 I
+	{errCouponNotEffective, catalog.CouponStatusInvalid},                // 1090043 I
+	{errUserCouponStatus, catalog.UserCouponStatusInvalid},              // 1090044 I
+	{errUserCouponUpdateFailed, catalog.UserCouponUpdateFailed},         // 1090045 I (NS: magic value)
+	{errCouponInfoMissing, catalog.CouponInfoMissing},                   // 1090046 D text
+	{errCouponNameMissing, catalog.CouponNameMissing},                   // 1090047 D text
+	{errPromoteInfoMissing, catalog.CouponPromoteInfoMissing},           // 1090048 D text
+	{errDiscountInfoMissing, catalog.CouponDiscountInfoMissing},         // 1090049 D text
+	{errReceiveInfoMissing, catalog.CouponReceiveInfoMissing},           // 1090050 D text
+	{errValidInfoMissing, catalog.CouponValidInfoMissing},               // 1090051 I (strong)
+	{errRedemptionInvalid, catalog.UserCouponRedemptionInvalid},         // 1090052 I
+	{errPromoteTypeMismatch, catalog.CouponPromoteTypeMismatch},         // 1090053 I
+	{errCouponTypeInvalid, catalog.CouponTypeInvalid},                   // 1090054 I
+	{errExpiryTypeInvalid, catalog.CouponExpiryTypeInvalid},             // 1090055 I
+	{errParameterMissing, catalog.ParameterMissing},                     // 990007 §3.1: paging and stock numbers with no code of their own
+}
+
+// couponReply turns a coupon-layer result into the reply.
+func couponReply(err error, data map[string]any) reply {
+	if err == nil {
+		return okReply(data)
+	}
+	for _, m := range couponCodes {
+		if errors.Is(err, m.err) {
+			return errReply(m.code, detailOf(err))
+		}
+	}
+	return errReply(catalog.SystemError, err.Error())
+}
+
+// couponHandler wraps every coupon API but confirm: the capability must
+// be confirmed first (DOC:coupon/confirm "必须先调用该API接通领券功能之后,
+// 才能调用创建优惠券等其他API"; §3.7 1090028, D prerequisite / I code).
+// It is account state, so it comes before every field the handler reads.
+func couponHandler(h func(req *request) (map[string]any, error)) handlerFunc {
+	return func(req *request) reply {
+		if !req.acct.coupon.confirmed {
+			return couponReply(failf(errCouponNotConfirmed, "call /shop/coupon/confirm first"), nil)
+		}
+		data, err := h(req)
+		return couponReply(err, data)
+	}
+}
+
+// find is the existence check (§3.7 1090001) of a present out_coupon_id.
+func (st *couponState) find(outID string) (*coupon, error) {
+	c := st.byOut[outID]
+	if c == nil {
+		return nil, failf(errCouponNotFound, "no coupon %q", outID)
+	}
+	return c, nil
+}
+
+// readOutCouponID is the id presence check (§3.7 1090007, D text): a
+// non-empty string; anything else is not supplied.
+func readOutCouponID(obj map[string]any, where string) (string, error) {
+	id, ok := asString(obj["out_coupon_id"])
+	if !ok {
+		return "", failf(errOutCouponIDMissing, "%sout_coupon_id is missing or not a non-empty string", where)
+	}
+	return id, nil
+}
+
+// couponOpenID is the user APIs' openid (§3.7 1090039 "invalid openid",
+// I): missing, not a string, malformed or not a user of this appid are
+// all the one domain code (the contract; the generic 990001/990004 rule
+// is not declared on these routes).
+func couponOpenID(req *request) (string, error) {
+	v := req.body["openid"]
+	s, _ := v.(string)
+	switch {
+	case absent(v):
+		return "", failf(errCouponOpenID, "openid is missing")
+	case !req.acct.openids[s]:
+		return "", failf(errCouponOpenID, "openid is not a user of this appid")
+	}
+	return s, nil
+}
+
+// Views. Coupon times are unix seconds (§1 "coupon times"). Each view
+// copies what it shows: the reply is encoded after the account lock is
+// released.
+
+func (c *coupon) view(appid string) map[string]any {
+	return map[string]any{
+		"out_coupon_id": c.outID,
+		"appid":         appid,
+		"type":          c.typ,
+		"promote_type":  c.promoteType,
+		"coupon_info":   cloneJSON(c.info),
+		"status":        c.status,
+		"create_time":   c.created.Unix(),
+		"update_time":   c.updated.Unix(),
+	}
+}
+
+// stockView is coupon_stock; before activation there is no stock, and
+// it answers zeros rather than leaving the documented object out.
+func (c *coupon) stockView() map[string]any {
+	s := couponStock{}
+	created, updated := int64(0), int64(0)
+	if c.stock != nil {
+		s = *c.stock
+		created, updated = s.created.Unix(), s.updated.Unix()
+	}
+	return map[string]any{
+		"out_coupon_id": c.outID,
+		"stock_info":    map[string]any{"issued_num": s.issued, "receive_num": s.received},
+		"create_time":   created,
+		"update_time":   updated,
+	}
+}
+
+func (u *userCoupon) view() map[string]any {
+	return map[string]any{
+		"out_user_coupon_id": u.outID,
+		"openid":             u.openid,
+		"out_coupon_id":      u.couponID,
+		"status":             u.status,
+		"create_time":        u.created.Unix(),
+		"update_time":        u.updated.Unix(),
+		"start_time":         u.start,
+		"end_time":           u.end,
+		"ext_info":           map[string]any{"use_time": u.useTime},
+	}
+}
+
+// cloneJSON deep-copies a decoded JSON value (objects and arrays; the
+// scalars are immutable).
+func cloneJSON(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = cloneJSON(e)
+		}
+		return m
+	case []any:
+		a := make([]any, len(x))
+		for i, e := range x {
+			a[i] = cloneJSON(e)
+		}
+		return a
+	}
+	return v
+}
+
+// readCouponPaging is offset and page_size of the two list APIs (§2.8:
+// page_size R, offset O). The route caps page_size (990005); here
+// page_size must be an integer ≥ 1 and offset, when sent, an integer
+// ≥ 0, else 990007 (no code of their own).
+func readCouponPaging(body map[string]any) (offset, size int64, err error) {
+	size, ok := asInt(body["page_size"])
+	if !ok || size < 1 {
+		return 0, 0, failf(errParameterMissing, "page_size must be an integer ≥ 1")
+	}
+	if v := body["offset"]; v != nil {
+		if offset, ok = asInt(v); !ok || offset < 0 {
+			return 0, 0, failf(errParameterMissing, "offset must be an integer ≥ 0")
+		}
+	}
+	return offset, size, nil
+}
+
+// couponPage is one page of items from offset (order_list.go's cut).
+func couponPage[T any](items []T, offset, size int64) []T {
+	return cut(items[min(int64(len(items)), offset):], paging{page: 1, size: size})
+}

@@ -14,12 +14,13 @@ type handlerFunc func(req *request) reply
 
 // request is what a domain handler gets.
 type request struct {
-	acct    *account       // the caller's partition; acct.mu is held for the whole call
-	profile *Profile       // resolved (no nil pointers), read-only
-	body    map[string]any // numbers are json.Number; nil on multipart routes
-	http    *http.Request  // the raw request: multipart routes parse their form from it
-	now     time.Time      // the clock reading every stage of this call used
-	random  *lockedReader  // for ids the handler mints
+	acct     *account        // the caller's partition; acct.mu is held for the whole call
+	profile  *Profile        // resolved (no nil pointers), read-only
+	body     map[string]any  // numbers are json.Number; nil on multipart routes
+	http     *http.Request   // the raw request: multipart routes parse their form from it
+	now      time.Time       // the clock reading every stage of this call used
+	random   *lockedReader   // for ids the handler mints
+	merchant *merchantCaller // coupon/confirm's way to the merchant simulator
 }
 
 // unmodelled stands in for every endpoint whose domain behaviour is not

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/refsandbox/merchantsim"
 )
 
 // These tests build their requests from api-reference.md by hand and never
@@ -52,10 +53,14 @@ type target struct {
 
 func seeded() io.Reader { return rand.NewChaCha8([32]byte{'s', 'h', 'o', 'p'}) }
 
+// newSandbox starts a merchant simulator on loopback for coupon/confirm,
+// as the runner's reference target does, and a sandbox that calls it.
 func newSandbox(t *testing.T, profiles []Profile) (*Sandbox, *fakeClock) {
 	t.Helper()
 	clock := &fakeClock{now: t0}
-	sb, err := New(Options{Clock: clock, Profiles: profiles, Random: seeded()})
+	merchant := httptest.NewServer(merchantsim.New())
+	t.Cleanup(merchant.Close)
+	sb, err := New(Options{Clock: clock, Profiles: profiles, Random: seeded(), MerchantURL: merchant.URL})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

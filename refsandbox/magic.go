@@ -46,6 +46,14 @@ const (
 	// Issue-4 contract "Magic values".
 	magicOrderUpdateFailed = "SHOPCONFORM_MAGIC_ORDER_UPDATE_FAILED" // order/pay: action_remark equal to it
 	magicTicketFailed      = "SHOPCONFORM_MAGIC_TICKET_FAILED"       // old-flow order/add: out_order_id containing it
+	// Issue-6 contract "Magic values (codes only a broken backend gives)".
+	magicCouponCreateFailed     = "SHOPCONFORM_MAGIC_CREATE_FAILED" // coupon/add: coupon_info.name equal to it
+	magicCouponStockExists      = "SHOPCONFORM_MAGIC_STOCK_EXISTS"  // update_status 1 → 2 of a coupon so named
+	magicCouponExpireFailed     = "SHOPCONFORM_MAGIC_EXPIRE_FAILED" // update_status → 3 of a coupon so named
+	magicCouponVoidFailed       = "SHOPCONFORM_MAGIC_VOID_FAILED"   // update_status → 4 of a coupon so named
+	magicCouponDeleteFailed     = "SHOPCONFORM_MAGIC_DELETE_FAILED" // update_status → 5 of a coupon so named
+	magicCouponTooHot           = "SHOPCONFORM_MAGIC_TOO_HOT"       // add_user_coupon: user_coupon.out_user_coupon_id containing it
+	magicUserCouponUpdateFailed = "SHOPCONFORM_MAGIC_UPDATE_FAILED" // update_usercoupon_status / update_user_coupon: out_user_coupon_id containing it
 )
 
 // handlerMagicValues is the table of those values, for the README check
@@ -57,5 +65,13 @@ func handlerMagicValues() []magicValue {
 		{magicEncryptionFailed, catalog.UploadEncryptionFailed, "1070004 is a failed WeChat Pay encryption (§3.6, I, NS)"},
 		{magicOrderUpdateFailed, catalog.OrderUpdateFailed, "1010006 is a failed order write (§3.3, I, NS); the order is unchanged"},
 		{magicTicketFailed, catalog.TicketFetchFailed, "1030002 is a failed ticket backend (§3.3, I, NS); nothing is saved"},
+		{magicCouponCreateFailed, catalog.CouponCreateFailed, "1090013 is a failed coupon creation (§3.7, I, NS); nothing is saved"},
+		{magicCouponStockExists, catalog.CouponStockAlreadyExists, "1090006 is a stock created twice (§3.7, I, NS): activation creates it once; the coupon stays in 1"},
+		{magicCouponExpireFailed, catalog.CouponExpireFailed, "1090014 is a failed expiry (§3.7, I, NS); the coupon stays in 2"},
+		{magicCouponVoidFailed, catalog.CouponVoidFailed, "1090016 is a failed voiding (§3.7, I, NS); the coupon stays in 2"},
+		{magicCouponDeleteFailed, catalog.CouponDeleteFailed, "1090017 is a failed deletion (§3.7, I, NS); the coupon keeps its status"},
+		{magicCouponTooHot, catalog.CouponActivityTooHot, "1090025 is contention (§3.7, I, NS); nothing is granted"},
+		{magicUserCouponUpdateFailed, catalog.UserCouponStatusUpdateFailed, "1090041 is a failed user-coupon status update (§3.7, I, NS; contract: the update_usercoupon_status path)"},
+		{magicUserCouponUpdateFailed, catalog.UserCouponUpdateFailed, "1090045 is a failed user-coupon update (§3.7, I, NS; contract: the update_user_coupon path)"},
 	}
 }

@@ -166,12 +166,13 @@ func (s *Sandbox) handlerStage(c *call) reply {
 	c.acct.mu.Lock()
 	defer c.acct.mu.Unlock()
 	return c.route.handler(&request{
-		acct:    c.acct,
-		profile: c.acct.profile,
-		body:    c.body,
-		http:    c.r,
-		now:     c.now,
-		random:  s.random,
+		acct:     c.acct,
+		profile:  c.acct.profile,
+		body:     c.body,
+		http:     c.r,
+		now:      c.now,
+		random:   s.random,
+		merchant: s.merchant,
 	})
 }
 

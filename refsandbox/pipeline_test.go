@@ -180,7 +180,7 @@ func TestHandlers(t *testing.T) {
 			t.Errorf("first carrier = %v", first)
 		}
 
-		resp = post(t, tg, tok, "/shop/coupon/get", `{}`)
+		resp = post(t, tg, tok, "/shop/sharer/set_share_mode", `{}`)
 		wantCode(t, resp, catalog.SystemError)
 		if msg, _ := resp["errmsg"].(string); !strings.Contains(msg, "not modelled by the reference sandbox yet") {
 			t.Errorf("errmsg = %q", msg)

@@ -159,6 +159,9 @@ func (p *Profile) validate() error {
 	if err := p.Access.validate(); err != nil {
 		errs = append(errs, err)
 	}
+	if err := p.Coupon.validate(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 

@@ -26,7 +26,10 @@ func TestEmbeddedDataLoads(t *testing.T) {
 		"reviews-approve", "deposit-unpaid", "review-limit-1",
 		"onboarding", "onboarding-review-held", "mini-game", "category-not-allowed", "not-whitelisted", "standard-component", "violation-record",
 		"realname-failed", "security-check-failed", "payment-check-failed", "mini-store", "not-trial-store", "too-many-stores",
-		"sharers-accept", "sharer-limit-1", "miniapp-certified"}
+		"sharers-accept", "sharer-limit-1",
+		"coupon-unconfirmed", "coupon-push-off", "coupon-merchant-down", "coupon-merchant-http-500", "coupon-merchant-not-json",
+		"coupon-merchant-missing-field", "coupon-merchant-wrong-request-id", "coupon-merchant-ret-code", "coupon-merchant-wrong-values",
+		"miniapp-certified"}
 	if !slices.Equal(names, want) {
 		t.Errorf("built-in profiles = %v, want %v", names, want)
 	}
@@ -58,7 +61,7 @@ func TestAccounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, b := one.Accounts(), two.Accounts()
-	if !slices.IsSortedFunc(a, func(x, y Account) int { return strings.Compare(x.Profile, y.Profile) }) || len(a) != 26 {
+	if !slices.IsSortedFunc(a, func(x, y Account) int { return strings.Compare(x.Profile, y.Profile) }) || len(a) != 35 {
 		t.Fatalf("accounts not one per profile, sorted: %v", a)
 	}
 	for i, acc := range a {
@@ -99,8 +102,8 @@ func TestProfileOverrides(t *testing.T) {
 		t.Fatal(err)
 	}
 	accs := sb.Accounts()
-	if len(accs) != 27 {
-		t.Fatalf("want 26 built-ins (one replaced) + 1 new, got %d", len(accs))
+	if len(accs) != 36 {
+		t.Fatalf("want 35 built-ins (one replaced) + 1 new, got %d", len(accs))
 	}
 	for _, acc := range accs {
 		switch acc.Profile {

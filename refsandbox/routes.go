@@ -85,18 +85,23 @@ func routeTable() []endpoint {
 		{"/shop/ecaftersale/merchantupdate", 0, nil, nil, unmodelled},                                                                                                                        // §2.11 errata
 
 		// §2.8 coupons (the user APIs' openid code is the coupon domain's
-		// own 1090039, §3.7, so no generic openid rule here).
-		{"/shop/coupon/confirm", 0, nil, nil, unmodelled},
-		{"/shop/coupon/add", 0, nil, []string{"coupon.coupon_info.name"}, unmodelled}, // 87014 §3.1 D
-		{"/shop/coupon/get", 0, nil, nil, unmodelled},
-		{"/shop/coupon/get_list", 0, rules(pageSize("page_size", 100)), nil, unmodelled}, // 990005 ≤100 §3.1 D code / I limit
-		{"/shop/coupon/update", 0, nil, []string{"coupon.coupon_info.name"}, unmodelled}, // 87014 §3.1 D
-		{"/shop/coupon/update_status", 0, nil, nil, unmodelled},
-		{"/shop/coupon/update_coupon_stock", 0, nil, nil, unmodelled},
-		{"/shop/coupon/add_user_coupon", 0, nil, nil, unmodelled},
-		{"/shop/coupon/get_usercoupon_list", 0, rules(pageSize("page_size", 200)), nil, unmodelled}, // 990005 ≤200 §3.1 D/I
-		{"/shop/coupon/update_user_coupon", 0, nil, nil, unmodelled},
-		{"/shop/coupon/update_usercoupon_status", 0, nil, nil, unmodelled},
+		// own 1090039, §3.7, so no generic openid rule here). Every one but
+		// confirm is 1090028 until the capability is confirmed; couponHandler
+		// checks that before any field the handler reads (§3.7 1090028, D
+		// prerequisite / I code). The domain's id, length and presence
+		// codes (1090007, 1090037, 1090046–1090051…) are its own, in
+		// coupon_body.go, so no generic required or maxLen rule either.
+		{"/shop/coupon/confirm", 0, nil, nil, couponConfirm},
+		{"/shop/coupon/add", 0, nil, []string{"coupon.coupon_info.name"}, couponHandler(couponAdd)}, // 87014 §3.1 D
+		{"/shop/coupon/get", 0, nil, nil, couponHandler(couponGet)},
+		{"/shop/coupon/get_list", 0, rules(pageSize("page_size", 100)), nil, couponHandler(couponGetList)}, // 990005 ≤100 §3.1 D code / I limit
+		{"/shop/coupon/update", 0, nil, []string{"coupon.coupon_info.name"}, couponHandler(couponUpdate)},  // 87014 §3.1 D
+		{"/shop/coupon/update_status", 0, nil, nil, couponHandler(couponUpdateStatus)},
+		{"/shop/coupon/update_coupon_stock", 0, nil, nil, couponHandler(couponUpdateStock)},
+		{"/shop/coupon/add_user_coupon", 0, nil, nil, couponHandler(couponAddUser)},
+		{"/shop/coupon/get_usercoupon_list", 0, rules(pageSize("page_size", 200)), nil, couponHandler(couponUserList)}, // 990005 ≤200 §3.1 D/I
+		{"/shop/coupon/update_user_coupon", 0, nil, nil, couponHandler(couponUpdateUser)},
+		{"/shop/coupon/update_usercoupon_status", 0, nil, nil, couponHandler(couponUpdateUserStatus)},
 
 		// §2.9 sharers and promoters. 1310002 is bind's and unbind's own
 		// (their handler); the other sharer APIs take openid through the

@@ -44,6 +44,12 @@ type Options struct {
 	// crypto/rand. Tests may pass a seeded reader; it need not be safe for
 	// concurrent use.
 	Random io.Reader
+	// MerchantURL is the base URL of the merchant simulator (package
+	// merchantsim) that /shop/coupon/confirm calls back: a profile's
+	// coupon.push_path is appended to it. It must be a loopback http URL.
+	// Empty: no merchant is reachable, so a confirm that needs a push
+	// answers 1090032.
+	MerchantURL string
 }
 
 // Account is one profile's credentials, as a client of the sandbox needs them.
@@ -67,6 +73,7 @@ type Sandbox struct {
 	routes   map[string]*compiledRoute
 	content  contentPolicy
 	store    *store
+	merchant *merchantCaller // coupon_confirm.go
 }
 
 // New builds a sandbox: it loads the embedded profiles and word list,
@@ -103,6 +110,9 @@ func New(opts Options) (*Sandbox, error) {
 		return nil, err
 	}
 	if err = checkCatalog(s.catalog); err != nil {
+		return nil, err
+	}
+	if s.merchant, err = newMerchantCaller(opts.MerchantURL); err != nil {
 		return nil, err
 	}
 	s.store = newStore(s.profiles)

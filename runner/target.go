@@ -8,6 +8,7 @@ import (
 	"net/url"
 
 	"github.com/shopconform/shopconform/refsandbox"
+	"github.com/shopconform/shopconform/refsandbox/merchantsim"
 	"github.com/shopconform/shopconform/runner/accounts"
 )
 
@@ -44,10 +45,14 @@ func OpenTarget(cfg Config) (*Target, error) {
 }
 
 // openReference starts the embedded reference sandbox on a loopback port,
-// so that cases travel over real HTTP exactly as they would to a sandbox.
+// so that cases travel over real HTTP exactly as they would to a sandbox,
+// and the merchant simulator that /shop/coupon/confirm calls back on
+// another loopback port.
 func openReference(cfg Config) (*Target, error) {
-	sb, err := refsandbox.New(refsandbox.Options{})
+	merchant := httptest.NewServer(merchantsim.New())
+	sb, err := refsandbox.New(refsandbox.Options{MerchantURL: merchant.URL})
 	if err != nil {
+		merchant.Close()
 		return nil, fmt.Errorf("reference sandbox: %w", err)
 	}
 	srv := httptest.NewServer(sb.Handler())
@@ -56,7 +61,7 @@ func openReference(cfg Config) (*Target, error) {
 		BaseURL:  srv.URL,
 		Client:   &http.Client{Timeout: cfg.RequestTimeout},
 		Accounts: SandboxAccounts(sb),
-		close:    srv.Close,
+		close:    func() { srv.Close(); merchant.Close() },
 	}, nil
 }
 

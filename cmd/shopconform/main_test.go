@@ -139,6 +139,14 @@ func TestServeWritesAccountsAndAnswers(t *testing.T) {
 	if answer.Errcode != 0 {
 		t.Errorf("errcode %d", answer.Errcode)
 	}
+	// serve runs the merchant simulator that coupon/confirm calls back.
+	creds = f.Profiles["coupon-unconfirmed"]
+	tokenBody, _ = json.Marshal(map[string]string{"grant_type": "client_credential", "appid": creds.AppID, "secret": creds.Secret})
+	postJSON(t, base+"/cgi-bin/stable_token", tokenBody, &tok)
+	postJSON(t, base+"/shop/coupon/confirm?access_token="+tok.AccessToken, []byte("{}"), &answer)
+	if answer.Errcode != 0 {
+		t.Errorf("coupon/confirm: errcode %d", answer.Errcode)
+	}
 	cancel()
 	select {
 	case code := <-exited:

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/shopconform/shopconform/refsandbox"
+	"github.com/shopconform/shopconform/refsandbox/merchantsim"
 	"github.com/shopconform/shopconform/runner"
 	"github.com/shopconform/shopconform/runner/accounts"
 )
@@ -29,7 +30,17 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "serve: --addr %s\n", err)
 		return exitUsage
 	}
-	opts := refsandbox.Options{}
+	// The merchant simulator that /shop/coupon/confirm calls back, on its
+	// own loopback port for as long as the sandbox serves.
+	merchant, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintf(stderr, "serve: merchant simulator: %v\n", err)
+		return exitFailures
+	}
+	merchantSrv := &http.Server{Handler: merchantsim.New(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = merchantSrv.Serve(merchant) }()
+	defer merchantSrv.Close()
+	opts := refsandbox.Options{MerchantURL: "http://" + merchant.Addr().String()}
 	if *profilesFile != "" {
 		profiles, err := readProfiles(*profilesFile)
 		if err != nil {
