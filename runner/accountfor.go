@@ -32,7 +32,7 @@ func (r *Runner) credentials(ctx context.Context, c *fixtures.Case) (accounts.Cr
 		case err != nil:
 			return creds, &verdictBeforeSending{results.Error, fmt.Sprintf("minting a fresh account of profile %s: %v", c.Account, err)}
 		}
-		r.redactor.Add(creds.Secret)
+		r.remember(creds.Secret)
 		return creds, nil
 	}
 	creds, ok := r.target.Accounts.Profiles[c.Account]

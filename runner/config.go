@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,7 +39,19 @@ const (
 	DefaultReportDir      = "reports"
 	DefaultRequestTimeout = 10 * time.Second
 	DefaultCaseTimeout    = 60 * time.Second
+	// DefaultSandboxRate paces a sandbox target: well under the vendor's
+	// instantaneous limit, and a full run still takes minutes, not hours.
+	DefaultSandboxRate = 20.0
+	DefaultRetries     = 3
+	DefaultBackoff     = 500 * time.Millisecond
+	// DefaultUnhealthyAfter consecutive transport faults stop the run from
+	// calling a dead or hanging target.
+	DefaultUnhealthyAfter = 5
 )
+
+// RateAuto is the rate setting's default: DefaultSandboxRate on a sandbox
+// target, no limit on the reference sandbox (it runs in-process).
+const RateAuto = -1
 
 // Config is the whole configuration of a run. The yaml tags are the keys
 // of the config file; each has an environment variable SHOPCONFORM_<KEY>
@@ -52,6 +65,33 @@ type Config struct {
 	RequestTimeout time.Duration `yaml:"request_timeout"`
 	CaseTimeout    time.Duration `yaml:"case_timeout"`
 	TokenEndpoint  string        `yaml:"token_endpoint"`
+	// Rate is requests per second per account profile, across every
+	// process of the run; 0 means no limit, RateAuto a target's default.
+	Rate float64 `yaml:"rate"`
+	// Budget is the most calls one run may send; 0 means no budget.
+	Budget int `yaml:"budget"`
+	// Retries is how often a transient answer (-1, 45009, 300000, 990010)
+	// that a case did not ask for is retried, with exponential backoff
+	// from Backoff and jitter.
+	Retries int           `yaml:"retries"`
+	Backoff time.Duration `yaml:"backoff"`
+	// UnhealthyAfter consecutive transport faults mark the target
+	// unhealthy: the remaining cases are errors without calling it.
+	UnhealthyAfter int `yaml:"unhealthy_after"`
+	// AllowLiveMutations lets cases labelled "mutates" run against the
+	// vendor's production host.
+	AllowLiveMutations bool `yaml:"allow_live_mutations"`
+}
+
+// EffectiveRate resolves RateAuto for the configured target.
+func (c Config) EffectiveRate() float64 {
+	if c.Rate != RateAuto {
+		return c.Rate
+	}
+	if c.Target == TargetSandbox {
+		return DefaultSandboxRate
+	}
+	return 0
 }
 
 // DefaultConfig is the configuration before any file, environment or flag.
@@ -62,6 +102,10 @@ func DefaultConfig() Config {
 		RequestTimeout: DefaultRequestTimeout,
 		CaseTimeout:    DefaultCaseTimeout,
 		TokenEndpoint:  TokenStable,
+		Rate:           RateAuto,
+		Retries:        DefaultRetries,
+		Backoff:        DefaultBackoff,
+		UnhealthyAfter: DefaultUnhealthyAfter,
 	}
 }
 
@@ -97,6 +141,57 @@ func duration(key, usage string, field func(*Config) *time.Duration) setting {
 	}
 }
 
+func number(key, usage string, field func(*Config) *int) setting {
+	return setting{key: key, usage: usage,
+		get: func(c *Config) string { return strconv.Itoa(*field(c)) },
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return fmt.Errorf("%q is not a whole number ≥ 0", v)
+			}
+			*field(c) = n
+			return nil
+		},
+	}
+}
+
+func rate(key, usage string, field func(*Config) *float64) setting {
+	return setting{key: key, usage: usage,
+		get: func(c *Config) string {
+			if *field(c) == RateAuto {
+				return "auto"
+			}
+			return strconv.FormatFloat(*field(c), 'f', -1, 64)
+		},
+		set: func(c *Config, v string) error {
+			if v == "auto" {
+				*field(c) = RateAuto
+				return nil
+			}
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f < 0 {
+				return fmt.Errorf("%q is not auto or a number of requests per second ≥ 0", v)
+			}
+			*field(c) = f
+			return nil
+		},
+	}
+}
+
+func boolean(key, usage string, field func(*Config) *bool) setting {
+	return setting{key: key, usage: usage,
+		get: func(c *Config) string { return strconv.FormatBool(*field(c)) },
+		set: func(c *Config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("%q is not true or false", v)
+			}
+			*field(c) = b
+			return nil
+		},
+	}
+}
+
 func settings() []setting {
 	return []setting{
 		text("target", "where cases go: "+strings.Join(TargetNames, ", "), func(c *Config) *string { return &c.Target }),
@@ -107,6 +202,12 @@ func settings() []setting {
 		duration("request_timeout", "how long one HTTP request may take", func(c *Config) *time.Duration { return &c.RequestTimeout }),
 		duration("case_timeout", "how long one case may take, given and cleanup steps included", func(c *Config) *time.Duration { return &c.CaseTimeout }),
 		text("token_endpoint", "where access tokens come from: "+strings.Join(TokenEndpoints, ", "), func(c *Config) *string { return &c.TokenEndpoint }),
+		rate("rate", "requests per second per account profile, across all processes: auto (20 on a sandbox, none on the reference sandbox), 0 for none, or a number", func(c *Config) *float64 { return &c.Rate }),
+		number("budget", "the most calls a run may send (0: no budget); the cases left are skipped", func(c *Config) *int { return &c.Budget }),
+		number("retries", "how often a transient answer a case did not ask for is retried", func(c *Config) *int { return &c.Retries }),
+		duration("backoff", "the first retry's delay; each next one doubles, with jitter", func(c *Config) *time.Duration { return &c.Backoff }),
+		number("unhealthy_after", "consecutive transport faults after which the target is not called again (0: never)", func(c *Config) *int { return &c.UnhealthyAfter }),
+		boolean("allow_live_mutations", "let cases labelled mutates run against the vendor's production host", func(c *Config) *bool { return &c.AllowLiveMutations }),
 	}
 }
 

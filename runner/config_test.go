@@ -28,22 +28,33 @@ func flagsOf(t *testing.T, args ...string) *flag.FlagSet {
 }
 
 func TestLoadConfigPrecedence(t *testing.T) {
+	full := func(c *Config) {
+		c.BaseURL, c.Accounts, c.ReportDir, c.Fixtures = "http://127.0.0.1:9001", "full-accounts.json", "out", "my-fixtures"
+		c.RequestTimeout, c.CaseTimeout = 3*time.Second, 30*time.Second
+	}
 	tests := []struct {
 		name  string
 		flags []string
 		env   []string
-		want  Config
+		want  func(c *Config) // changes to DefaultConfig
 	}{
-		{"defaults", nil, nil, DefaultConfig()},
-		{"empty file", nil, []string{ConfigFileEnv, "testdata/empty.yaml"}, DefaultConfig()},
-		{"partial file", nil, []string{ConfigFileEnv, "testdata/partial.yaml"},
-			Config{Target: TargetSandbox, BaseURL: "http://127.0.0.1:9000", Accounts: "accounts.json", ReportDir: DefaultReportDir, RequestTimeout: DefaultRequestTimeout, CaseTimeout: DefaultCaseTimeout, TokenEndpoint: TokenStable}},
-		{"full file", []string{"--config", "testdata/full.yaml"}, nil,
-			Config{Target: TargetReference, BaseURL: "http://127.0.0.1:9001", Accounts: "full-accounts.json", ReportDir: "out", Fixtures: "my-fixtures", RequestTimeout: 3 * time.Second, CaseTimeout: 30 * time.Second, TokenEndpoint: TokenStable}},
-		{"env beats file", nil, []string{ConfigFileEnv, "testdata/full.yaml", "SHOPCONFORM_REPORT_DIR", "env-out", "SHOPCONFORM_REQUEST_TIMEOUT", "4s"},
-			Config{Target: TargetReference, BaseURL: "http://127.0.0.1:9001", Accounts: "full-accounts.json", ReportDir: "env-out", Fixtures: "my-fixtures", RequestTimeout: 4 * time.Second, CaseTimeout: 30 * time.Second, TokenEndpoint: TokenStable}},
-		{"set flags beat env, unset flags do not", []string{"--report-dir", "flag-out"}, []string{"SHOPCONFORM_REPORT_DIR", "env-out", "SHOPCONFORM_FIXTURES", "env-fixtures"},
-			Config{Target: TargetReference, ReportDir: "flag-out", Fixtures: "env-fixtures", RequestTimeout: DefaultRequestTimeout, CaseTimeout: DefaultCaseTimeout, TokenEndpoint: TokenStable}},
+		{"defaults", nil, nil, func(c *Config) {}},
+		{"empty file", nil, []string{ConfigFileEnv, "testdata/empty.yaml"}, func(c *Config) {}},
+		{"partial file", nil, []string{ConfigFileEnv, "testdata/partial.yaml"}, func(c *Config) {
+			c.Target, c.BaseURL, c.Accounts = TargetSandbox, "http://127.0.0.1:9000", "accounts.json"
+		}},
+		{"full file", []string{"--config", "testdata/full.yaml"}, nil, func(c *Config) {
+			full(c)
+			c.Rate, c.Budget, c.Retries, c.Backoff, c.UnhealthyAfter, c.AllowLiveMutations = 2.5, 100, 1, time.Second, 3, true
+		}},
+		{"env beats file", nil, []string{ConfigFileEnv, "testdata/full.yaml", "SHOPCONFORM_REPORT_DIR", "env-out", "SHOPCONFORM_REQUEST_TIMEOUT", "4s", "SHOPCONFORM_RATE", "auto"}, func(c *Config) {
+			full(c)
+			c.ReportDir, c.RequestTimeout = "env-out", 4*time.Second
+			c.Budget, c.Retries, c.Backoff, c.UnhealthyAfter, c.AllowLiveMutations = 100, 1, time.Second, 3, true
+		}},
+		{"set flags beat env, unset flags do not", []string{"--report-dir", "flag-out", "--budget", "7"}, []string{"SHOPCONFORM_REPORT_DIR", "env-out", "SHOPCONFORM_FIXTURES", "env-fixtures"}, func(c *Config) {
+			c.ReportDir, c.Fixtures, c.Budget = "flag-out", "env-fixtures", 7
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -51,10 +62,27 @@ func TestLoadConfigPrecedence(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tt.want {
-				t.Errorf("got  %+v\nwant %+v", got, tt.want)
+			want := DefaultConfig()
+			tt.want(&want)
+			if got != want {
+				t.Errorf("got  %+v\nwant %+v", got, want)
 			}
 		})
+	}
+}
+
+func TestEffectiveRate(t *testing.T) {
+	c := DefaultConfig()
+	if c.EffectiveRate() != 0 {
+		t.Errorf("reference: %v", c.EffectiveRate())
+	}
+	c.Target = TargetSandbox
+	if c.EffectiveRate() != DefaultSandboxRate {
+		t.Errorf("sandbox: %v", c.EffectiveRate())
+	}
+	c.Rate = 0
+	if c.EffectiveRate() != 0 {
+		t.Errorf("explicit 0: %v", c.EffectiveRate())
 	}
 }
 
@@ -67,6 +95,8 @@ func TestLoadConfigErrorsNameSourceKeyValueAndAllowed(t *testing.T) {
 	}{
 		{"bad target", nil, []string{"SHOPCONFORM_TARGET", "live"}, []string{`target "live" is not one of reference, sandbox, replay`}},
 		{"bad token endpoint", []string{"--token-endpoint", "oauth"}, nil, []string{`token endpoint "oauth" is not one of stable, classic`}},
+		{"bad rate, budget and flag", []string{"--rate", "fast", "--budget", "-1", "--allow-live-mutations", "maybe"}, nil,
+			[]string{`flag --rate: "fast" is not auto or a number`, `flag --budget: "-1" is not a whole number ≥ 0`, `flag --allow-live-mutations: "maybe" is not true or false`}},
 		{"bad duration from env", nil, []string{"SHOPCONFORM_CASE_TIMEOUT", "forever"}, []string{`environment SHOPCONFORM_CASE_TIMEOUT: "forever" is not a positive duration`}},
 		{"bad duration from flag", []string{"--request-timeout", "-1s"}, nil, []string{`flag --request-timeout: "-1s" is not a positive duration`}},
 		{"file: unknown key and bad value, with lines", nil, []string{ConfigFileEnv, "testdata/bad.yaml"},
@@ -90,7 +120,8 @@ func TestLoadConfigErrorsNameSourceKeyValueAndAllowed(t *testing.T) {
 }
 
 func TestEnvironRoundTrips(t *testing.T) {
-	cfg := Config{Target: TargetSandbox, BaseURL: "http://127.0.0.1:1", Accounts: "a.json", ReportDir: "r", Fixtures: "f", RequestTimeout: time.Second, CaseTimeout: time.Minute, TokenEndpoint: TokenClassic}
+	cfg := Config{Target: TargetSandbox, BaseURL: "http://127.0.0.1:1", Accounts: "a.json", ReportDir: "r", Fixtures: "f", RequestTimeout: time.Second,
+		CaseTimeout: time.Minute, TokenEndpoint: TokenClassic, Rate: 3.5, Budget: 9, Retries: 2, Backoff: time.Second, UnhealthyAfter: 4, AllowLiveMutations: true}
 	env := map[string]string{}
 	for _, kv := range cfg.Environ() {
 		k, v, _ := strings.Cut(kv, "=")

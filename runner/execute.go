@@ -6,7 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/onsi/gomega"
@@ -16,9 +16,9 @@ import (
 	"github.com/shopconform/shopconform/fixtures"
 	"github.com/shopconform/shopconform/internal/version"
 	"github.com/shopconform/shopconform/matchers"
-	"github.com/shopconform/shopconform/runner/accounts"
 	"github.com/shopconform/shopconform/runner/redact"
 	"github.com/shopconform/shopconform/runner/results"
+	"github.com/shopconform/shopconform/runner/runstate"
 )
 
 // Runner executes cases against one target. It is safe for concurrent use.
@@ -26,6 +26,7 @@ type Runner struct {
 	cfg       Config
 	target    *Target
 	tokens    *tokens
+	state     *runstate.State
 	redactor  *redact.Redactor
 	run       string
 	now       func() time.Time
@@ -43,9 +44,20 @@ func NewRunID() string {
 	return "sc" + hex.EncodeToString(b)
 }
 
+// RunStateEnv names the private folder `shopconform run` creates for the
+// state its processes share (tokens, pacing, budget, breaker).
+const RunStateEnv = "SHOPCONFORM_RUN_STATE"
+
+// Option adjusts a Runner.
+type Option func(*Runner)
+
+// WithState shares run state with the other processes of a run; without
+// it the runner keeps its own, process-local state.
+func WithState(st *runstate.State) Option { return func(r *Runner) { r.state = st } }
+
 // New returns a runner for target. runID prefixes every identifier the
 // run's cases create.
-func New(cfg Config, target *Target, runID string) *Runner {
+func New(cfg Config, target *Target, runID string, opts ...Option) *Runner {
 	r := &Runner{
 		cfg:       cfg,
 		target:    target,
@@ -54,18 +66,32 @@ func New(cfg Config, target *Target, runID string) *Runner {
 		now:       time.Now,
 		userAgent: "shopconform/" + version.Harness,
 	}
+	for _, o := range opts {
+		o(r)
+	}
+	if r.state == nil {
+		r.state, _ = runstate.Open("") // process-local state cannot fail to open
+	}
 	for _, c := range target.Accounts.Profiles {
-		r.redactor.Add(c.Secret)
-		r.redactor.Add(c.AccessToken)
+		r.remember(c.Secret)
+		r.remember(c.AccessToken)
 	}
 	r.tokens = &tokens{
+		target:  target.BaseURL,
 		classic: cfg.TokenEndpoint == TokenClassic,
-		fetch:   r.roundTrip,
+		fetch:   r.guarded,
 		now:     r.now,
-		onNew:   r.redactor.Add,
-		cache:   map[string]cachedToken{},
+		onNew:   r.remember,
+		state:   r.state,
 	}
 	return r
+}
+
+// remember masks a secret in everything this runner writes and hands it
+// to the run's final gate, which refuses any report holding it.
+func (r *Runner) remember(secret string) {
+	r.redactor.Add(secret)
+	_ = r.state.RememberSecret(secret)
 }
 
 // Redactor is the run's redactor: it knows every secret and every token
@@ -99,24 +125,29 @@ func (r *Runner) Execute(ctx context.Context, c *fixtures.Case) *Result {
 		res.errmsg = r.redactor.String(res.errmsg)
 		res.Duration = time.Since(start)
 	}()
+	if productionHost(r.target.BaseURL) && slices.Contains(c.Labels, "mutates") && !r.cfg.AllowLiveMutations {
+		return res.conclude(results.Skipped, "changes state (label mutates): not run against the vendor's production host without --allow-live-mutations")
+	}
 	creds, skip := r.credentials(ctx, c)
 	if skip != nil {
 		return res.conclude(skip.outcome, skip.reason)
 	}
+	acct := account{profile: c.Account, creds: creds}
 	env := &fixtures.Env{
 		UID: r.run + "-" + shortHash(c.ID), Run: r.run,
 		AppID: creds.AppID, OpenIDs: creds.OpenIDs, Now: r.now(), Steps: map[string]any{},
 	}
-	defer r.cleanup(ctx, c, creds, env, res)
+	defer r.cleanup(ctx, c, acct, env, res)
 	for i, s := range c.Given {
-		if stop := r.given(ctx, creds, i, s, env, res); stop {
+		if stop := r.given(ctx, acct, i, s, env, res); stop {
 			return res
 		}
 	}
-	a, err := r.send(ctx, creds, c.Endpoint, c.Request, env)
-	res.Attempts = 1
+	a, log, err := r.exchange(ctx, acct, c.Endpoint, c.Request, env, c.Expect.Errcode)
+	res.Attempts, res.answers = log.attempts, log.answers
+	res.retried = res.retried || log.retried()
 	if err != nil {
-		return res.conclude(results.Error, fmt.Sprintf("%s %s: %v", c.Request.Method, c.Endpoint, err))
+		return res.conclude(outcomeOfError(err), err.Error())
 	}
 	res.errcode, res.errmsg, res.answer = a.Errcode, a.Errmsg, a
 	if len(c.Cleanup) > 0 {
@@ -126,14 +157,15 @@ func (r *Runner) Execute(ctx context.Context, c *fixtures.Case) *Result {
 }
 
 // given runs one given step and reports whether the case must stop.
-func (r *Runner) given(ctx context.Context, creds accounts.Credentials, i int, s fixtures.Step, env *fixtures.Env, res *Result) bool {
+func (r *Runner) given(ctx context.Context, acct account, i int, s fixtures.Step, env *fixtures.Env, res *Result) bool {
 	what := fmt.Sprintf("given step %d (%s)", i+1, s.Endpoint)
 	if s.Name != "" {
 		what = fmt.Sprintf("given step %d %q (%s)", i+1, s.Name, s.Endpoint)
 	}
-	a, err := r.send(ctx, creds, s.Endpoint, s.Request, env)
+	a, log, err := r.exchange(ctx, acct, s.Endpoint, s.Request, env, s.Errcode)
+	res.retried = res.retried || log.retried()
 	if err != nil {
-		res.conclude(results.Error, fmt.Sprintf("%s failed: %v", what, err))
+		res.conclude(outcomeOfError(err), fmt.Sprintf("%s failed: %v", what, err))
 		return true
 	}
 	if got := catalog.Code(*a.Errcode); got != s.Errcode {
@@ -141,8 +173,8 @@ func (r *Runner) given(ctx context.Context, creds accounts.Credentials, i int, s
 		if environmental[got] {
 			outcome = results.Inconclusive
 		}
-		res.conclude(outcome, fmt.Sprintf("%s answered errcode %s, expected %s: errmsg %q",
-			what, catalog.Default().Describe(got), catalog.Default().Describe(s.Errcode), a.Errmsg))
+		res.conclude(outcome, fmt.Sprintf("%s answered errcode %s, expected %s: errmsg %q%s",
+			what, catalog.Default().Describe(got), catalog.Default().Describe(s.Errcode), a.Errmsg, log.describe()))
 		return true
 	}
 	if s.Name != "" {
@@ -157,8 +189,8 @@ func (r *Runner) verdict(res *Result, env *fixtures.Env) *Result {
 	c := res.Case
 	got := catalog.Code(*res.errcode)
 	if got != c.Expect.Errcode && environmental[got] {
-		return res.conclude(results.Inconclusive, fmt.Sprintf("the environment answered errcode %s instead of the API: errmsg %q",
-			catalog.Default().Describe(got), res.errmsg))
+		return res.conclude(results.Inconclusive, fmt.Sprintf("the environment answered errcode %s instead of the API: errmsg %q%s",
+			catalog.Default().Describe(got), res.errmsg, exchangeLog{attempts: res.Attempts, answers: res.answers}.describe()))
 	}
 	m, err := caseMatcher(c, env)
 	if err != nil {
@@ -172,6 +204,7 @@ func (r *Runner) verdict(res *Result, env *fixtures.Env) *Result {
 	case !ok:
 		return res.conclude(results.Fail, m.FailureMessage(res))
 	}
+	res.Flaky = res.retried
 	return res.conclude(results.Pass, "")
 }
 
@@ -198,44 +231,16 @@ func (res *Result) conclude(o results.Outcome, reason string) *Result {
 	return res
 }
 
-// send renders and sends one request of a case as the case's account.
-func (r *Runner) send(ctx context.Context, creds accounts.Credentials, endpoint string, req fixtures.Request, env *fixtures.Env) (*answer, error) {
-	body, contentType, err := buildBody(req, env)
-	if err != nil {
-		return nil, fmt.Errorf("rendering the request: %w", err)
-	}
-	wr := wireRequest{Method: req.Method, Endpoint: endpoint, ContentType: contentType, Body: body}
-	if wr.Token, err = r.token(ctx, creds, endpoint, req.AccessToken); err != nil {
-		return nil, err
-	}
-	return r.roundTrip(ctx, wr)
-}
-
-func (r *Runner) token(ctx context.Context, creds accounts.Credentials, endpoint string, mode fixtures.TokenMode) (string, error) {
-	if strings.HasPrefix(endpoint, "/cgi-bin/") {
-		return "", nil // the token endpoints take credentials, not a token
-	}
-	switch mode {
-	case fixtures.TokenOmit:
-		return "", nil
-	case fixtures.TokenUnknown:
-		return unknownToken, nil
-	case fixtures.TokenMalformed:
-		return malformedToken, nil
-	}
-	return r.tokens.get(ctx, creds)
-}
-
 // cleanup runs every cleanup step even when the case failed or its context
 // ended; a failing step becomes a note, never the verdict.
-func (r *Runner) cleanup(ctx context.Context, c *fixtures.Case, creds accounts.Credentials, env *fixtures.Env, res *Result) {
+func (r *Runner) cleanup(ctx context.Context, c *fixtures.Case, acct account, env *fixtures.Env, res *Result) {
 	if len(c.Cleanup) == 0 {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.RequestTimeout*time.Duration(len(c.Cleanup)))
 	defer cancel()
 	for i, s := range c.Cleanup {
-		a, err := r.send(ctx, creds, s.Endpoint, s.Request, env)
+		a, _, err := r.send(ctx, acct, s.Endpoint, s.Request, env)
 		switch {
 		case err != nil:
 			res.Notes = append(res.Notes, r.redactor.String(fmt.Sprintf("cleanup step %d (%s) failed: %v", i+1, s.Endpoint, err)))

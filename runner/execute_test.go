@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/shopconform/shopconform/catalog"
 	"github.com/shopconform/shopconform/fixtures"
@@ -62,8 +63,16 @@ func newTarget(t testing.TB, name string, h func(sb http.Handler) http.Handler, 
 	return &Target{Name: name, BaseURL: srv.URL, Client: srv.Client(), Accounts: SandboxAccounts(sb)}
 }
 
+// testConfig retries at once: the tests are about what a retry does, not
+// about waiting.
+func testConfig() Config {
+	cfg := DefaultConfig()
+	cfg.Backoff = time.Millisecond
+	return cfg
+}
+
 func newRunner(t testing.TB, target *Target) *Runner {
-	return New(DefaultConfig(), target, "sctest")
+	return New(testConfig(), target, "sctest")
 }
 
 func reference(t testing.TB) *Runner {
@@ -210,7 +219,7 @@ func TestUnreachableTarget(t *testing.T) {
 	target := &Target{Name: "sandbox:x", BaseURL: base, Client: http.DefaultClient,
 		Accounts: &accounts.File{Profiles: map[string]accounts.Credentials{"default": {AccessToken: "fixed-token-0123456789"}}}}
 	res := newRunner(t, target).Execute(context.Background(), caseFrom(t, testCase("/shop/spu/get", `{"body": {}}`, `{"errcode": 0}`)))
-	if res.Outcome != results.Error || !strings.Contains(res.Reason, "POST /shop/spu/get: transport:") || !strings.Contains(res.Reason, "connection refused") {
+	if res.Outcome != results.Error || !strings.Contains(res.Reason, "POST /shop/spu/get (attempt 1): transport:") || !strings.Contains(res.Reason, "connection refused") {
 		t.Errorf("%s: %s", res.Outcome, res.Reason)
 	}
 	if strings.Contains(res.Reason, "fixed-token") {
@@ -219,7 +228,7 @@ func TestUnreachableTarget(t *testing.T) {
 }
 
 func TestClassicTokenEndpoint(t *testing.T) {
-	cfg := DefaultConfig()
+	cfg := testConfig()
 	cfg.TokenEndpoint = TokenClassic
 	rt := &recordingTarget{}
 	r := New(cfg, newTarget(t, TargetReference, rt.wrap), "sctest")

@@ -17,8 +17,11 @@ type Result struct {
 	Target  string
 	Outcome results.Outcome
 	// Reason explains any outcome but pass; secrets are already masked.
-	Reason   string
+	Reason string
+	// Attempts is how often the case's own request was sent; Flaky is set
+	// when the case passed only after a retry, of any of its requests.
 	Attempts int
+	Flaky    bool
 	Duration time.Duration
 	// Notes are things worth knowing that do not change the outcome, such
 	// as a cleanup step that failed.
@@ -27,6 +30,8 @@ type Result struct {
 	errcode *int
 	errmsg  string
 	answer  *answer
+	answers []int // every errcode of the case's own request, retries included
+	retried bool
 	matcher types.GomegaMatcher
 }
 
@@ -76,6 +81,7 @@ func (r *Result) Record() results.Case {
 		Outcome:         r.Outcome,
 		Reason:          r.Reason,
 		Attempts:        r.Attempts,
+		Flaky:           r.Flaky,
 		Fixture:         c.File,
 		DurationMS:      float64(r.Duration.Microseconds()) / 1000,
 	}

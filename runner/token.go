@@ -6,63 +6,69 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/shopconform/shopconform/catalog"
 	"github.com/shopconform/shopconform/runner/accounts"
+	"github.com/shopconform/shopconform/runner/runstate"
 )
 
-// tokens hands out one access token per account profile, fetched once from
-// /cgi-bin/stable_token (or /cgi-bin/token) and reused until shortly before
-// it expires.
+// tokens hands out one access token per account, fetched once per run
+// from /cgi-bin/stable_token (or /cgi-bin/token) and shared by every
+// process of the run through the run state, until shortly before it
+// expires.
 type tokens struct {
+	// target keys the cache together with the appid: each suite process
+	// on the reference target has its own sandbox, whose tokens the
+	// others' do not know.
+	target  string
 	classic bool
 	fetch   func(ctx context.Context, wr wireRequest) (*answer, error)
-	creds   map[string]accounts.Credentials
 	now     func() time.Time
-	onNew   func(token string) // lets the redactor learn every token issued
-
-	mu    sync.Mutex
-	cache map[string]cachedToken
-}
-
-type cachedToken struct {
-	value   string
-	renewAt time.Time
+	onNew   func(token string) // the redactor and the final gate learn every token issued
+	state   *runstate.State
 }
 
 // renewMargin renews a token this long before it expires, so that a case
 // never starts with a token about to lapse.
 const renewMargin = 5 * time.Minute
 
-// get returns the account's token, cached by appid. Holding the lock while
-// fetching means concurrent cases of one account share a single fetch.
 func (t *tokens) get(ctx context.Context, c accounts.Credentials) (string, error) {
-	if c.AccessToken != "" {
-		return c.AccessToken, nil
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if cached, ok := t.cache[c.AppID]; ok && t.now().Before(cached.renewAt) {
-		return cached.value, nil
-	}
-	value, ttl, err := t.fetchToken(ctx, c)
-	if err != nil {
-		return "", fmt.Errorf("getting an access token for appid %s: %w", c.AppID, err)
-	}
-	t.onNew(value)
-	t.cache[c.AppID] = cachedToken{value: value, renewAt: t.now().Add(ttl - renewMargin)}
-	return value, nil
+	return t.obtain(ctx, c, false)
 }
 
-func (t *tokens) fetchToken(ctx context.Context, c accounts.Credentials) (string, time.Duration, error) {
+// renew drops a token the target refused (40001, 42001) and gets a new
+// one; when another process renewed it first, that one is used.
+func (t *tokens) renew(ctx context.Context, c accounts.Credentials, refused string) (string, error) {
+	if err := t.state.DropToken(t.target+" "+c.AppID, refused); err != nil {
+		return "", err
+	}
+	return t.obtain(ctx, c, true)
+}
+
+func (t *tokens) obtain(ctx context.Context, c accounts.Credentials, force bool) (string, error) {
+	if c.AccessToken != "" {
+		return c.AccessToken, nil // a fixed token cannot be renewed
+	}
+	return t.state.Token(t.target+" "+c.AppID, func() (string, time.Time, error) {
+		value, ttl, err := t.fetchToken(ctx, c, force)
+		if err != nil {
+			return "", time.Time{}, fmt.Errorf("getting an access token for appid %s: %w", c.AppID, err)
+		}
+		t.onNew(value)
+		return value, t.now().Add(ttl - renewMargin), nil
+	})
+}
+
+// fetchToken asks the token endpoint; force makes the stable endpoint
+// issue a new token instead of answering the one it gave before.
+func (t *tokens) fetchToken(ctx context.Context, c accounts.Credentials, force bool) (string, time.Duration, error) {
 	wr := wireRequest{Method: "POST", Endpoint: "/cgi-bin/stable_token", ContentType: "application/json"}
 	if t.classic {
 		q := url.Values{"grant_type": {"client_credential"}, "appid": {c.AppID}, "secret": {c.Secret}}
 		wr = wireRequest{Method: "GET", Endpoint: "/cgi-bin/token?" + q.Encode()}
 	} else {
-		body, err := json.Marshal(map[string]string{"grant_type": "client_credential", "appid": c.AppID, "secret": c.Secret})
+		body, err := json.Marshal(map[string]any{"grant_type": "client_credential", "appid": c.AppID, "secret": c.Secret, "force_refresh": force})
 		if err != nil {
 			return "", 0, err
 		}
@@ -74,9 +80,12 @@ func (t *tokens) fetchToken(ctx context.Context, c accounts.Credentials) (string
 	if err != nil {
 		return "", 0, fmt.Errorf("%s: %w", name, err)
 	}
-	if code := *a.Errcode; code != 0 {
+	if code := catalog.Code(*a.Errcode); code != 0 {
+		if environmental[code] {
+			return "", 0, environmentAnswer{fmt.Sprintf("%s answered errcode %s", name, catalog.Default().Describe(code))}
+		}
 		return "", 0, fmt.Errorf("%s answered errcode %s; check the appid and secret in the accounts file",
-			name, catalog.Default().Describe(catalog.Code(code)))
+			name, catalog.Default().Describe(code))
 	}
 	value, _ := a.Decoded()["access_token"].(string)
 	if value == "" {
@@ -86,3 +95,9 @@ func (t *tokens) fetchToken(ctx context.Context, c accounts.Credentials) (string
 	expires, _ := n.Int64()
 	return value, time.Duration(expires) * time.Second, nil
 }
+
+// environmentAnswer is a token endpoint answering busy, limited or quota:
+// the environment, not the API under test.
+type environmentAnswer struct{ msg string }
+
+func (e environmentAnswer) Error() string { return e.msg }

@@ -17,6 +17,9 @@ const (
 	exitOK       = 0
 	exitFailures = 1 // the run finished and something failed
 	exitUsage    = 2 // bad flags, bad configuration or malformed fixtures
+	// exitUnreachable: the target could not be reached (or is the wrong
+	// version) before any case ran; the reports say so.
+	exitUnreachable = 3
 )
 
 type command struct {
@@ -32,6 +35,7 @@ func commands() []command {
 		{"lint", "check every fixture; exit 2 with file:line:col messages", lintCmd},
 		{"list", "list the cases (id, domain, endpoint, errcode, labels)", listCmd},
 		{"catalog", "print the errcode catalog", catalogCmd},
+		{"janitor", "remove what a crashed run left on a sandbox target (--run RUNID or --all-runs)", janitorCmd},
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopconform/shopconform/internal/faultproxy"
 	"github.com/shopconform/shopconform/runner/accounts"
 	"github.com/shopconform/shopconform/runner/results"
 )
@@ -247,5 +248,83 @@ func TestRunInterruptedStillWritesReports(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "junit.xml")); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestRunAgainstAnUnreachableTargetExits3WithReports(t *testing.T) {
+	dir := t.TempDir()
+	refused, err := faultproxy.RefusedURL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	accountsFile := filepath.Join(dir, "accounts.json")
+	if err := accounts.Write(accountsFile, &accounts.File{Profiles: map[string]accounts.Credentials{"default": {AppID: "wx1", Secret: "0123456789abcdef0123456789abcdef"}}}); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "run", "--target", "sandbox", "--base-url", refused, "--accounts", accountsFile, "--report-dir", filepath.Join(dir, "reports"))
+	if code != exitUnreachable || strings.Count(stderr, "is unreachable") != 1 {
+		t.Fatalf("exit %d, want %d, saying so once:\n%s", code, exitUnreachable, stderr)
+	}
+	rep := readReport(t, filepath.Join(dir, "reports"))
+	if rep.Complete || !strings.Contains(rep.Error, "start `shopconform serve` or check SHOPCONFORM_BASE_URL") {
+		t.Errorf("report: complete=%v error=%q", rep.Complete, rep.Error)
+	}
+}
+
+// TestRunAgainstAFaultyTargetLeavesNoSecret runs the universal suite
+// through a proxy that answers garbage to every /shop/ request: the run
+// finishes, writes its reports, and neither they nor the output hold the
+// app secret or any token issued.
+func TestRunAgainstAFaultyTargetLeavesNoSecret(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles a suite")
+	}
+	dir := t.TempDir()
+	accountsFile := filepath.Join(dir, "accounts.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	go func() {
+		serveCmd(ctx, []string{"--addr", "127.0.0.1:0", "--accounts-out", accountsFile}, syncBuffer{pw}, io.Discard)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	go io.Copy(io.Discard, pr)
+	base := strings.TrimSpace(strings.TrimPrefix(line, "shopconform reference sandbox listening on "))
+	proxy, err := faultproxy.Start(base, faultproxy.Config{Fault: faultproxy.Garbage, AllPaths: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	reports := filepath.Join(dir, "reports")
+	code, stdout, stderr := runCLI(t, "run", "--domains", "universal", "--target", "sandbox", "--base-url", proxy.URL(),
+		"--accounts", accountsFile, "--report-dir", reports)
+	if code != exitFailures {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	rep := readReport(t, reports)
+	if rep.Statistics.Pass != 0 || rep.Statistics.Fail != 0 || rep.Statistics.Error == 0 {
+		t.Errorf("statistics under a garbage-answering target: %+v", rep.Statistics)
+	}
+	f, err := accounts.Read(accountsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var everything strings.Builder
+	everything.WriteString(stdout + stderr)
+	for _, name := range []string{"results.json", "junit.xml"} {
+		data, err := os.ReadFile(filepath.Join(reports, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		everything.Write(data)
+	}
+	for name, c := range f.Profiles {
+		if strings.Contains(everything.String(), c.Secret) {
+			t.Errorf("the secret of profile %s appears in the reports or the output", name)
+		}
 	}
 }

@@ -3,9 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -18,9 +22,12 @@ import (
 	"github.com/shopconform/shopconform/catalog"
 	"github.com/shopconform/shopconform/internal/version"
 	"github.com/shopconform/shopconform/runner"
+	"github.com/shopconform/shopconform/runner/accounts"
 	"github.com/shopconform/shopconform/runner/conformance"
 	"github.com/shopconform/shopconform/runner/junit"
 	"github.com/shopconform/shopconform/runner/results"
+	"github.com/shopconform/shopconform/runner/runstate"
+	"github.com/shopconform/shopconform/runner/secretgate"
 )
 
 const modulePath = "github.com/shopconform/shopconform"
@@ -109,11 +116,24 @@ func runSuites(ctx context.Context, cfg runner.Config, opts runOptions, rep *res
 		fmt.Fprintf(stderr, "run: %v\n", err)
 		return exitFailures
 	}
+	if err := preflight(ctx, cfg); err != nil {
+		fmt.Fprintf(stderr, "run: %v\n", err)
+		results.Merge(rep, opts.domains, nil)
+		return finish(rep, cfg.ReportDir, err.Error(), stdout, stderr, exitUnreachable)
+	}
+	// The state the suites' processes share holds tokens: a private
+	// folder outside the reports, removed when the run ends.
+	stateDir, err := os.MkdirTemp("", "shopconform-run-")
+	if err != nil {
+		fmt.Fprintf(stderr, "run: %v\n", err)
+		return exitFailures
+	}
+	defer os.RemoveAll(stateDir)
 	cmd := exec.Command("go", ginkgoArgs(opts, stdout)...)
 	cmd.Dir, cmd.Stdout, cmd.Stderr = root, stdout, stderr
 	cmd.Env = append(os.Environ(), cfg.Environ()...)
 	cmd.Env = append(cmd.Env, conformance.PartsDirEnv+"="+partsDir, runner.RunIDEnv+"="+runner.NewRunID(),
-		"SHOPCONFORM_REPORT_DIR="+reportDir)
+		runner.RunStateEnv+"="+stateDir, "SHOPCONFORM_REPORT_DIR="+reportDir)
 	if cfg.Fixtures != "" {
 		abs, _ := filepath.Abs(cfg.Fixtures)
 		cmd.Env = append(cmd.Env, "SHOPCONFORM_FIXTURES="+abs)
@@ -142,7 +162,105 @@ func runSuites(ctx context.Context, cfg runner.Config, opts runOptions, rep *res
 	if !rep.Succeeded() || reason != "" {
 		code = exitFailures
 	}
-	return finish(rep, cfg.ReportDir, reason, stdout, stderr, code)
+	code = finish(rep, cfg.ReportDir, reason, stdout, stderr, code)
+	if leaked := gate(cfg, stateDir, reportDir, stderr); leaked {
+		return exitFailures
+	}
+	return code
+}
+
+// gate is the run's last word on secrets: every file under the report
+// folder is scanned for the app secrets and the tokens issued during the
+// run, and any file holding one is deleted and named.
+func gate(cfg runner.Config, stateDir, reportDir string, stderr io.Writer) (leaked bool) {
+	st, err := runstate.Open(stateDir)
+	var secrets []string
+	if err == nil {
+		secrets, err = st.Secrets()
+	}
+	if err == nil && cfg.Accounts != "" {
+		secrets = append(secrets, accountSecrets(cfg.Accounts)...)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "run: the secret gate could not read the run's secrets: %v\n", err)
+		return true
+	}
+	removed, err := secretgate.Scan(reportDir, secrets)
+	if err != nil {
+		fmt.Fprintf(stderr, "run: the secret gate: %v\n", err)
+		return true
+	}
+	for _, f := range removed {
+		fmt.Fprintf(stderr, "run: removed %s: it held an app secret or an access token\n", f)
+	}
+	return len(removed) > 0
+}
+
+func accountSecrets(path string) []string {
+	f, err := accounts.Read(path)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, c := range f.Profiles {
+		out = append(out, c.Secret, c.AccessToken)
+	}
+	return out
+}
+
+// preflight checks, before any suite is built, that a sandbox target
+// answers at all and, when it is a shopconform sandbox, that it is this
+// harness's version: a dead target costs one sentence, not a timeout per
+// case.
+func preflight(ctx context.Context, cfg runner.Config) error {
+	if cfg.Target != runner.TargetSandbox {
+		return nil
+	}
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil {
+		return err
+	}
+	host := u.Host
+	if u.Port() == "" {
+		port := "80"
+		if u.Scheme == "https" {
+			port = "443"
+		}
+		host = net.JoinHostPort(u.Hostname(), port)
+	}
+	dialer := net.Dialer{Timeout: 3 * time.Second}
+	conn, err := dialer.DialContext(ctx, "tcp", host)
+	if err != nil {
+		return fmt.Errorf("the target %s is unreachable (%v): start `shopconform serve` or check SHOPCONFORM_BASE_URL", cfg.BaseURL, err)
+	}
+	conn.Close()
+	return checkVersion(ctx, cfg.BaseURL)
+}
+
+// checkVersion asks a shopconform sandbox for its version; a live sandbox
+// has no such path and is left alone.
+func checkVersion(ctx context.Context, base string) error {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(base, "/")+"/_shopconform/healthz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil // reachable but silent here: not a shopconform sandbox
+	}
+	defer resp.Body.Close()
+	var health struct {
+		Version string `json:"version"`
+	}
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&health) != nil || health.Version == "" {
+		return nil
+	}
+	if health.Version != version.Harness {
+		return fmt.Errorf("the target is shopconform serve %s but this harness is %s: restart serve from this checkout", health.Version, version.Harness)
+	}
+	return nil
 }
 
 func ginkgoArgs(opts runOptions, stdout io.Writer) []string {

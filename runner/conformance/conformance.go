@@ -20,6 +20,7 @@ import (
 	"github.com/shopconform/shopconform/fixtures"
 	"github.com/shopconform/shopconform/runner"
 	"github.com/shopconform/shopconform/runner/results"
+	"github.com/shopconform/shopconform/runner/runstate"
 )
 
 // PartsDirEnv is set by `shopconform run` to the folder where each suite
@@ -153,7 +154,14 @@ func (h *harness) open() {
 	if runID == "" {
 		runID = runner.NewRunID()
 	}
-	h.run = runner.New(h.plan.cfg, h.target, runID)
+	// Shared with every process of the run when `shopconform run` made a
+	// state folder; process-local under plain go test.
+	st, err := runstate.Open(os.Getenv(runner.RunStateEnv))
+	if err != nil {
+		h.openErr = fmt.Errorf("run state: %w", err)
+		return
+	}
+	h.run = runner.New(h.plan.cfg, h.target, runID, runner.WithState(st))
 }
 
 func (h *harness) close() {
@@ -173,6 +181,9 @@ func (h *harness) runCase(ctx SpecContext, c *fixtures.Case) {
 	res := h.run.Execute(ctx, c)
 	for _, n := range res.Notes {
 		GinkgoWriter.Println(n)
+	}
+	if res.Flaky {
+		GinkgoWriter.Printf("FLAKY: passed only after a retry (%d attempts)\n", res.Attempts)
 	}
 	AddReportEntry(resultEntry, recordJSON(res.Record()), ReportEntryVisibilityNever)
 	switch res.Outcome {

@@ -166,6 +166,7 @@ func caseEntry(target string, c results.Case) testcase {
 			{"target", target},
 			{"outcome", string(c.Outcome)},
 			{"attempts", strconv.Itoa(c.Attempts)},
+			{"flaky", strconv.FormatBool(c.Flaky)},
 			{"account", c.Account},
 			{"evidence", c.Evidence},
 		},

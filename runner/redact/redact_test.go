@@ -30,3 +30,42 @@ func TestEveryEncodingIsMasked(t *testing.T) {
 		t.Error("a secret added later is not masked")
 	}
 }
+
+// A secret inside longer base64 data (Basic auth's "appid:secret", a
+// base64 body) is found whatever its offset and whatever follows it.
+func TestSecretInsideLongerBase64IsMasked(t *testing.T) {
+	secret := "0123456789abcdef0123456789abcdef" // a sandbox secret: 32 hex
+	r := New(secret)
+	for prefix := range 6 {
+		for _, suffix := range []string{"", "x", "\"}", "&more=data"} {
+			data := []byte(strings.Repeat("a", prefix) + secret + suffix)
+			for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+				text := enc.EncodeToString(data)
+				if !r.Contains("Authorization: Basic " + text) {
+					t.Errorf("prefix %d, suffix %q: %s not found", prefix, suffix, text)
+				}
+			}
+		}
+	}
+	if r.Contains(base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdeX"))) {
+		t.Error("another secret's base64 matched")
+	}
+}
+
+func TestMarkupAndJSONVariantsAreMasked(t *testing.T) {
+	secret := `s3cr3t<&>"'quote"`
+	r := New(secret)
+	for _, form := range []string{
+		`s3cr3t&lt;&amp;&gt;&#34;&#39;quote&#34;`, // html.EscapeString, encoding/xml
+		`s3cr3t\u003c\u0026\u003e\"'quote\"`,      // encoding/json by default
+		`s3cr3t<&>\"'quote\"`,                     // JSON without HTML escaping
+		url.PathEscape(secret),
+	} {
+		if got := r.String("<" + form + ">"); got != "<"+Mask+">" {
+			t.Errorf("%s → %s", form, got)
+		}
+	}
+	if Forms("short") != nil {
+		t.Error("a secret under the minimum has forms")
+	}
+}

@@ -52,6 +52,9 @@ func Merge(r *Report, domains []string, parts map[string]Part) {
 		}
 		for _, c := range p.Cases {
 			dr.Statistics.Count(c.Outcome)
+			if c.Flaky {
+				dr.Statistics.Flaky++
+			}
 		}
 		dr.Statistics.Pending = len(p.Pending)
 		dr.Statistics.Problems = len(p.Problems)

@@ -65,6 +65,9 @@ type Case struct {
 	Reason string `json:"reason,omitempty"`
 	// Attempts is how many times the case's request was sent.
 	Attempts int `json:"attempts"`
+	// Flaky is true when the case passed only after a retry: a pass, but
+	// never a silent one.
+	Flaky bool `json:"flaky,omitempty"`
 	// Fixture is the path of the case's file.
 	Fixture string `json:"fixture"`
 	// DurationMS is the wall time of the case, given and cleanup included.
@@ -105,6 +108,7 @@ type Part struct {
 type Statistics struct {
 	Total        int `json:"total"`
 	Pass         int `json:"pass"`
+	Flaky        int `json:"flaky"`
 	Fail         int `json:"fail"`
 	Skipped      int `json:"skipped"`
 	Inconclusive int `json:"inconclusive"`
@@ -168,6 +172,7 @@ func (s *Statistics) Count(o Outcome) {
 func (s *Statistics) Add(o Statistics) {
 	s.Total += o.Total
 	s.Pass += o.Pass
+	s.Flaky += o.Flaky
 	s.Fail += o.Fail
 	s.Skipped += o.Skipped
 	s.Inconclusive += o.Inconclusive

@@ -1,0 +1,267 @@
+package runner
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/fixtures"
+	"github.com/shopconform/shopconform/internal/faultproxy"
+	"github.com/shopconform/shopconform/refsandbox"
+	"github.com/shopconform/shopconform/refsandbox/merchantsim"
+	"github.com/shopconform/shopconform/runner/accounts"
+	"github.com/shopconform/shopconform/runner/results"
+)
+
+// serveLike starts what `shopconform serve` starts — the reference sandbox
+// and the merchant simulator on loopback — and writes the accounts file it
+// would write.
+func serveLike(t *testing.T) (baseURL, accountsFile string) {
+	t.Helper()
+	merchant := httptest.NewServer(merchantsim.New())
+	t.Cleanup(merchant.Close)
+	sb, err := refsandbox.New(refsandbox.Options{MerchantURL: merchant.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sb.Handler())
+	t.Cleanup(srv.Close)
+	accountsFile = filepath.Join(t.TempDir(), "accounts.json")
+	if err := accounts.Write(accountsFile, SandboxAccounts(sb)); err != nil {
+		t.Fatal(err)
+	}
+	return srv.URL, accountsFile
+}
+
+// sandboxRunner opens a sandbox target through the configuration, as a
+// user would, with retries that do not wait.
+func sandboxRunner(t *testing.T, baseURL, accountsFile string, adjust func(*Config)) *Runner {
+	t.Helper()
+	cfg := testConfig()
+	cfg.Target, cfg.BaseURL, cfg.Accounts, cfg.Rate = TargetSandbox, baseURL, accountsFile, 0
+	if adjust != nil {
+		adjust(&cfg)
+	}
+	target, err := OpenTarget(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(target.Close)
+	return New(cfg, target, "sctest")
+}
+
+func corpus(t *testing.T) []*fixtures.Case {
+	t.Helper()
+	set, problems := fixtures.Load(fixtures.Embedded(), catalog.Default())
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	return set.Cases
+}
+
+// TestServeGivesTheReferenceOutcomes runs every case on the reference
+// target and on the sandbox target pointed at a serve-like sandbox: any
+// difference is a bug in a target.
+func TestServeGivesTheReferenceOutcomes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole corpus twice")
+	}
+	cfg := testConfig()
+	ref, err := OpenTarget(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ref.Close()
+	reference := New(cfg, ref, "scref")
+	base, file := serveLike(t)
+	sandbox := sandboxRunner(t, base, file, nil)
+	for _, c := range corpus(t) {
+		a, b := reference.Execute(context.Background(), c), sandbox.Execute(context.Background(), c)
+		if a.Outcome != b.Outcome || a.Outcome != results.Pass {
+			t.Errorf("%s: reference %s (%s), sandbox %s (%s)", c.ID, a.Outcome, a.Reason, b.Outcome, b.Reason)
+		}
+	}
+}
+
+// TestEveryFaultYieldsNoPass injects each fault into every request of a
+// run over the whole corpus: no case may pass, every case ends, and no
+// reason carries a secret or a token.
+func TestEveryFaultYieldsNoPass(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole corpus once per fault")
+	}
+	base, file := serveLike(t)
+	refused, err := faultproxy.RefusedURL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	faults := []faultproxy.Config{
+		{Fault: faultproxy.Reset}, {Fault: faultproxy.Delay, Delay: time.Second}, {Fault: faultproxy.Status500},
+		{Fault: faultproxy.Garbage}, {Fault: faultproxy.Truncated}, {Fault: faultproxy.NoErrcode},
+		{Fault: faultproxy.Transient, Code: int(catalog.RateLimited), Times: 1000},
+	}
+	cases := corpus(t)
+	for _, f := range append(faults, faultproxy.Config{}) {
+		name := f.Fault.String()
+		url := refused
+		if f != (faultproxy.Config{}) {
+			f.AllPaths = true
+			proxy, err := faultproxy.Start(base, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer proxy.Close()
+			url = proxy.URL()
+		} else {
+			name = "Refused"
+		}
+		t.Run(name, func(t *testing.T) {
+			r := sandboxRunner(t, url, file, func(c *Config) { c.RequestTimeout = 200 * time.Millisecond })
+			start := time.Now()
+			counts := map[results.Outcome]int{}
+			for _, c := range cases {
+				res := r.Execute(context.Background(), c)
+				counts[res.Outcome]++
+				if res.Outcome == results.Pass || res.Outcome == results.Fail {
+					t.Errorf("%s: %s under an injected fault: %s", c.ID, res.Outcome, res.Reason)
+				}
+				rec, _ := json.Marshal(res.Record())
+				secrets, _ := r.state.Secrets()
+				for _, s := range secrets {
+					if strings.Contains(string(rec), s) {
+						t.Fatalf("%s: a secret leaked into the record: %s", c.ID, rec)
+					}
+				}
+			}
+			// A dead or hanging target costs seconds, not a timeout per case.
+			if d := time.Since(start); d > 20*time.Second {
+				t.Errorf("the run took %s", d)
+			}
+			t.Logf("%v", counts)
+		})
+	}
+}
+
+func TestTransientAnswersAreRetriedAndFlakyPassesAreMarked(t *testing.T) {
+	base, file := serveLike(t)
+	ok := caseFrom(t, testCase("/shop/delivery/get_company_list", `{"body": {}}`, `{"errcode": 0}`))
+	for _, tt := range []struct {
+		times        int
+		want         results.Outcome
+		flaky        bool
+		attempts     int
+		reasonPrefix string
+	}{
+		{times: 2, want: results.Pass, flaky: true, attempts: 3},
+		{times: 10, want: results.Inconclusive, attempts: 4, reasonPrefix: "the environment answered errcode 300000"},
+	} {
+		proxy, err := faultproxy.Start(base, faultproxy.Config{Fault: faultproxy.Transient, Code: int(catalog.RateLimited), Times: tt.times})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer proxy.Close()
+		res := sandboxRunner(t, proxy.URL(), file, nil).Execute(context.Background(), ok)
+		if res.Outcome != tt.want || res.Flaky != tt.flaky || res.Attempts != tt.attempts || !strings.HasPrefix(res.Reason, tt.reasonPrefix) {
+			t.Errorf("%d transient answers: %s flaky=%v attempts=%d: %s", tt.times, res.Outcome, res.Flaky, res.Attempts, res.Reason)
+		}
+		if tt.want == results.Inconclusive && !strings.Contains(res.Reason, "answers 300000, 300000, 300000, 300000") {
+			t.Errorf("the reason does not list the answers seen: %s", res.Reason)
+		}
+	}
+	// A case that asks for the transient code is not retried.
+	proxy, err := faultproxy.Start(base, faultproxy.Config{Fault: faultproxy.Transient, Code: int(catalog.RateLimited), Times: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	asks := caseFrom(t, testCase("/shop/delivery/get_company_list", `{"body": {}}`, `{"errcode": 300000}`))
+	if res := sandboxRunner(t, proxy.URL(), file, nil).Execute(context.Background(), asks); res.Outcome != results.Pass || res.Attempts != 1 {
+		t.Errorf("asked for 300000: %s after %d attempts", res.Outcome, res.Attempts)
+	}
+}
+
+func TestARefusedTokenIsRenewedOnce(t *testing.T) {
+	base, file := serveLike(t)
+	r := sandboxRunner(t, base, file, nil)
+	ok := caseFrom(t, testCase("/shop/delivery/get_company_list", `{"body": {}}`, `{"errcode": 0}`))
+	if res := r.Execute(context.Background(), ok); res.Outcome != results.Pass {
+		t.Fatal(res.Reason)
+	}
+	// The sandbox forgets every token it issued, as a live token rotation
+	// would make the cached one invalid.
+	resp, err := http.Post(base+"/_shopconform/reset", "application/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	res := r.Execute(context.Background(), ok)
+	if res.Outcome != results.Pass || res.Attempts != 2 || res.Flaky {
+		t.Errorf("after the token was invalidated: %s attempts=%d flaky=%v: %s", res.Outcome, res.Attempts, res.Flaky, res.Reason)
+	}
+}
+
+func TestTheBudgetSkipsWhatIsLeft(t *testing.T) {
+	base, file := serveLike(t)
+	r := sandboxRunner(t, base, file, func(c *Config) { c.Budget = 3 })
+	ok := caseFrom(t, testCase("/shop/delivery/get_company_list", `{"body": {}}`, `{"errcode": 0}`))
+	var outcomes []results.Outcome
+	for range 5 {
+		outcomes = append(outcomes, r.Execute(context.Background(), ok).Outcome)
+	}
+	want := []results.Outcome{results.Pass, results.Pass, results.Pass, results.Skipped, results.Skipped}
+	for i := range want {
+		if outcomes[i] != want[i] {
+			t.Fatalf("outcomes %v, want %v", outcomes, want)
+		}
+	}
+	if res := r.Execute(context.Background(), ok); !strings.Contains(res.Reason, "budget") {
+		t.Errorf("the skip does not say why: %s", res.Reason)
+	}
+}
+
+func TestAnUnhealthyTargetIsNotCalledAgain(t *testing.T) {
+	base, file := serveLike(t)
+	proxy, err := faultproxy.Start(base, faultproxy.Config{Fault: faultproxy.Reset})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	r := sandboxRunner(t, proxy.URL(), file, func(c *Config) { c.UnhealthyAfter = 3 })
+	ok := caseFrom(t, testCase("/shop/delivery/get_company_list", `{"body": {}}`, `{"errcode": 0}`))
+	for i := range 6 {
+		res := r.Execute(context.Background(), ok)
+		if res.Outcome != results.Error {
+			t.Fatalf("run %d: %s", i, res.Outcome)
+		}
+		if i >= 3 && !strings.Contains(res.Reason, "target unhealthy, not called: 3 consecutive transport faults") {
+			t.Errorf("run %d: %s", i, res.Reason)
+		}
+	}
+	if n := proxy.Requests(); n != 3 {
+		t.Errorf("the proxy saw %d requests after the breaker tripped at 3", n)
+	}
+}
+
+// noNetwork fails any request: the live guard must decide before one.
+type noNetwork struct{ t *testing.T }
+
+func (n noNetwork) RoundTrip(r *http.Request) (*http.Response, error) {
+	n.t.Errorf("a request reached %s", r.URL.Host)
+	return nil, http.ErrHandlerTimeout
+}
+
+func TestMutatingCasesDoNotRunOnTheProductionHost(t *testing.T) {
+	target := &Target{Name: "sandbox:api.weixin.qq.com", BaseURL: "https://api.weixin.qq.com", Client: &http.Client{Transport: noNetwork{t}},
+		Accounts: &accounts.File{Profiles: map[string]accounts.Credentials{"default": {AccessToken: "fixed-token-for-the-guard"}}}}
+	mutates := caseFrom(t, testCase("/shop/spu/add", `{"body": {}}`, `{"errcode": 0}`, `"labels": ["mutates"]`))
+	res := New(testConfig(), target, "sctest").Execute(context.Background(), mutates)
+	if res.Outcome != results.Skipped || !strings.Contains(res.Reason, "--allow-live-mutations") {
+		t.Errorf("%s: %s", res.Outcome, res.Reason)
+	}
+}
