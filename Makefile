@@ -4,12 +4,12 @@
 
 GO ?= go
 
-.PHONY: conformance test lint fmt-check vet race bench serve
+.PHONY: conformance test lint fmt-check vet race replay record drift bench serve
 
 conformance:
 	$(GO) run ./cmd/shopconform run
 
-test: fmt-check vet race
+test: fmt-check vet race replay
 
 lint:
 	$(GO) run ./cmd/shopconform lint
@@ -24,8 +24,22 @@ vet:
 race:
 	$(GO) test -race -count=1 ./...
 
+# Every suite again, answered from the committed cassettes through gock.
+replay:
+	SHOPCONFORM_TARGET=replay $(GO) test -count=1 ./suites/...
+
+# Re-record every cassette from the reference sandbox (deterministic: an
+# unchanged sandbox leaves every file as it is); drift only reports.
+record:
+	$(GO) run ./cmd/shopconform record
+
+drift:
+	$(GO) run ./cmd/shopconform record --check
+
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./runner/
+	$(GO) test -run='^$$' -bench=PacingHoldsRate -benchtime=1x ./runner/runstate/
+	$(GO) test -run='^$$' -bench=Replay10k -benchtime=1x ./cmd/shopconform/
 
 serve:
 	$(GO) run ./cmd/shopconform serve --addr 127.0.0.1:8089 --accounts-out reports/accounts.json

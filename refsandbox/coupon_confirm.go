@@ -146,7 +146,7 @@ func (m *merchantCaller) confirm(ctx context.Context, path, appid string, now ti
 	})
 	status, answer, err := m.post(ctx, path, push)
 	if err != nil {
-		return failf(errPushUnreachable, "calling the merchant back failed: %v", err)
+		return failf(errPushUnreachable, "calling the merchant back failed: %s", transportFault(err))
 	}
 	if status != http.StatusOK {
 		return failf(errPushHTTPStatus, "the merchant answered HTTP %d", status)
@@ -209,4 +209,21 @@ func judgePush(raw []byte) error {
 			confirmOutCouponID, confirmOutUserCouponID, ids["out_coupon_id"], ids["out_user_coupon_id"])
 	}
 	return nil
+}
+
+// transportFault names what went wrong on the way to the merchant without
+// the addresses: a merchant's host and port are not the API's business,
+// and an errmsg that changes with them would drift between recordings.
+func transportFault(err error) string {
+	var ne net.Error
+	switch {
+	case errors.As(err, &ne) && ne.Timeout():
+		return "timed out"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "connection reset"
+	default:
+		return "transport error"
+	}
 }

@@ -17,11 +17,19 @@ import (
 	"github.com/shopconform/shopconform/runner/runstate"
 )
 
-// account is who a case runs as: its profile (for pacing) and the
-// credentials (the profile's own, or a fresh account's).
+// account is who a case runs as: its profile (for pacing), the
+// credentials (the profile's own, or a fresh account's), and the trace
+// every request of the case is written to when a recorder listens.
 type account struct {
 	profile string
 	creds   accounts.Credentials
+	trace   *[]traced
+}
+
+// traced is one request of a case and the answer it got.
+type traced struct {
+	req wireRequest
+	ans *answer
 }
 
 // transient are the answers worth asking again: the backend was busy or
@@ -127,6 +135,9 @@ func (r *Runner) send(ctx context.Context, acct account, endpoint string, req fi
 		return nil, wr.Token, err
 	}
 	a, err := r.guarded(ctx, wr)
+	if acct.trace != nil && a != nil {
+		*acct.trace = append(*acct.trace, traced{wr, a})
+	}
 	return a, wr.Token, err
 }
 

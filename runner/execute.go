@@ -16,6 +16,7 @@ import (
 	"github.com/shopconform/shopconform/fixtures"
 	"github.com/shopconform/shopconform/internal/version"
 	"github.com/shopconform/shopconform/matchers"
+	"github.com/shopconform/shopconform/runner/cassette"
 	"github.com/shopconform/shopconform/runner/redact"
 	"github.com/shopconform/shopconform/runner/results"
 	"github.com/shopconform/shopconform/runner/runstate"
@@ -31,6 +32,7 @@ type Runner struct {
 	run       string
 	now       func() time.Time
 	userAgent string
+	recorder  Recorder
 }
 
 // RunIDEnv carries the run prefix from `shopconform run` to its suites, so
@@ -54,6 +56,20 @@ type Option func(*Runner)
 // WithState shares run state with the other processes of a run; without
 // it the runner keeps its own, process-local state.
 func WithState(st *runstate.State) Option { return func(r *Runner) { r.state = st } }
+
+// WithClock replaces the clock every {{now…}} of a case derives from:
+// recording from the reference sandbox gives runner and sandbox one
+// deterministic clock, so that re-recording gives identical cassettes.
+func WithClock(now func() time.Time) Option { return func(r *Runner) { r.now = now } }
+
+// WithRecorder hands every case's requests and answers to rec.
+func WithRecorder(rec Recorder) Option { return func(r *Runner) { r.recorder = rec } }
+
+// Recorder receives what a case sent and what came back, with the
+// run-scoped values a cassette replaces by placeholders.
+type Recorder interface {
+	Record(c *fixtures.Case, v cassette.Values, in []cassette.Interaction)
+}
 
 // New returns a runner for target. runID prefixes every identifier the
 // run's cases create.
@@ -136,6 +152,16 @@ func (r *Runner) Execute(ctx context.Context, c *fixtures.Case) *Result {
 	env := &fixtures.Env{
 		UID: r.run + "-" + shortHash(c.ID), Run: r.run,
 		AppID: creds.AppID, OpenIDs: creds.OpenIDs, Now: r.now(), Steps: map[string]any{},
+	}
+	if r.recorder != nil {
+		acct.trace = &[]traced{}
+		defer r.record(c, env, acct)
+	}
+	if r.target.replay != nil {
+		if err := r.target.replay.begin(c, r.values(env)); err != nil {
+			return res.conclude(results.Error, err.Error())
+		}
+		defer r.endReplay(res)
 	}
 	defer r.cleanup(ctx, c, acct, env, res)
 	for i, s := range c.Given {

@@ -1,7 +1,7 @@
 package runner
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -21,6 +21,12 @@ type Target struct {
 	Client   *http.Client
 	Accounts *accounts.File
 	close    func()
+	// replay is set on the replay target: it answers each case from its
+	// cassette and checks, after the case, that nothing was left over.
+	replay *replayer
+	// minter creates a fresh account of a profile; nil means the sandbox
+	// admin path (POST /_shopconform/accounts).
+	minter func(ctx context.Context, profile string) (accounts.Credentials, error)
 }
 
 // Close stops whatever the target started.
@@ -38,7 +44,7 @@ func OpenTarget(cfg Config) (*Target, error) {
 	case TargetSandbox:
 		return openSandbox(cfg)
 	case TargetReplay:
-		return nil, errors.New("target replay is not available in this version of shopconform: use reference, or sandbox with `shopconform serve`")
+		return openReplay(cfg)
 	default:
 		return nil, fmt.Errorf("unknown target %q", cfg.Target)
 	}
@@ -49,8 +55,15 @@ func OpenTarget(cfg Config) (*Target, error) {
 // and the merchant simulator that /shop/coupon/confirm calls back on
 // another loopback port.
 func openReference(cfg Config) (*Target, error) {
+	return startReference(cfg, refsandbox.Options{})
+}
+
+// startReference starts a reference sandbox built with opts, and its
+// merchant simulator, on loopback listeners.
+func startReference(cfg Config, opts refsandbox.Options) (*Target, error) {
 	merchant := httptest.NewServer(merchantsim.New())
-	sb, err := refsandbox.New(refsandbox.Options{MerchantURL: merchant.URL})
+	opts.MerchantURL = merchant.URL
+	sb, err := refsandbox.New(opts)
 	if err != nil {
 		merchant.Close()
 		return nil, fmt.Errorf("reference sandbox: %w", err)

@@ -45,11 +45,11 @@ func janitorCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "janitor: %v\n", err)
 		return exitUsage
 	}
-	if cfg.Target == runner.TargetReference {
-		// The reference target is a sandbox made afresh for each process:
-		// it is empty when the janitor opens it, whatever a run left.
-		fmt.Fprintln(stderr, "janitor: the reference target has nothing to clean: it is a fresh, empty sandbox each time. "+
-			"The janitor is for sandbox targets: --target sandbox with --base-url and --accounts (or SHOPCONFORM_TARGET, SHOPCONFORM_BASE_URL, SHOPCONFORM_ACCOUNTS)")
+	if cfg.Target != runner.TargetSandbox {
+		// The reference target is a sandbox made afresh for each process,
+		// and replay answers from cassettes: neither keeps what a run left.
+		fmt.Fprintf(stderr, "janitor: the %s target has nothing to clean: it keeps no state between runs. "+
+			"The janitor is for sandbox targets: --target sandbox with --base-url and --accounts (or SHOPCONFORM_TARGET, SHOPCONFORM_BASE_URL, SHOPCONFORM_ACCOUNTS)\n", cfg.Target)
 		return exitUsage
 	}
 	target, err := runner.OpenTarget(cfg)

@@ -184,7 +184,7 @@ func TestJanitorUsageErrors(t *testing.T) {
 	}{
 		{[]string{"janitor", "--all-runs"}, "the reference target has nothing to clean"},
 		{[]string{"janitor", "--target", "sandbox", "--all-runs"}, "needs a base URL"},
-		{[]string{"janitor", "--target", "replay", "--all-runs"}, "replay is not available"},
+		{[]string{"janitor", "--target", "replay", "--all-runs"}, "the replay target has nothing to clean"},
 		{[]string{"janitor", "--target", "sandbox", "--base-url", s.base, "--accounts", s.accounts}, "--run RUNID (one run) or --all-runs"},
 		{[]string{"janitor", "--target", "sandbox", "--base-url", s.base, "--accounts", s.accounts, "--run", "sc0123456789", "--all-runs"}, "not both"},
 		{[]string{"janitor", "--target", "sandbox", "--base-url", s.base, "--accounts", s.accounts, "--run", "sc01234"}, "is not a run prefix"},

@@ -32,9 +32,11 @@ func commands() []command {
 	return []command{
 		{"run", "run every domain suite on the configured target and write the reports", runCmd},
 		{"serve", "serve the reference sandbox over HTTP on loopback", serveCmd},
+		{"record", "record what a target answers to every case into cassettes; --check reports drift", recordCmd},
 		{"lint", "check every fixture; exit 2 with file:line:col messages", lintCmd},
 		{"list", "list the cases (id, domain, endpoint, errcode, labels)", listCmd},
 		{"catalog", "print the errcode catalog", catalogCmd},
+		{"report", "compare reports: 'report diff OLD.json NEW.json' exits 1 when something regressed", reportCmd},
 		{"janitor", "remove what a crashed run left on a sandbox target (--run RUNID or --all-runs)", janitorCmd},
 	}
 }
@@ -47,27 +49,33 @@ func main() {
 }
 
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		usage(stderr)
+	return dispatchAmong(ctx, "shopconform", commands(), args, stdout, stderr)
+}
+
+// dispatchAmong runs the command args[0] names among cmds: the verbs, or
+// the sub-verbs of one (report). No name is bad usage; help is not.
+func dispatchAmong(ctx context.Context, program string, cmds []command, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr, program, cmds)
 		if len(args) == 0 {
 			return exitUsage
 		}
 		return exitOK
 	}
-	for _, c := range commands() {
+	for _, c := range cmds {
 		if c.name == args[0] {
 			return c.run(ctx, args[1:], stdout, stderr)
 		}
 	}
-	fmt.Fprintf(stderr, "shopconform: unknown command %q\n\n", args[0])
-	usage(stderr)
+	fmt.Fprintf(stderr, "%s: unknown command %q\n\n", program, args[0])
+	usage(stderr, program, cmds)
 	return exitUsage
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: shopconform <command> [flags]\n\ncommands:")
-	for _, c := range commands() {
+func usage(w io.Writer, program string, cmds []command) {
+	fmt.Fprintf(w, "usage: %s <command> [flags]\n\ncommands:\n", program)
+	for _, c := range cmds {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun 'shopconform <command> -h' for a command's flags.")
+	fmt.Fprintf(w, "\nRun '%s <command> -h' for a command's flags.\n", program)
 }

@@ -1,0 +1,40 @@
+package runner
+
+import (
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/shopconform/shopconform/refsandbox"
+)
+
+// recordingEpoch is where a deterministic recording's clock starts. Any
+// instant works: cassettes hold times as offsets from the case's start.
+var recordingEpoch = time.Date(2026, 1, 1, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+
+// tickingClock advances one millisecond per reading: deterministic for a
+// serial run, yet time still moves, so expiry and rate rules behave.
+type tickingClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *tickingClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(time.Millisecond)
+	return c.t
+}
+
+// OpenDeterministicReference starts a reference sandbox with a fixed clock
+// and seeded randomness, and returns the clock the runner must share with
+// it: recording an unchanged case twice then gives the same cassette. One
+// such target per case keeps every recording independent of the others.
+func OpenDeterministicReference(cfg Config) (*Target, func() time.Time, error) {
+	clock := &tickingClock{t: recordingEpoch}
+	target, err := startReference(cfg, refsandbox.Options{
+		Clock:  clock,
+		Random: rand.NewChaCha8([32]byte{'s', 'h', 'o', 'p', 'c', 'o', 'n', 'f', 'o', 'r', 'm'}),
+	})
+	return target, clock.Now, err
+}
