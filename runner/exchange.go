@@ -19,17 +19,26 @@ import (
 
 // account is who a case runs as: its profile (for pacing), the
 // credentials (the profile's own, or a fresh account's), and the trace
-// every request of the case is written to when a recorder listens.
+// every request of the case is written to.
 type account struct {
 	profile string
 	creds   accounts.Credentials
-	trace   *[]traced
+	trace   *caseTrace
 }
 
-// traced is one request of a case and the answer it got.
+// caseTrace is what a case sent and got back, for its transcript and its
+// cassette; step names the request being sent.
+type caseTrace struct {
+	step    string
+	entries []traced
+}
+
+// traced is one request of a case and the answer it got, or why none came.
 type traced struct {
-	req wireRequest
-	ans *answer
+	step string
+	req  wireRequest
+	ans  *answer
+	err  error
 }
 
 // transient are the answers worth asking again: the backend was busy or
@@ -135,8 +144,8 @@ func (r *Runner) send(ctx context.Context, acct account, endpoint string, req fi
 		return nil, wr.Token, err
 	}
 	a, err := r.guarded(ctx, wr)
-	if acct.trace != nil && a != nil {
-		*acct.trace = append(*acct.trace, traced{wr, a})
+	if acct.trace != nil {
+		acct.trace.entries = append(acct.trace.entries, traced{acct.trace.step, wr, a, err})
 	}
 	return a, wr.Token, err
 }

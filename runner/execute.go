@@ -148,13 +148,13 @@ func (r *Runner) Execute(ctx context.Context, c *fixtures.Case) *Result {
 	if skip != nil {
 		return res.conclude(skip.outcome, skip.reason)
 	}
-	acct := account{profile: c.Account, creds: creds}
+	acct := account{profile: c.Account, creds: creds, trace: &caseTrace{}}
 	env := &fixtures.Env{
 		UID: r.run + "-" + shortHash(c.ID), Run: r.run,
 		AppID: creds.AppID, OpenIDs: creds.OpenIDs, Now: r.now(), Steps: map[string]any{},
 	}
+	defer r.explain(res, acct.trace)
 	if r.recorder != nil {
-		acct.trace = &[]traced{}
 		defer r.record(c, env, acct)
 	}
 	if r.target.replay != nil {
@@ -169,6 +169,7 @@ func (r *Runner) Execute(ctx context.Context, c *fixtures.Case) *Result {
 			return res
 		}
 	}
+	acct.trace.step = "case"
 	a, log, err := r.exchange(ctx, acct, c.Endpoint, c.Request, env, c.Expect.Errcode)
 	res.Attempts, res.answers = log.attempts, log.answers
 	res.retried = res.retried || log.retried()
@@ -185,8 +186,10 @@ func (r *Runner) Execute(ctx context.Context, c *fixtures.Case) *Result {
 // given runs one given step and reports whether the case must stop.
 func (r *Runner) given(ctx context.Context, acct account, i int, s fixtures.Step, env *fixtures.Env, res *Result) bool {
 	what := fmt.Sprintf("given step %d (%s)", i+1, s.Endpoint)
+	acct.trace.step = fmt.Sprintf("given %d", i+1)
 	if s.Name != "" {
 		what = fmt.Sprintf("given step %d %q (%s)", i+1, s.Name, s.Endpoint)
+		acct.trace.step = fmt.Sprintf("given %d (%s)", i+1, s.Name)
 	}
 	a, log, err := r.exchange(ctx, acct, s.Endpoint, s.Request, env, s.Errcode)
 	res.retried = res.retried || log.retried()
@@ -266,6 +269,7 @@ func (r *Runner) cleanup(ctx context.Context, c *fixtures.Case, acct account, en
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.RequestTimeout*time.Duration(len(c.Cleanup)))
 	defer cancel()
 	for i, s := range c.Cleanup {
+		acct.trace.step = fmt.Sprintf("cleanup %d", i+1)
 		a, _, err := r.send(ctx, acct, s.Endpoint, s.Request, env)
 		switch {
 		case err != nil:

@@ -264,3 +264,35 @@ func TestFreshAccounts(t *testing.T) {
 		t.Errorf("live target: %s: %s", res.Outcome, res.Reason)
 	}
 }
+
+func TestAFailingCaseExplainsItself(t *testing.T) {
+	r := reference(t)
+	c := caseFrom(t, testCase("/shop/spu/addd", `{"body": {"a": "{{uid}}"}}`, `{"errcode": 0}`,
+		`"given": [{"name": "list", "endpoint": "/shop/delivery/get_company_list", "body": {}}]`))
+	res := r.Execute(context.Background(), c)
+	if res.Outcome != results.Fail || len(res.Transcript) != 2 {
+		t.Fatalf("%s with %d exchanges", res.Outcome, len(res.Transcript))
+	}
+	given, own := res.Transcript[0], res.Transcript[1]
+	if given.Step != "given 1 (list)" || own.Step != "case" || own.Status != 200 || !strings.Contains(own.ResponseBody, `"errcode":40066`) ||
+		own.RequestBody != `{"a":"sctest-`+shortHash("t")+`"}` {
+		t.Errorf("transcript %+v", res.Transcript)
+	}
+	wantCurl := `curl -sS -X POST 'http://127.0.0.1:8089/shop/spu/addd?access_token=ACCESS_TOKEN' -H 'Content-Type: application/json' --data-binary '{"a":"sctest-`
+	if !strings.Contains(res.Curl, wantCurl) {
+		t.Errorf("curl:\n%s\nwant it to contain\n%s", res.Curl, wantCurl)
+	}
+	if res.Rerun != `go run ./cmd/shopconform run --domains universal --focus 't →'` {
+		t.Errorf("rerun %q", res.Rerun)
+	}
+	secrets, _ := r.state.Secrets()
+	rec, _ := json.Marshal(res.Record())
+	for _, s := range secrets {
+		if strings.Contains(string(rec), s) {
+			t.Fatalf("a secret or token is in the record: %s", rec)
+		}
+	}
+	if pass := r.Execute(context.Background(), caseFrom(t, testCase("/shop/spu/addd", `{"body": {}}`, `{"errcode": 40066}`))); pass.Transcript != nil || pass.Curl != "" {
+		t.Error("a passing case carries a transcript")
+	}
+}

@@ -16,8 +16,11 @@ func (r *Runner) values(env *fixtures.Env) cassette.Values {
 func (r *Runner) record(c *fixtures.Case, env *fixtures.Env, acct account) {
 	v := r.values(env)
 	nz := cassette.NewNormalizer(v)
-	in := make([]cassette.Interaction, 0, len(*acct.trace))
-	for _, t := range *acct.trace {
+	in := make([]cassette.Interaction, 0, len(acct.trace.entries))
+	for _, t := range acct.trace.entries {
+		if t.ans == nil {
+			continue // nothing came back: nothing to replay
+		}
 		in = append(in, cassette.Interaction{
 			Request:  nz.Request(t.req.Method, t.req.Endpoint, t.req.ContentType, t.req.Body),
 			Response: nz.Response(t.ans.Status, t.ans.Raw),

@@ -26,6 +26,10 @@ type Result struct {
 	// Notes are things worth knowing that do not change the outcome, such
 	// as a cleanup step that failed.
 	Notes []string
+	// Transcript, Curl and Rerun explain a case that did not pass.
+	Transcript []results.Exchange
+	Curl       string
+	Rerun      string
 
 	errcode *int
 	errmsg  string
@@ -84,5 +88,8 @@ func (r *Result) Record() results.Case {
 		Flaky:           r.Flaky,
 		Fixture:         c.File,
 		DurationMS:      float64(r.Duration.Microseconds()) / 1000,
+		Transcript:      r.Transcript,
+		Curl:            r.Curl,
+		Rerun:           r.Rerun,
 	}
 }

@@ -9,9 +9,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/net/html"
 
 	"github.com/shopconform/shopconform/internal/faultproxy"
 	"github.com/shopconform/shopconform/runner/accounts"
@@ -227,6 +230,76 @@ func TestRunEndToEnd(t *testing.T) {
 		if !bytes.Contains(junitXML, []byte(want)) {
 			t.Errorf("junit.xml lacks %s", want)
 		}
+	}
+	checkHTMLReport(t, filepath.Join(dir, "report.html"), rep, "wrong-expectation")
+	summaryMD, err := os.ReadFile(filepath.Join(dir, "summary.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i, j := bytes.Index(summaryMD, []byte("`wrong-expectation` | fail")), bytes.Index(summaryMD, []byte("Coverage")); i < 0 || j >= 0 && i > j {
+		t.Errorf("summary.md does not list the failure before the coverage:\n%s", summaryMD)
+	}
+}
+
+// checkHTMLReport parses report.html: every case of the report appears
+// exactly once, the failure comes first, and every failing or erroring
+// case carries its transcript and a curl line.
+func checkHTMLReport(t *testing.T, path string, rep *results.Report, firstID string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := html.Parse(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	var order []string
+	var walk func(n *html.Node, inCase string)
+	hasClass := func(n *html.Node, class string) bool {
+		for _, a := range n.Attr {
+			if a.Key == "class" && slices.Contains(strings.Fields(a.Val), class) {
+				return true
+			}
+		}
+		return false
+	}
+	parts := map[string]map[string]bool{}
+	walk = func(n *html.Node, inCase string) {
+		if n.Type == html.ElementNode && n.Data == "section" && hasClass(n, "case") {
+			for _, a := range n.Attr {
+				if a.Key == "id" {
+					inCase = strings.TrimPrefix(a.Val, "case-")
+					seen[inCase]++
+					order = append(order, inCase)
+					parts[inCase] = map[string]bool{}
+				}
+			}
+		}
+		if inCase != "" && n.Type == html.ElementNode {
+			for _, class := range []string{"transcript", "curl"} {
+				if hasClass(n, class) {
+					parts[inCase][class] = true
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, inCase)
+		}
+	}
+	walk(doc, "")
+	for _, c := range rep.Cases {
+		if seen[c.ID] != 1 {
+			t.Errorf("case %s appears %d times in report.html", c.ID, seen[c.ID])
+		}
+		if (c.Outcome == results.Fail || c.Outcome == results.Error) && (!parts[c.ID]["transcript"] || !parts[c.ID]["curl"]) {
+			t.Errorf("failing case %s lacks a transcript or a curl line: %v", c.ID, parts[c.ID])
+		}
+	}
+	if len(order) == 0 || order[0] != firstID {
+		t.Errorf("report.html shows %v first, want %s", order, firstID)
 	}
 }
 

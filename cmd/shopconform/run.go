@@ -24,16 +24,20 @@ import (
 	"github.com/shopconform/shopconform/runner"
 	"github.com/shopconform/shopconform/runner/accounts"
 	"github.com/shopconform/shopconform/runner/conformance"
+	"github.com/shopconform/shopconform/runner/htmlreport"
 	"github.com/shopconform/shopconform/runner/junit"
+	"github.com/shopconform/shopconform/runner/progress"
 	"github.com/shopconform/shopconform/runner/results"
 	"github.com/shopconform/shopconform/runner/runstate"
 	"github.com/shopconform/shopconform/runner/secretgate"
+	"github.com/shopconform/shopconform/runner/summary"
 )
 
 const modulePath = "github.com/shopconform/shopconform"
 
 // runOptions are the flags of `run` beyond the shared configuration.
 type runOptions struct {
+	verbose     bool
 	procs       int
 	labelFilter string
 	focus       string
@@ -51,6 +55,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	labelFilter := fs.String("label-filter", "", "a Ginkgo label filter, e.g. 'errcode:40066' or 'domain: containsAny {product, order}'")
 	focus := fs.String("focus", "", "run only cases whose id or errcode matches this regular expression")
 	domainList := fs.String("domains", "", "comma-separated domains to run (default: all of "+domainNames()+")")
+	verbose := fs.Bool("verbose", false, "stream Ginkgo's own output too (it always goes to ginkgo.log in the report folder)")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -64,7 +69,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if reportDir == "" {
 		reportDir = runner.DefaultReportDir
 	}
-	opts := runOptions{procs: *procs, labelFilter: *labelFilter, focus: *focus}
+	opts := runOptions{verbose: *verbose, procs: *procs, labelFilter: *labelFilter, focus: *focus}
 	if err == nil {
 		opts.domains, err = parseDomains(*domainList)
 	}
@@ -130,7 +135,19 @@ func runSuites(ctx context.Context, cfg runner.Config, opts runOptions, rep *res
 	}
 	defer os.RemoveAll(stateDir)
 	cmd := exec.Command("go", ginkgoArgs(opts, stdout)...)
-	cmd.Dir, cmd.Stdout, cmd.Stderr = root, stdout, stderr
+	// Ginkgo's output goes to a log in the report folder (the secret gate
+	// scans it too); the console gets the progress line and the summary.
+	ginkgoLog, err := os.Create(filepath.Join(reportDir, "ginkgo.log"))
+	if err != nil {
+		fmt.Fprintf(stderr, "run: %v\n", err)
+		return exitFailures
+	}
+	defer ginkgoLog.Close()
+	var out io.Writer = ginkgoLog
+	if opts.verbose {
+		out = io.MultiWriter(ginkgoLog, stdout)
+	}
+	cmd.Dir, cmd.Stdout, cmd.Stderr = root, out, out
 	cmd.Env = append(os.Environ(), cfg.Environ()...)
 	cmd.Env = append(cmd.Env, conformance.PartsDirEnv+"="+partsDir, runner.RunIDEnv+"="+runner.NewRunID(),
 		runner.RunStateEnv+"="+stateDir, "SHOPCONFORM_REPORT_DIR="+reportDir)
@@ -138,7 +155,15 @@ func runSuites(ctx context.Context, cfg runner.Config, opts runOptions, rep *res
 		abs, _ := filepath.Abs(cfg.Fixtures)
 		cmd.Env = append(cmd.Env, "SHOPCONFORM_FIXTURES="+abs)
 	}
+	watchCtx, stopWatching := context.WithCancel(context.Background())
+	watched := make(chan struct{})
+	go func() {
+		progress.Watch(watchCtx, stateDir, len(opts.domains), stdout, isTerminal(stdout) && !opts.verbose)
+		close(watched)
+	}()
 	interrupted, waitErr := runInterruptibly(ctx, cmd)
+	stopWatching()
+	<-watched
 	parts := map[string]results.Part{}
 	for _, d := range opts.domains {
 		p, ok, err := results.ReadPart(partsDir, d)
@@ -150,7 +175,10 @@ func runSuites(ctx context.Context, cfg runner.Config, opts runOptions, rep *res
 		}
 	}
 	results.Merge(rep, opts.domains, parts)
-	_ = os.RemoveAll(partsDir) // merged; only results.json and junit.xml stay
+	_ = os.RemoveAll(partsDir) // merged; only the reports stay
+	if !rep.Complete && !opts.verbose {
+		showTail(stderr, ginkgoLog.Name(), 20) // why a suite did not report: a build error, a crash
+	}
 	reason := ""
 	switch {
 	case interrupted:
@@ -308,6 +336,19 @@ func runInterruptibly(ctx context.Context, cmd *exec.Cmd) (interrupted bool, err
 	}
 }
 
+// showTail prints the last n lines of a log.
+func showTail(w io.Writer, path string, n int) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return
+	}
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	fmt.Fprintf(w, "run: not every suite reported; the end of %s:\n", path)
+	for _, l := range lines[max(0, len(lines)-n):] {
+		fmt.Fprintln(w, "  "+l)
+	}
+}
+
 func isExitError(err error) bool {
 	var ee *exec.ExitError
 	return errors.As(err, &ee)
@@ -335,17 +376,48 @@ func writeReports(dir string, rep *results.Report) error {
 	if err := rep.WriteJSON(filepath.Join(dir, "results.json")); err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := junit.Write(&buf, rep); err != nil {
-		return err
+	renderers := []struct {
+		file   string
+		render func(io.Writer) error
+	}{
+		{"junit.xml", func(w io.Writer) error { return junit.Write(w, rep) }},
+		{"report.html", func(w io.Writer) error { return htmlreport.Write(w, rep, catalog.Default()) }},
+		{"summary.md", func(w io.Writer) error { return summary.Write(w, rep) }},
 	}
-	return results.WriteFileAtomic(filepath.Join(dir, "junit.xml"), buf.Bytes())
+	for _, r := range renderers {
+		var buf bytes.Buffer
+		if err := r.render(&buf); err != nil {
+			return fmt.Errorf("%s: %w", r.file, err)
+		}
+		if err := results.WriteFileAtomic(filepath.Join(dir, r.file), buf.Bytes()); err != nil {
+			return err
+		}
+	}
+	return nil
 }
+
+// maxListed bounds the failures the console lists; the reports hold all.
+const maxListed = 20
 
 func printSummary(w io.Writer, rep *results.Report, dir string) {
 	s := rep.Statistics
-	fmt.Fprintf(w, "\nshopconform %s on %s: %d cases: %d pass, %d fail, %d error, %d inconclusive, %d skipped; %d documented codes without a case; %d malformed fixtures\n",
-		rep.HarnessVersion, rep.Target, s.Total, s.Pass, s.Fail, s.Error, s.Inconclusive, s.Skipped, s.Pending, s.Problems)
+	fmt.Fprintf(w, "\nshopconform %s on %s: %d cases: %d pass (%d flaky), %d fail, %d error, %d inconclusive, %d skipped; %d documented codes without a case; %d malformed fixtures\n",
+		rep.HarnessVersion, rep.Target, s.Total, s.Pass, s.Flaky, s.Fail, s.Error, s.Inconclusive, s.Skipped, s.Pending, s.Problems)
+	listed := 0
+	for _, c := range rep.Cases {
+		if c.Outcome != results.Fail && c.Outcome != results.Error {
+			continue
+		}
+		if listed++; listed <= maxListed {
+			fmt.Fprintf(w, "  %s %s (%s, expected %d): %s\n", strings.ToUpper(string(c.Outcome)), c.ID, c.Endpoint, c.ExpectedErrcode, c.Headline())
+		}
+	}
+	if listed > maxListed {
+		fmt.Fprintf(w, "  … and %d more\n", listed-maxListed)
+	}
+	for _, p := range rep.Problems {
+		fmt.Fprintf(w, "  MALFORMED %s:%d:%d: %s\n", p.File, p.Line, p.Col, p.Message)
+	}
 	for _, d := range rep.Domains {
 		if d.Failure != "" {
 			fmt.Fprintf(w, "  %s: %s\n", d.Domain, d.Failure)
@@ -354,7 +426,16 @@ func printSummary(w io.Writer, rep *results.Report, dir string) {
 	if rep.Error != "" {
 		fmt.Fprintf(w, "  run: %s\n", rep.Error)
 	}
-	fmt.Fprintf(w, "reports: %s, %s\n", filepath.Join(dir, "junit.xml"), filepath.Join(dir, "results.json"))
+	fmt.Fprintf(w, "reports: %s (Ginkgo's own output: %s)\n", strings.Join(reportFiles(dir), ", "), filepath.Join(dir, "ginkgo.log"))
+}
+
+// reportFiles are the reports a run writes, in the order people read them.
+func reportFiles(dir string) []string {
+	var out []string
+	for _, f := range []string{"report.html", "summary.md", "junit.xml", "results.json"} {
+		out = append(out, filepath.Join(dir, f))
+	}
+	return out
 }
 
 // moduleRoot finds the shopconform module from the working directory: run

@@ -20,6 +20,7 @@ import (
 	"github.com/shopconform/shopconform/catalog"
 	"github.com/shopconform/shopconform/fixtures"
 	"github.com/shopconform/shopconform/runner"
+	"github.com/shopconform/shopconform/runner/progress"
 	"github.com/shopconform/shopconform/runner/results"
 	"github.com/shopconform/shopconform/runner/runstate"
 )
@@ -50,6 +51,7 @@ func RunDomain(t *testing.T, domain catalog.Domain) {
 	h := &harness{plan: p}
 	BeforeSuite(h.open)
 	AfterSuite(h.close)
+	ReportBeforeSuite(p.plan)
 	ReportAfterSuite("shopconform results part", p.writePart)
 	Describe(string(domain), Label("domain:"+string(domain)), p.describe(h))
 	RunSpecs(t, "shopconform "+string(domain))
@@ -142,12 +144,21 @@ func endpointLabel(endpoint string) string {
 	return strings.ReplaceAll(strings.Trim(endpoint, "/"), "/", ".")
 }
 
-// harness is the per-process state: the target and the runner.
+// harness is the per-process state: the target, the runner and the
+// progress log `shopconform run` draws its progress line from.
 type harness struct {
-	plan    *plan
-	target  *runner.Target
-	run     *runner.Runner
-	openErr error
+	plan     *plan
+	target   *runner.Target
+	run      *runner.Runner
+	progress *progress.Log
+	openErr  error
+}
+
+// plan tells the run, once per suite, how many cases will run.
+func (p *plan) plan(r Report) {
+	if log, err := progress.Open(os.Getenv(runner.RunStateEnv)); err == nil {
+		log.Plan(string(p.domain), r.PreRunStats.SpecsThatWillRun)
+	}
 }
 
 func (h *harness) open() {
@@ -169,6 +180,7 @@ func (h *harness) open() {
 		h.openErr = fmt.Errorf("run state: %w", err)
 		return
 	}
+	h.progress, _ = progress.Open(os.Getenv(runner.RunStateEnv)) // progress is a courtesy: a run goes on without it
 	h.run = runner.New(h.plan.cfg, h.target, runID, runner.WithState(st))
 }
 
@@ -186,7 +198,9 @@ func (h *harness) runCase(ctx SpecContext, c *fixtures.Case) {
 		AddReportEntry(resultEntry, recordJSON(rec), ReportEntryVisibilityNever)
 		Fail(rec.Reason)
 	}
+	h.progress.Start(string(c.Domain), c.ID)
 	res := h.run.Execute(ctx, c)
+	h.progress.Done(string(c.Domain), c.ID, string(res.Outcome))
 	for _, n := range res.Notes {
 		GinkgoWriter.Println(n)
 	}

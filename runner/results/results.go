@@ -72,6 +72,34 @@ type Case struct {
 	Fixture string `json:"fixture"`
 	// DurationMS is the wall time of the case, given and cleanup included.
 	DurationMS float64 `json:"duration_ms"`
+	// Transcript is every request the case sent and what came back, in
+	// order, secrets masked and the token never included; kept for the
+	// cases that did not pass.
+	Transcript []Exchange `json:"transcript,omitempty"`
+	// Curl reproduces the case's own request (its final attempt) against
+	// the target, with ACCESS_TOKEN in place of the token; cases that did
+	// not pass only.
+	Curl string `json:"curl,omitempty"`
+	// Rerun is the command that runs this case alone.
+	Rerun string `json:"rerun,omitempty"`
+}
+
+// Exchange is one request of a case and its answer, as a transcript shows
+// them.
+type Exchange struct {
+	// Step says which request this was: "given 1 (first)", "case", "cleanup 1".
+	Step     string `json:"step"`
+	Method   string `json:"method"`
+	Endpoint string `json:"endpoint"`
+	// RequestContentType and RequestBody are what was sent; bodies longer
+	// than 16 KiB are cut and say so.
+	RequestContentType string `json:"request_content_type,omitempty"`
+	RequestBody        string `json:"request_body,omitempty"`
+	// Status and ResponseBody are what came back; Status is 0 when nothing
+	// did, and Error says why.
+	Status       int    `json:"status"`
+	ResponseBody string `json:"response_body,omitempty"`
+	Error        string `json:"error,omitempty"`
 }
 
 // Pending is a documented code that no case expects yet.

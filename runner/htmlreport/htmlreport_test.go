@@ -1,0 +1,404 @@
+package htmlreport
+
+import (
+	"bytes"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/runner/results"
+)
+
+// hostileBody is what a target could answer: markup that must show as text.
+const hostileBody = `{"errcode":0,"errmsg":"<script>alert('x')</script><img src=https://evil.example/x.png>"}`
+
+func code(n int) *int { return &n }
+
+// sampleReport has one case of every kind the page distinguishes, merged
+// the way `shopconform run` merges suite parts, so the statistics are real.
+func sampleReport() *results.Report {
+	r := &results.Report{
+		Target: "reference", HarnessVersion: "0.1.0-test", CatalogHash: catalog.Default().Hash(),
+		Config:    map[string]string{"target": "reference", "rate": "auto", "accounts": "<redacted>"},
+		StartedAt: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC), FinishedAt: time.Date(2026, 3, 1, 10, 0, 42, 0, time.UTC),
+	}
+	rerun := func(id string) string {
+		return "go run ./cmd/shopconform run --domains x --focus '" + id + "'"
+	}
+	results.Merge(r, []string{"universal", "product", "order", "access"}, map[string]results.Part{
+		"universal": {Domain: "universal", Target: "reference", Cases: []results.Case{
+			{ID: "universal-40066-unknown-path", Domain: "universal", Endpoint: "/shop/spu/addd", Account: "default", Evidence: "D",
+				ExpectedErrcode: 40066, ActualErrcode: code(40066), Outcome: results.Pass, Attempts: 1, DurationMS: 3, Rerun: rerun("universal-40066-unknown-path")},
+			{ID: "universal-300000-rate-limited", Domain: "universal", Endpoint: "/shop/delivery/get_company_list", Account: "rate-limited", Evidence: "D",
+				ExpectedErrcode: 300000, ActualErrcode: code(45009), Outcome: results.Inconclusive, Attempts: 4,
+				Reason: "the environment answered instead of the API: 45009, 45009, 45009, 45009"},
+		}},
+		"product": {Domain: "product", Target: "reference", Cases: []results.Case{
+			{ID: "product-0-add-minimal", Domain: "product", Endpoint: "/shop/spu/add", Account: "default", Evidence: "D",
+				ExpectedErrcode: 0, ActualErrcode: code(0), Outcome: results.Pass, Flaky: true, Attempts: 2,
+				Reason: "passed on attempt 2 after 300000"},
+			{ID: "product-1000001-missing-out-id", Domain: "product", Endpoint: "/shop/spu/add", Account: "default", Evidence: "D",
+				Summary: "spu/add without out_product_id gets 1000001", ExpectedErrcode: 1000001, ActualErrcode: code(0), Errmsg: "ok",
+				Outcome: results.Fail, Attempts: 1, Reason: "Expected\n    <runner.Result>: errcode 0 (success)\nto have errcode\n    <int>: 1000001",
+				Transcript: []results.Exchange{
+					{Step: "given 1 (category)", Method: "POST", Endpoint: "/shop/cat/get", RequestContentType: "application/json", RequestBody: `{}`, Status: 200, ResponseBody: `{"errcode":0}`},
+					{Step: "case", Method: "POST", Endpoint: "/shop/spu/add", RequestContentType: "application/json", RequestBody: `{"title":"t"}`, Status: 200, ResponseBody: hostileBody},
+				},
+				Curl:  `curl -sS -X POST 'http://127.0.0.1:8089/shop/spu/add?access_token=ACCESS_TOKEN' -H 'Content-Type: application/json' --data-binary '{"title":"t"}'`,
+				Rerun: rerun("product-1000001-missing-out-id")},
+		}, Pending: []results.Pending{{Code: 1000002, Domain: "product", Text: "The product is under review"}}},
+		"order": {Domain: "order", Target: "reference", Cases: []results.Case{
+			{ID: "order-1010006-update-failed", Domain: "order", Endpoint: "/shop/order/pay", Account: "default", Evidence: "I",
+				ExpectedErrcode: 1010006, Outcome: results.Error, Attempts: 1, Reason: "transport: connection refused (POST /shop/order/pay, attempt 1)",
+				Transcript: []results.Exchange{{Step: "case", Method: "POST", Endpoint: "/shop/order/pay", RequestBody: `{"order_id":1}`, Error: "dial tcp 127.0.0.1:8089: connect: connection refused"}},
+				Curl:       `curl -sS -X POST 'http://127.0.0.1:8089/shop/order/pay?access_token=ACCESS_TOKEN' --data-binary '{"order_id":1}'`,
+				Rerun:      rerun("order-1010006-update-failed")},
+		}, Problems: []results.Problem{{File: "fixtures/order/broken.json", Line: 3, Col: 5, Message: "unknown field \"expcet\"", Domain: "order"}}},
+		"access": {Domain: "access", Target: "reference", Cases: []results.Case{
+			{ID: "access-1040002-already-connected", Domain: "access", Endpoint: "/shop/register/apply", Account: "not-opened", Evidence: "D",
+				ExpectedErrcode: 1040002, Outcome: results.Skipped, Reason: "needs account profile not-opened"},
+		}},
+	})
+	r.FinishedAt = r.StartedAt.Add(42 * time.Second)
+	return r
+}
+
+func render(t *testing.T, r *results.Report) (string, *html.Node) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Write(&buf, r, catalog.Default()); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := html.Parse(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatalf("not HTML: %v", err)
+	}
+	return buf.String(), doc
+}
+
+// walk visits every node in document order.
+func walk(n *html.Node, fn func(*html.Node)) {
+	fn(n)
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		walk(c, fn)
+	}
+}
+
+func attr(n *html.Node, key string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+func hasClass(n *html.Node, class string) bool {
+	v, _ := attr(n, "class")
+	return slices.Contains(strings.Fields(v), class)
+}
+
+// findAll returns the elements under n that match, in document order.
+func findAll(n *html.Node, match func(*html.Node) bool) []*html.Node {
+	var out []*html.Node
+	walk(n, func(m *html.Node) {
+		if m.Type == html.ElementNode && match(m) {
+			out = append(out, m)
+		}
+	})
+	return out
+}
+
+func byClass(class string) func(*html.Node) bool {
+	return func(n *html.Node) bool { return hasClass(n, class) }
+}
+
+func text(n *html.Node) string {
+	var b strings.Builder
+	walk(n, func(m *html.Node) {
+		if m.Type == html.TextNode {
+			b.WriteString(m.Data)
+		}
+	})
+	return b.String()
+}
+
+func TestEveryCaseOnceWorstFirst(t *testing.T) {
+	r := sampleReport()
+	_, doc := render(t, r)
+	sections := findAll(doc, byClass("case"))
+	ids := map[string]int{}
+	var order []string
+	for _, s := range sections {
+		id, _ := attr(s, "id")
+		ids[id]++
+		outcome, _ := attr(s, "data-outcome")
+		order = append(order, outcome)
+	}
+	for _, c := range r.Cases {
+		if n := ids["case-"+c.ID]; n != 1 {
+			t.Errorf("case %s appears %d times", c.ID, n)
+		}
+	}
+	if len(sections) != len(r.Cases) {
+		t.Errorf("%d case sections for %d cases", len(sections), len(r.Cases))
+	}
+	// Fail and error before anything else, passes last.
+	want := []string{"fail", "error", "inconclusive", "skipped", "pass", "pass"}
+	if !slices.Equal(order, want) {
+		t.Errorf("case order %v, want %v", order, want)
+	}
+	// The flaky pass comes before the plain pass and says it is flaky.
+	states := []string{}
+	for _, s := range sections {
+		st, _ := attr(s, "data-state")
+		states = append(states, st)
+	}
+	if states[4] != "flaky" || states[5] != "pass" {
+		t.Errorf("states %v: the flaky pass must precede the plain pass", states)
+	}
+}
+
+func TestFailuresCarryTranscriptCurlAndRerun(t *testing.T) {
+	r := sampleReport()
+	_, doc := render(t, r)
+	for _, s := range findAll(doc, byClass("case")) {
+		outcome, _ := attr(s, "data-outcome")
+		if outcome != "fail" && outcome != "error" {
+			continue
+		}
+		id, _ := attr(s, "id")
+		for _, class := range []string{"transcript", "curl", "rerun", "reason", "expected", "actual"} {
+			if len(findAll(s, byClass(class))) != 1 {
+				t.Errorf("%s: want one .%s", id, class)
+			}
+		}
+		if curl := findAll(s, byClass("curl")); len(curl) == 1 && (curl[0].Data != "pre" || !strings.HasPrefix(text(curl[0]), "curl -sS")) {
+			t.Errorf("%s: curl is not a <pre> holding the command: <%s> %q", id, curl[0].Data, text(curl[0]))
+		}
+	}
+	fail := findAll(doc, func(n *html.Node) bool { v, _ := attr(n, "id"); return v == "case-product-1000001-missing-out-id" })[0]
+	if got := len(findAll(fail, byClass("exchange"))); got != 2 {
+		t.Errorf("failing case shows %d exchanges, want 2", got)
+	}
+	actual := text(findAll(fail, byClass("actual"))[0])
+	if !strings.Contains(actual, "0") || !strings.Contains(actual, "success") {
+		t.Errorf("actual errcode without its meaning: %q", actual)
+	}
+	expected := text(findAll(fail, byClass("expected"))[0])
+	if !strings.Contains(expected, "1000001") || !strings.Contains(expected, "out_product_id") {
+		t.Errorf("expected errcode without its catalog meaning: %q", expected)
+	}
+	errored := findAll(doc, func(n *html.Node) bool { v, _ := attr(n, "id"); return v == "case-order-1010006-update-failed" })[0]
+	if a := text(findAll(errored, byClass("actual"))[0]); !strings.Contains(a, "no errcode received") {
+		t.Errorf("a case without an answer must say so: %q", a)
+	}
+	if e := findAll(errored, byClass("exchange-error")); len(e) != 1 || !strings.Contains(text(e[0]), "connection refused") {
+		t.Error("the exchange's transport error is missing")
+	}
+}
+
+func TestMatrixHasEveryCatalogCode(t *testing.T) {
+	r := sampleReport()
+	_, doc := render(t, r)
+	cells := map[string]*html.Node{}
+	for _, c := range findAll(doc, byClass("cell")) {
+		code, _ := attr(c, "data-code")
+		if cells[code] != nil {
+			t.Errorf("code %s has two cells", code)
+		}
+		cells[code] = c
+	}
+	entries := catalog.Default().Entries()
+	if len(cells) != len(entries) {
+		t.Errorf("%d cells for %d catalog codes", len(cells), len(entries))
+	}
+	for _, e := range entries {
+		c := cells[strconv.Itoa(int(e.Code))]
+		if c == nil {
+			t.Errorf("no cell for %d", e.Code)
+			continue
+		}
+		if _, platform := attr(c, "data-platform"); platform != e.Platform {
+			t.Errorf("cell %d: platform marking %v, catalog says %v", e.Code, platform, e.Platform)
+		}
+	}
+	want := map[string]struct{ state, href string }{
+		"40066":   {"pass", "#case-universal-40066-unknown-path"},
+		"0":       {"flaky", "#case-product-0-add-minimal"},
+		"1000001": {"fail", "#case-product-1000001-missing-out-id"},
+		"1010006": {"error", "#case-order-1010006-update-failed"},
+		"1040002": {"skipped", "#case-access-1040002-already-connected"},
+		"300000":  {"inconclusive", "#case-universal-300000-rate-limited"},
+		"1000002": {"pending", "#pending-1000002"},
+		"1090003": {"not-run", ""},
+	}
+	for code, w := range want {
+		c := cells[code]
+		state, _ := attr(c, "data-state")
+		href, _ := attr(c, "href")
+		if state != w.state || href != w.href {
+			t.Errorf("cell %s: state %q href %q, want %q %q", code, state, href, w.state, w.href)
+		}
+	}
+	for _, g := range findAll(doc, byClass("matrix-domain")) {
+		d, _ := attr(g, "data-domain")
+		if note := strings.Contains(text(g), "suite not run"); note != (d == "coupon" || d == "audit" || d == "upload" || d == "share") {
+			t.Errorf("matrix group %s: says \"suite not run\" = %v", d, note)
+		}
+	}
+	if title, _ := attr(cells["1040002"], "title"); !strings.Contains(title, "needs account profile not-opened") {
+		t.Errorf("a skipped cell's title must give the reason: %q", title)
+	}
+	// Every internal link lands on an element of the page.
+	ids := map[string]bool{}
+	walk(doc, func(n *html.Node) {
+		if id, ok := attr(n, "id"); ok {
+			ids[id] = true
+		}
+	})
+	walk(doc, func(n *html.Node) {
+		if href, ok := attr(n, "href"); ok && !ids[strings.TrimPrefix(href, "#")] {
+			t.Errorf("link %q leads nowhere", href)
+		}
+	})
+}
+
+func TestWorstCaseDecidesTheCell(t *testing.T) {
+	r := sampleReport()
+	r.Cases = append(r.Cases, results.Case{ID: "universal-40066-post-only", Domain: "universal", ExpectedErrcode: 40066, ActualErrcode: code(0), Outcome: results.Fail})
+	_, doc := render(t, r)
+	for _, c := range findAll(doc, byClass("cell")) {
+		if v, _ := attr(c, "data-code"); v != "40066" {
+			continue
+		}
+		state, _ := attr(c, "data-state")
+		n, _ := attr(c, "data-cases")
+		href, _ := attr(c, "href")
+		if state != "fail" || n != "2" || href != "#case-universal-40066-post-only" {
+			t.Errorf("cell 40066: state %s, %s cases, href %s", state, n, href)
+		}
+	}
+}
+
+var cssURL = regexp.MustCompile(`(?i)url\s*\(|@import`)
+
+func TestNoExternalResources(t *testing.T) {
+	out, doc := render(t, sampleReport())
+	walk(doc, func(n *html.Node) {
+		if n.Type != html.ElementNode {
+			return
+		}
+		for _, a := range n.Attr {
+			switch a.Key {
+			case "href":
+				if !strings.HasPrefix(a.Val, "#") {
+					t.Errorf("<%s href=%q>: only in-page links are allowed", n.Data, a.Val)
+				}
+			case "src", "srcset", "action", "formaction", "poster", "data", "background":
+				t.Errorf("<%s %s=%q>: the page loads nothing", n.Data, a.Key, a.Val)
+			case "style":
+				if cssURL.MatchString(a.Val) {
+					t.Errorf("<%s style=%q> loads a resource", n.Data, a.Val)
+				}
+			}
+		}
+		switch n.Data {
+		case "link", "img", "iframe", "object", "embed", "video", "audio", "source", "base":
+			t.Errorf("<%s> element in a self-contained page", n.Data)
+		case "style":
+			if cssURL.MatchString(text(n)) {
+				t.Error("the stylesheet uses url() or @import")
+			}
+		}
+	})
+	for _, asset := range []string{styleCSS, scriptJS} {
+		for _, bad := range []string{"://", "fetch(", "XMLHttpRequest", "import(", "url("} {
+			if strings.Contains(asset, bad) {
+				t.Errorf("an inline asset contains %q", bad)
+			}
+		}
+	}
+	if !strings.Contains(out, "<script>") || strings.Count(out, "<script") != 1 {
+		t.Errorf("want exactly the one inline script, found %d", strings.Count(out, "<script"))
+	}
+}
+
+func TestResponseBodyIsEscaped(t *testing.T) {
+	out, doc := render(t, sampleReport())
+	if strings.Contains(out, "<script>alert") || strings.Contains(out, "<img") {
+		t.Fatal("markup from a response body reached the page unescaped")
+	}
+	scripts := findAll(doc, func(n *html.Node) bool { return n.Data == "script" })
+	if len(scripts) != 1 {
+		t.Errorf("%d script elements, want the page's own one", len(scripts))
+	}
+	found := false
+	for _, pre := range findAll(doc, byClass("response-body")) {
+		if text(pre) == hostileBody {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the response body is not shown verbatim as text")
+	}
+}
+
+func TestHeaderTotalsPendingAndProblems(t *testing.T) {
+	_, doc := render(t, sampleReport())
+	totals := map[string]string{}
+	for _, td := range findAll(doc, func(n *html.Node) bool { _, ok := attr(n, "data-state"); return n.Data == "td" && ok }) {
+		st, _ := attr(td, "data-state")
+		if _, seen := totals[st]; !seen { // malformed fixtures reuse "error"
+			totals[st] = text(td)
+		}
+	}
+	want := map[string]string{"pass": "2", "flaky": "1", "fail": "1", "error": "1", "inconclusive": "1", "skipped": "1", "pending": "1"}
+	for k, v := range want {
+		if totals[k] != v {
+			t.Errorf("total %s = %q, want %q", k, totals[k], v)
+		}
+	}
+	config := findAll(doc, func(n *html.Node) bool { v, _ := attr(n, "id"); return v == "config" })
+	if len(config) != 1 || !strings.Contains(text(config[0]), "<redacted>") || !strings.Contains(text(config[0]), "rate") {
+		t.Error("the configuration table is missing or incomplete")
+	}
+	pending := findAll(doc, byClass("pending-row"))
+	if len(pending) != 1 || !strings.Contains(text(pending[0]), "1000002") {
+		t.Error("pending code missing")
+	}
+	problems := findAll(doc, byClass("problem-row"))
+	if len(problems) != 1 || !strings.Contains(text(problems[0]), "fixtures/order/broken.json:3:5") {
+		t.Error("malformed fixture missing")
+	}
+	filters := findAll(doc, func(n *html.Node) bool { v, _ := attr(n, "id"); return v == "filters" })
+	if _, hidden := attr(filters[0], "hidden"); !hidden {
+		t.Error("without script the filter form must be hidden: it could not work")
+	}
+}
+
+func TestRunErrorAndIncompleteRun(t *testing.T) {
+	r := sampleReport()
+	r.Complete, r.Error = false, "configuration: SHOPCONFORM_RATE=fast: want auto or a number"
+	out, doc := render(t, r)
+	if !strings.Contains(out, "SHOPCONFORM_RATE=fast") {
+		t.Error("the run error is not shown")
+	}
+	v := findAll(doc, byClass("verdict"))
+	if len(v) != 1 || !hasClass(v[0], "verdict-fail") {
+		t.Error("a failed run must have a failing verdict")
+	}
+}
+
+func TestEmptyReportRenders(t *testing.T) {
+	_, doc := render(t, &results.Report{})
+	if got := len(findAll(doc, byClass("cell"))); got != len(catalog.Default().Entries()) {
+		t.Errorf("an empty report still shows the whole matrix: %d cells", got)
+	}
+}
