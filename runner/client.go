@@ -34,6 +34,9 @@ type answer struct {
 	Errcode *int
 	Errmsg  string // without the " rid: …" suffix
 	decoded map[string]any
+	// wire is what the target answered when an SDK reports Errcode: the
+	// environment is judged by the target's answer, not by the SDK's.
+	wire *int
 }
 
 // envelope is the part of every answer the runner always reads.

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/onsi/gomega"
@@ -33,6 +34,7 @@ type Runner struct {
 	now       func() time.Time
 	userAgent string
 	recorder  Recorder
+	sender    Sender
 }
 
 // RunIDEnv carries the run prefix from `shopconform run` to its suites, so
@@ -114,6 +116,13 @@ func (r *Runner) remember(secret string) {
 // issued so far.
 func (r *Runner) Redactor() *redact.Redactor { return r.redactor }
 
+// Secrets are every app secret and token the run has used: what a final
+// gate must find in no file the run wrote.
+func (r *Runner) Secrets() []string {
+	s, _ := r.state.Secrets()
+	return s
+}
+
 // environmental are the answers of the environment rather than the API: a
 // case that did not ask for one cannot be judged by it.
 var environmental = map[catalog.Code]bool{
@@ -170,9 +179,17 @@ func (r *Runner) Execute(ctx context.Context, c *fixtures.Case) *Result {
 		}
 	}
 	acct.trace.step = "case"
-	a, log, err := r.exchange(ctx, acct, c.Endpoint, c.Request, env, c.Expect.Errcode)
-	res.Attempts, res.answers = log.attempts, log.answers
-	res.retried = res.retried || log.retried()
+	var a *answer
+	var err error
+	if r.sender != nil {
+		res.Attempts = 1
+		a, res.Findings, err = r.viaSDK(ctx, c, acct, env)
+	} else {
+		var log exchangeLog
+		a, log, err = r.exchange(ctx, acct, c.Endpoint, c.Request, env, c.Expect.Errcode)
+		res.Attempts, res.answers = log.attempts, log.answers
+		res.retried = res.retried || log.retried()
+	}
 	if err != nil {
 		return res.conclude(outcomeOfError(err), err.Error())
 	}
@@ -217,6 +234,9 @@ func (r *Runner) given(ctx context.Context, acct account, i int, s fixtures.Step
 func (r *Runner) verdict(res *Result, env *fixtures.Env) *Result {
 	c := res.Case
 	got := catalog.Code(*res.errcode)
+	if res.answer != nil && res.answer.wire != nil {
+		got = catalog.Code(*res.answer.wire)
+	}
 	if got != c.Expect.Errcode && environmental[got] {
 		return res.conclude(results.Inconclusive, fmt.Sprintf("the environment answered errcode %s instead of the API: errmsg %q%s",
 			catalog.Default().Describe(got), res.errmsg, exchangeLog{attempts: res.Attempts, answers: res.answers}.describe()))
@@ -227,11 +247,18 @@ func (r *Runner) verdict(res *Result, env *fixtures.Env) *Result {
 	}
 	res.matcher = m
 	ok, err := m.Match(res)
+	findings := strings.Join(res.Findings, "\n")
 	switch {
 	case err != nil:
 		return res.conclude(results.Error, err.Error())
+	case !ok && findings != "":
+		return res.conclude(results.Fail, m.FailureMessage(res)+"\nSDK findings:\n"+findings)
 	case !ok:
 		return res.conclude(results.Fail, m.FailureMessage(res))
+	case findings != "":
+		// The errcode came through, but the SDK did not send the case's
+		// request: a certification finding, never a silent pass.
+		return res.conclude(results.Fail, "SDK findings:\n"+findings)
 	}
 	res.Flaky = res.retried
 	return res.conclude(results.Pass, "")

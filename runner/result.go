@@ -26,6 +26,9 @@ type Result struct {
 	// Notes are things worth knowing that do not change the outcome, such
 	// as a cleanup step that failed.
 	Notes []string
+	// Findings are what an SDK under certification did differently from
+	// the case: fields it dropped or changed, an errcode it lost.
+	Findings []string
 	// Transcript, Curl and Rerun explain a case that did not pass.
 	Transcript []results.Exchange
 	Curl       string
@@ -88,6 +91,7 @@ func (r *Result) Record() results.Case {
 		Flaky:           r.Flaky,
 		Fixture:         c.File,
 		DurationMS:      float64(r.Duration.Microseconds()) / 1000,
+		Findings:        r.Findings,
 		Transcript:      r.Transcript,
 		Curl:            r.Curl,
 		Rerun:           r.Rerun,

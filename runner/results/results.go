@@ -72,6 +72,10 @@ type Case struct {
 	Fixture string `json:"fixture"`
 	// DurationMS is the wall time of the case, given and cleanup included.
 	DurationMS float64 `json:"duration_ms"`
+	// Findings are what an SDK under certification did differently from
+	// the case (a dropped or changed field, a lost or altered errcode);
+	// empty outside certification.
+	Findings []string `json:"findings,omitempty"`
 	// Transcript is every request the case sent and what came back, in
 	// order, secrets masked and the token never included; kept for the
 	// cases that did not pass.
