@@ -4,12 +4,16 @@
 
 GO ?= go
 
-.PHONY: conformance test lint fmt-check vet race replay record drift bench serve
+.PHONY: conformance test lint fmt-check vet race replay test-adapters record drift bench serve
 
 conformance:
 	$(GO) run ./cmd/shopconform run
 
-test: fmt-check vet race replay
+test: fmt-check vet race replay test-adapters
+
+# The SDK adapters are modules of their own: ./... does not enter them.
+test-adapters:
+	cd adapters/silenceper && $(GO) vet ./... && $(GO) test -race -count=1 ./...
 
 lint:
 	$(GO) run ./cmd/shopconform lint

@@ -142,7 +142,7 @@ func (r *replayer) register(i int) gock.Mock {
 	matcher := gock.NewEmptyMatcher()
 	matcher.Add(func(hr *http.Request, _ *gock.Request) (bool, error) {
 		sent, _ := hr.Context().Value(sentKey{}).(cassette.Request)
-		return cassette.Diff(sent, in.Request) == nil, nil
+		return cassette.Diff(sameMediaType(sent, in.Request), in.Request) == nil, nil
 	})
 	m.SetMatcher(matcher)
 	gock.Register(m)
@@ -179,7 +179,7 @@ func (r *replayer) RoundTrip(hr *http.Request) (*http.Response, error) {
 func (r *replayer) closest(sent cassette.Request) string {
 	best, bestDiff := -1, []string(nil)
 	for i, in := range r.current.Interactions {
-		d := cassette.Diff(sent, in.Request)
+		d := cassette.Diff(sameMediaType(sent, in.Request), in.Request)
 		if best < 0 || len(d) < len(bestDiff) {
 			best, bestDiff = i, d
 		}
@@ -217,4 +217,14 @@ func (r *replayer) end() error {
 	}
 	r.current, r.mocks, r.unmatched = nil, nil, nil
 	return errors.Join(errs...)
+}
+
+// sameMediaType lets a request whose content type differs from the
+// recorded one only in parameters (";charset=utf-8", letter case) match:
+// they are the client's business, not the API's.
+func sameMediaType(sent, recorded cassette.Request) cassette.Request {
+	if mediaType(sent.ContentType) == mediaType(recorded.ContentType) {
+		sent.ContentType = recorded.ContentType
+	}
+	return sent
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/shopconform/shopconform/catalog"
 	"github.com/shopconform/shopconform/fixtures"
+	"github.com/shopconform/shopconform/runner/cassette"
 	"github.com/shopconform/shopconform/runner/results"
 )
 
@@ -159,5 +160,19 @@ func TestARequestNoCassetteMatchesNamesTheClosest(t *testing.T) {
 				t.Errorf("%s: reason lacks %q:\n%s", res.Outcome, w, res.Reason)
 			}
 		}
+	}
+}
+
+// TestReplayIgnoresContentTypeParameters: an SDK that adds a charset to
+// application/json sends the same request as far as the API is concerned.
+func TestReplayIgnoresContentTypeParameters(t *testing.T) {
+	sent := cassette.Request{Method: "POST", Path: "/shop/x", ContentType: "application/json;charset=UTF-8"}
+	rec := cassette.Request{Method: "POST", Path: "/shop/x", ContentType: "application/json"}
+	if d := cassette.Diff(sameMediaType(sent, rec), rec); d != nil {
+		t.Errorf("charset made a difference: %v", d)
+	}
+	sent.ContentType = "text/plain"
+	if cassette.Diff(sameMediaType(sent, rec), rec) == nil {
+		t.Error("another media type matched")
 	}
 }
