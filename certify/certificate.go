@@ -96,6 +96,10 @@ func caseVerdict(rc results.Case) (verdict, why string) {
 		return "exact", ""
 	case rc.Outcome == results.Skipped || rc.Outcome == results.Inconclusive:
 		return "not certified", rc.Headline()
+	case strings.Contains(rc.Reason, "the SDK adapter:") && strings.Contains(rc.Reason, "the SDK's request differs"):
+		// On replay a request that differs has no recorded answer, so the
+		// SDK gets none: the request is the cause, the loss its effect.
+		return "request differs", rc.Headline()
 	case strings.Contains(rc.Reason, "the SDK adapter:"):
 		return "lost", rc.Headline()
 	case strings.Contains(findings, "the SDK reports errcode"):

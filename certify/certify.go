@@ -89,13 +89,25 @@ type Options struct {
 	Domains []catalog.Domain
 	// RequestTimeout bounds one request (default 10 s).
 	RequestTimeout time.Duration
+	// Config, when not nil, is the whole configuration to start from
+	// instead of the defaults with the replay target: what `shopconform
+	// certify` loads from its shared flags (token endpoint, rate, budget
+	// too). The fields above still override it where they are set.
+	Config *runner.Config
 }
 
 func (o Options) config() (runner.Config, error) {
 	cfg := runner.DefaultConfig()
-	cfg.Target, cfg.BaseURL, cfg.Accounts, cfg.Fixtures = o.Target, o.BaseURL, o.Accounts, o.Fixtures
-	if cfg.Target == "" {
-		cfg.Target = runner.TargetReplay
+	cfg.Target = runner.TargetReplay
+	if o.Config != nil {
+		cfg = *o.Config
+	}
+	for _, f := range []struct{ to, from *string }{
+		{&cfg.Target, &o.Target}, {&cfg.BaseURL, &o.BaseURL}, {&cfg.Accounts, &o.Accounts}, {&cfg.Fixtures, &o.Fixtures},
+	} {
+		if *f.from != "" {
+			*f.to = *f.from
+		}
 	}
 	if o.RequestTimeout > 0 {
 		cfg.RequestTimeout = o.RequestTimeout

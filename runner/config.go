@@ -227,7 +227,14 @@ func RegisterFlags(fs *flag.FlagSet) {
 // the environment, then the flags of fs that were explicitly set (fs may be
 // nil). getenv is os.LookupEnv in production.
 func LoadConfig(fs *flag.FlagSet, getenv func(string) (string, bool)) (Config, error) {
-	cfg := DefaultConfig()
+	return LoadConfigOver(DefaultConfig(), fs, getenv)
+}
+
+// LoadConfigOver is LoadConfig starting from base instead of the defaults,
+// for a verb whose defaults differ: certify answers from replay unless the
+// file, the environment or a flag names another target.
+func LoadConfigOver(base Config, fs *flag.FlagSet, getenv func(string) (string, bool)) (Config, error) {
+	cfg := base
 	file, _ := getenv(ConfigFileEnv)
 	if fs != nil {
 		if f := fs.Lookup("config"); f != nil && f.Value.String() != "" {

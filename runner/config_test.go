@@ -132,3 +132,20 @@ func TestEnvironRoundTrips(t *testing.T) {
 		t.Errorf("got %+v, %v", got, err)
 	}
 }
+
+// TestLoadConfigOverKeepsTheVerbsDefault: certify's replay default holds
+// until the file, the environment or a flag names another target.
+func TestLoadConfigOverKeepsTheVerbsDefault(t *testing.T) {
+	base := DefaultConfig()
+	base.Target = TargetReplay
+	none := func(string) (string, bool) { return "", false }
+	if cfg, err := LoadConfigOver(base, nil, none); err != nil || cfg.Target != TargetReplay {
+		t.Errorf("no settings: %q %v", cfg.Target, err)
+	}
+	env := func(k string) (string, bool) {
+		return map[string]string{"SHOPCONFORM_TARGET": TargetReference}[k], k == "SHOPCONFORM_TARGET"
+	}
+	if cfg, err := LoadConfigOver(base, nil, env); err != nil || cfg.Target != TargetReference {
+		t.Errorf("SHOPCONFORM_TARGET=reference: %q %v", cfg.Target, err)
+	}
+}

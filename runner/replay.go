@@ -192,30 +192,34 @@ func (r *replayer) closest(sent cassette.Request) string {
 	return fmt.Sprintf("%s; the closest is request %d (%s %s): %s", msg, best+1, in.Request.Method, in.Request.Path, strings.Join(bestDiff, "; "))
 }
 
-// end checks that every recorded request was sent and nothing else, then
-// forgets the case's mocks.
-func (r *replayer) end() error {
+// finish forgets the current case's mocks and returns what was left over:
+// recorded requests never sent, and requests that matched none.
+func (r *replayer) finish() (c *cassette.Cassette, unused, unmatched []string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var unused []string
 	for i, m := range r.mocks {
 		if !m.Done() {
 			in := r.current.Interactions[i]
 			unused = append(unused, fmt.Sprintf("request %d (%s %s)", i+1, in.Request.Method, in.Request.Path))
 		}
-	}
-	for _, m := range r.mocks {
 		m.Disable()
 	}
 	gock.Clean()
+	c, unmatched = r.current, r.unmatched
+	r.current, r.mocks, r.unmatched = nil, nil, nil
+	return c, unused, unmatched
+}
+
+// end checks that every recorded request was sent and nothing else.
+func (r *replayer) end() error {
+	c, unused, unmatched := r.finish()
 	var errs []error
 	if len(unused) > 0 {
-		errs = append(errs, fmt.Errorf("replay: the cassette of case %s recorded requests that were never sent: %s", r.current.Case, strings.Join(unused, ", ")))
+		errs = append(errs, fmt.Errorf("replay: the cassette of case %s recorded requests that were never sent: %s", c.Case, strings.Join(unused, ", ")))
 	}
-	if len(r.unmatched) > 0 {
-		errs = append(errs, fmt.Errorf("replay: %d request(s) matched no cassette", len(r.unmatched)))
+	if len(unmatched) > 0 {
+		errs = append(errs, fmt.Errorf("replay: %d request(s) matched no cassette", len(unmatched)))
 	}
-	r.current, r.mocks, r.unmatched = nil, nil, nil
 	return errors.Join(errs...)
 }
 

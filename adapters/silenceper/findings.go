@@ -137,7 +137,7 @@ var why = map[string]struct{ title, text string }{
 			"with `Content-Type: application/octet-stream`, and a file part is always `application/octet-stream` " +
 			"(`MultipartFormField` has no content type; the case sends `image/png`). The reference sandbox reads parts by name only, " +
 			"ignoring file names and part content types, so it answered the case's errcode and the SDK handed it over unaltered as a " +
-			"`*util.CommonError`; on replay the differing body matches no cassette and the call fails before any answer (lost). " +
+			"`*util.CommonError`; on replay the differing body matches no cassette and the call fails before any answer (the verdict stays \"request differs\": the request is what changed). " +
 			"`PostMultipartForm` takes no `context.Context` either: only the client's timeout bounds it.",
 	},
 	CauseTypedToken: {

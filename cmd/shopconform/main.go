@@ -37,6 +37,7 @@ func commands() []command {
 		{"list", "list the cases (id, domain, endpoint, errcode, labels)", listCmd},
 		{"catalog", "print the errcode catalog", catalogCmd},
 		{"report", "compare reports: 'report diff OLD.json NEW.json' exits 1 when something regressed", reportCmd},
+		{"certify", "run every case through an SDK's adapter process and write a certificate bundle; 'certify verify BUNDLE' checks one", certifyCmd},
 		{"janitor", "remove what a crashed run left on a sandbox target (--run RUNID or --all-runs)", janitorCmd},
 	}
 }

@@ -23,11 +23,24 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	addr := fs.String("addr", defaultServeAddr, "loopback address to listen on; port 0 picks a free port")
 	accountsOut := fs.String("accounts-out", "", "write the account profiles' credentials to this file (for SHOPCONFORM_ACCOUNTS)")
 	profilesFile := fs.String("profiles", "", "a JSON file of account profiles that replace or add to the built-in ones")
+	replay := fs.Bool("replay", false, "serve the committed cassettes instead of the reference sandbox, one case at a time (POST "+runner.ReplayBeginPath+" {\"case\": ID}, then "+runner.ReplayEndPath+")")
+	fixturesDir := fs.String("fixtures", "", "with --replay: a fixtures folder (cases and cassettes/) instead of the built-in ones")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
 	if err := checkLoopback(*addr); err != nil {
 		fmt.Fprintf(stderr, "serve: --addr %s\n", err)
+		return exitUsage
+	}
+	if *replay {
+		if *accountsOut != "" || *profilesFile != "" {
+			fmt.Fprintln(stderr, "serve: --accounts-out and --profiles are the reference sandbox's; with --replay, "+runner.ReplayBeginPath+" answers each case's account")
+			return exitUsage
+		}
+		return serveReplay(ctx, *addr, *fixturesDir, stdout, stderr)
+	}
+	if *fixturesDir != "" {
+		fmt.Fprintln(stderr, "serve: --fixtures needs --replay: the reference sandbox never reads the cases")
 		return exitUsage
 	}
 	// The merchant simulator that /shop/coupon/confirm calls back, on its
@@ -71,6 +84,24 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stdout, "account credentials written to %s\n", *accountsOut)
 	}
 	return serveUntilDone(ctx, ln, sb.Handler(), stderr)
+}
+
+// serveReplay serves the cassettes over HTTP: any SDK can then be tried
+// offline, case by case, against exactly what the replay target answers.
+func serveReplay(ctx context.Context, addr, fixturesDir string, stdout, stderr io.Writer) int {
+	srv, err := runner.NewReplayServer(runner.ReplayServerOptions{Fixtures: fixturesDir})
+	if err != nil {
+		fmt.Fprintf(stderr, "serve: --replay: %v\n", err)
+		return exitUsage
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "serve: %v\n", err)
+		return exitFailures
+	}
+	fmt.Fprintf(stdout, "shopconform replay server listening on http://%s (%d cases: POST %s {\"case\": \"<id>\"}, then %s)\n",
+		ln.Addr(), srv.Cases(), runner.ReplayBeginPath, runner.ReplayEndPath)
+	return serveUntilDone(ctx, ln, srv.Handler(), stderr)
 }
 
 // checkLoopback refuses any address but loopback: the sandbox hands out

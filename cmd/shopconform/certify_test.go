@@ -1,0 +1,257 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopconform/shopconform/internal/fakeadapter"
+)
+
+// TestMain lets this test binary be an adapter process for certify: run
+// with fakeadapter.ModeEnv set, it speaks the protocol instead of testing.
+func TestMain(m *testing.M) {
+	if mode, ok := os.LookupEnv(fakeadapter.ModeEnv); ok {
+		os.Exit(fakeadapter.Main(mode, os.Stdin, os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// fakeAdapter is the --adapter command that starts this binary as the
+// Go test adapter in mode.
+func fakeAdapter(mode string) string {
+	return fakeadapter.ModeEnv + "='" + mode + "' '" + os.Args[0] + "'"
+}
+
+func TestCertifyWritesABundleThatVerifies(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "cert")
+	code, stdout, stderr := runCLI(t, "certify", "--adapter", fakeAdapter("ok"), "--domains", "universal,share", "--out", out)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	for _, want := range []string{
+		"certifying fake-go-adapter 1.2.3 on replay: ",
+		"\n  universal ", "\n  share ", " passed (",
+		"\nSDK:       fake-go-adapter 1.2.3\n", "\ntarget:    replay\n",
+		", 0 failed, 0 errors, 0 skipped, 0 inconclusive\n",
+		"bundle: " + out + " (a reviewer checks it with: shopconform certify verify " + out + ")",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "not surfaced exactly") {
+		t.Errorf("a code not surfaced exactly by the baseline:\n%s", stdout)
+	}
+
+	code, stdout, stderr = runCLI(t, "certify", "verify", out)
+	if code != exitOK {
+		t.Fatalf("verify: exit %d\n%s%s", code, stdout, stderr)
+	}
+	for _, want := range []string{out + ": every file matches MANIFEST.sha256", "SDK:              fake-go-adapter 1.2.3",
+		"target:           replay", "harness version:  ", "catalog:          sha256:", "certified at:     ", "complete:         yes",
+		"codes surfaced exactly: ", "40066"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("verify stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+
+	if err := os.WriteFile(filepath.Join(out, "certificate.json"), []byte(`{"sdk":{"name":"forged"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(out, "junit.xml")); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = runCLI(t, "certify", "verify", out)
+	if code != exitFailures {
+		t.Fatalf("verify of a changed bundle: exit %d", code)
+	}
+	for _, want := range []string{"does not verify:", "certificate.json: its SHA-256 differs from the manifest", "junit.xml: listed in the manifest but missing"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+// TestCertifyNamesWhatTheSDKGotWrong certifies two misbehaving adapters:
+// the summary gives each code's verdict and first reason, and the run
+// exits 1 with the bundle written all the same.
+func TestCertifyNamesWhatTheSDKGotWrong(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "cert")
+	code, stdout, stderr := runCLI(t, "certify", "--adapter", fakeAdapter("alter"), "--domains", "share", "--out", out)
+	if code != exitFailures {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	for _, want := range []string{"codes surfaced exactly: 0 of ", "not surfaced exactly:", "1310001  altered ",
+		"the SDK reports errcode 1310002"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "MANIFEST.sha256")); err != nil {
+		t.Errorf("no bundle after a failing run: %v", err)
+	}
+
+	const hang = "share-1310002-bind-openids-empty"
+	code, stdout, _ = runCLI(t, "certify", "--adapter", fakeAdapter("hang="+hang), "--timeout", "500ms",
+		"--run", hang+",share-1310001-bind-over-limit", "--out", out)
+	if code != exitFailures {
+		t.Fatalf("exit %d\n%s", code, stdout)
+	}
+	for _, want := range []string{"2 cases: 1 passed, 1 errors", "1310002  lost ", "0/1 cases",
+		"the adapter did not answer within 500ms"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+func TestCertifyUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"certify"}, "--adapter is required"},
+		{[]string{"certify", "--adapter", fakeAdapter("ok"), "--domains", "payments"}, `--domains: "payments" is not one of`},
+		{[]string{"certify", "--adapter", fakeAdapter("ok"), "--run", "no-such-case"}, `--run: no case "no-such-case"`},
+		{[]string{"certify", "--adapter", fakeAdapter("ok"), "--target", "bogus"}, `target "bogus" is not one of`},
+		{[]string{"certify", "--adapter", fakeAdapter("ok"), "--timeout", "0s"}, "--timeout 0s must be positive"},
+		{[]string{"certify", "--adapter", "shopconform-no-such-adapter"}, "the adapter command cannot start"},
+		{[]string{"certify", "--adapter", "node 'unterminated"}, "unterminated single quote"},
+		{[]string{"certify", "verify"}, "usage: shopconform certify verify BUNDLE"},
+		{[]string{"certify", "verify", "a", "b"}, "usage: shopconform certify verify BUNDLE"},
+	} {
+		code, _, stderr := runCLI(t, tc.args...)
+		if code != exitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%q: exit %d, want %d; stderr lacks %q:\n%s", tc.args, code, exitUsage, tc.want, stderr)
+		}
+	}
+	code, _, stderr := runCLI(t, "certify", "--adapter", fakeAdapter("nohello"), "--timeout", "300ms", "--domains", "share")
+	if code != exitFailures || !strings.Contains(stderr, "no hello within 300ms") {
+		t.Errorf("an adapter without a hello: exit %d: %s", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "certify", "verify", filepath.Join(t.TempDir(), "none"))
+	if code != exitFailures || !strings.Contains(stderr, "no manifest") {
+		t.Errorf("verify of a missing bundle: exit %d: %s", code, stderr)
+	}
+}
+
+// TestCertifyTheNodeAdapter certifies adapters/node/adapter.mjs through
+// the CLI on replay and checks its bundle: two domains, upload for its
+// binary bodies (certify's own test runs every case through it).
+func TestCertifyTheNodeAdapter(t *testing.T) {
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("node is not on PATH")
+	}
+	out := filepath.Join(t.TempDir(), "cert")
+	start := time.Now()
+	code, stdout, stderr := runCLI(t, "certify", "--adapter", "node ../../adapters/node/adapter.mjs", "--domains", "universal,upload", "--out", out)
+	t.Logf("universal and upload through the Node adapter on replay: %s", time.Since(start).Round(time.Millisecond))
+	if code != exitOK || !strings.Contains(stdout, "SDK:       node built-in fetch v") || strings.Contains(stdout, "not surfaced exactly") {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, stdout, stderr := runCLI(t, "certify", "verify", out); code != exitOK || !strings.Contains(stdout, "node built-in fetch") {
+		t.Errorf("verify: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestServeReplay serves the cassettes and replays one case by hand, as
+// an SDK's own tests would: begin, the case's request, end.
+func TestServeReplay(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	exited := make(chan int, 1)
+	go func() {
+		exited <- serveCmd(ctx, []string{"--replay", "--addr", "127.0.0.1:0"}, syncBuffer{pw}, io.Discard)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	go io.Copy(io.Discard, pr)
+	base, _, _ := strings.Cut(strings.TrimPrefix(line, "shopconform replay server listening on "), " ")
+	if !strings.HasPrefix(base, "http://127.0.0.1:") || !strings.Contains(line, "/_shopconform/replay/begin") {
+		t.Fatalf("first line %q", line)
+	}
+	var begun struct {
+		Case, UID, Run, AppID, Token string
+		OpenIDs                      []string
+		Now                          int64
+	}
+	postJSON(t, base+"/_shopconform/replay/begin", []byte(`{"case":"universal-40066-unknown-path"}`), &begun)
+	if begun.Case != "universal-40066-unknown-path" || begun.Token == "" || begun.Now == 0 || !strings.HasPrefix(begun.UID, begun.Run) {
+		t.Errorf("begin answered %+v", begun)
+	}
+	var answer struct {
+		Errcode int `json:"errcode"`
+	}
+	postJSON(t, base+"/shop/spu/addd?access_token="+begun.Token, []byte(`{}`), &answer)
+	if answer.Errcode != 40066 {
+		t.Errorf("errcode %d", answer.Errcode)
+	}
+	resp, err := http.Post(base+"/shop/spu/add", "application/json", strings.NewReader(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadGateway {
+		t.Errorf("a request no recording matches: HTTP %d", resp.StatusCode)
+	}
+	var end struct {
+		Unused, Unmatched []string
+	}
+	postJSON(t, base+"/_shopconform/replay/end", nil, &end)
+	if len(end.Unused) != 0 || len(end.Unmatched) != 1 || !strings.Contains(end.Unmatched[0], "POST /shop/spu/add matched no request") {
+		t.Errorf("end answered %+v", end)
+	}
+	cancel()
+	select {
+	case code := <-exited:
+		if code != exitOK {
+			t.Errorf("serve --replay exit %d after cancel", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve --replay did not stop")
+	}
+
+	for _, args := range [][]string{
+		{"--fixtures", "x"},
+		{"--replay", "--accounts-out", "x.json"},
+		{"--replay", "--addr", "0.0.0.0:0"},
+		{"--replay", "--fixtures", filepath.Join(t.TempDir(), "none")},
+	} {
+		if code := serveCmd(context.Background(), args, io.Discard, io.Discard); code != exitUsage {
+			t.Errorf("serve %q: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+}
+
+// The begin answer is JSON a client in any language reads; pin its keys.
+func TestServeReplayBeginKeys(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	go func() {
+		serveCmd(ctx, []string{"--replay", "--addr", "127.0.0.1:0"}, syncBuffer{pw}, io.Discard)
+		pw.Close()
+	}()
+	line, _ := bufio.NewReader(pr).ReadString('\n')
+	go io.Copy(io.Discard, pr)
+	base, _, _ := strings.Cut(strings.TrimPrefix(line, "shopconform replay server listening on "), " ")
+	var begun map[string]json.RawMessage
+	postJSON(t, base+"/_shopconform/replay/begin", []byte(`{"case":"share-1310001-bind-over-limit"}`), &begun)
+	for _, k := range []string{"case", "account", "uid", "run", "appid", "openids", "now", "token"} {
+		if _, ok := begun[k]; !ok {
+			t.Errorf("begin lacks %q: %v", k, begun)
+		}
+	}
+}

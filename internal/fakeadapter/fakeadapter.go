@@ -1,0 +1,209 @@
+// Package fakeadapter is a tiny SDK adapter written in Go that speaks the
+// certify protocol (certify/PROTOCOL.md) and misbehaves on request. Tests
+// re-execute their own binary as the adapter process:
+//
+//	func TestMain(m *testing.M) {
+//		if mode, ok := os.LookupEnv(fakeadapter.ModeEnv); ok {
+//			os.Exit(fakeadapter.Main(mode, os.Stdin, os.Stdout, os.Stderr))
+//		}
+//		os.Exit(m.Run())
+//	}
+//
+// and start it as `SHOPCONFORM_FAKE_ADAPTER=MODE /path/to/pkg.test`. It uses
+// plain net/http and nothing of the harness, so that what is tested is
+// the protocol and not shared code.
+package fakeadapter
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"time"
+)
+
+// ModeEnv selects the fake adapter and its behaviour: comma-separated
+// words, "" or "ok" for a well-behaved one.
+//
+//	hang=ID     never answer case ID
+//	crash=ID    exit 7 on case ID, after a line on stderr
+//	garbage=ID  write a line that is not JSON for case ID
+//	wrongid=ID  answer case ID under another id
+//	fail=ID     answer case ID with an error: the SDK could not call
+//	alter       hand the caller errcode+1, as a typed error
+//	drop        drop the alphabetically first field of every JSON body
+//	nohello     never answer the hello
+//	badhello    answer the hello with a line that is not JSON
+const ModeEnv = "SHOPCONFORM_FAKE_ADAPTER"
+
+// StartsEnv, when set, names a file that gets one line per start: tests
+// count restarts with it.
+const StartsEnv = "SHOPCONFORM_FAKE_ADAPTER_STARTS"
+
+type mode struct {
+	hang, crash, garbage, wrongID, fail string
+	alter, drop, noHello, badHello      bool
+}
+
+func parseMode(s string) mode {
+	var m mode
+	for _, w := range strings.Split(s, ",") {
+		k, v, _ := strings.Cut(strings.TrimSpace(w), "=")
+		switch k {
+		case "hang":
+			m.hang = v
+		case "crash":
+			m.crash = v
+		case "garbage":
+			m.garbage = v
+		case "wrongid":
+			m.wrongID = v
+		case "fail":
+			m.fail = v
+		case "alter":
+			m.alter = true
+		case "drop":
+			m.drop = true
+		case "nohello":
+			m.noHello = true
+		case "badhello":
+			m.badHello = true
+		}
+	}
+	return m
+}
+
+type call struct {
+	Type        string  `json:"type"`
+	Protocol    string  `json:"protocol"`
+	ID          string  `json:"id"`
+	BaseURL     string  `json:"base_url"`
+	Token       string  `json:"token"`
+	Method      string  `json:"method"`
+	Endpoint    string  `json:"endpoint"`
+	ContentType string  `json:"content_type"`
+	Body        *string `json:"body"`
+	BodyBase64  string  `json:"body_base64"`
+}
+
+// Main runs the fake adapter until stdin ends and returns its exit code.
+func Main(modeText string, stdin io.Reader, stdout, stderr io.Writer) int {
+	m := parseMode(modeText)
+	if path := os.Getenv(StartsEnv); path != "" {
+		if f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
+			fmt.Fprintln(f, "start")
+			f.Close()
+		}
+	}
+	out := json.NewEncoder(stdout)
+	in := bufio.NewScanner(stdin)
+	in.Buffer(make([]byte, 1<<20), 64<<20)
+	for in.Scan() {
+		var c call
+		if err := json.Unmarshal(in.Bytes(), &c); err != nil {
+			fmt.Fprintf(stderr, "fake adapter: not JSON: %v\n", err)
+			return 2
+		}
+		switch {
+		case c.Type == "hello" && m.noHello:
+			fmt.Fprintln(stderr, "fake adapter: not saying hello")
+		case c.Type == "hello" && m.badHello:
+			fmt.Fprintln(stdout, "Hello, world!")
+		case c.Type == "hello":
+			_ = out.Encode(map[string]string{"type": "hello", "sdk": "fake-go-adapter", "version": "1.2.3"})
+		case c.ID == m.hang:
+			fmt.Fprintf(stderr, "fake adapter: hanging on %s\n", c.ID)
+			time.Sleep(time.Hour)
+		case c.ID == m.crash:
+			fmt.Fprintf(stderr, "fake adapter: crashing on %s\n", c.ID)
+			return 7
+		case c.ID == m.garbage:
+			fmt.Fprintf(stdout, "calling %s now\n", c.Endpoint)
+		case c.ID == m.fail:
+			_ = out.Encode(map[string]any{"type": "result", "id": c.ID, "error": "no method for " + c.Endpoint})
+		default:
+			res := m.call(c)
+			if c.ID == m.wrongID {
+				res["id"] = c.ID + "-other"
+			}
+			_ = out.Encode(res)
+		}
+	}
+	return 0
+}
+
+// call sends the case's request as the baseline does (certify.NetHTTP)
+// and reads errcode from the answer.
+func (m mode) call(c call) map[string]any {
+	res := map[string]any{"type": "result", "id": c.ID}
+	body := []byte{}
+	if c.Body != nil {
+		body = []byte(*c.Body)
+	} else if c.BodyBase64 != "" {
+		body, _ = base64.StdEncoding.DecodeString(c.BodyBase64)
+	}
+	if m.drop {
+		body = dropFirstField(body)
+	}
+	u := c.BaseURL + c.Endpoint
+	if c.Token != "" {
+		u += "?access_token=" + url.QueryEscape(c.Token)
+	}
+	var rd io.Reader
+	if len(body) > 0 {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequest(c.Method, u, rd)
+	if err != nil {
+		res["error"] = err.Error()
+		return res
+	}
+	if c.ContentType != "" {
+		req.Header.Set("Content-Type", c.ContentType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		res["error"] = err.Error()
+		return res
+	}
+	defer resp.Body.Close()
+	var env struct {
+		Errcode     *int   `json:"errcode"`
+		AccessToken string `json:"access_token"`
+	}
+	switch {
+	case json.NewDecoder(resp.Body).Decode(&env) != nil:
+		res["error"] = fmt.Sprintf("HTTP %d: the answer is not JSON", resp.StatusCode)
+	case env.Errcode != nil && m.alter:
+		res["errcode"], res["via"], res["detail"] = *env.Errcode+1, "typed error", "altered on purpose"
+	case env.Errcode != nil:
+		res["errcode"], res["via"] = *env.Errcode, "response field"
+	case env.AccessToken != "":
+		res["errcode"], res["via"] = 0, "response field"
+	default:
+		res["error"] = "the answer has no errcode"
+	}
+	return res
+}
+
+func dropFirstField(body []byte) []byte {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(body, &obj) != nil || len(obj) == 0 {
+		return body
+	}
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	delete(obj, keys[0])
+	out, _ := json.Marshal(obj)
+	return out
+}
