@@ -13,6 +13,7 @@ import (
 	"github.com/shopconform/shopconform/refsandbox"
 	"github.com/shopconform/shopconform/runner"
 	"github.com/shopconform/shopconform/runner/accounts"
+	"github.com/shopconform/shopconform/runner/janitor/janitortest"
 )
 
 // janitorSandbox is the reference sandbox on a loopback listener with
@@ -63,27 +64,8 @@ func (s *janitorSandbox) mustCall(endpoint string, body map[string]any) {
 // order.
 func (s *janitorSandbox) leave(prefix string) {
 	id := prefix + "-1a2b3c4d"
-	s.mustCall("/shop/spu/add", map[string]any{
-		"out_product_id": id, "title": "坚果礼盒", "path": "pages/product/product?id=" + id,
-		"head_img": []string{"https://mmecimage.cn/p/shopconform/head.jpg"}, "third_cat_id": 6153, "brand_id": 2100000000,
-		"skus": []map[string]any{{"out_product_id": id, "out_sku_id": id + "-sku1", "thumb_img": "https://mmecimage.cn/p/shopconform/thumb.jpg",
-			"sale_price": 1300, "market_price": 1500, "stock_num": 100}},
-	})
-	now := time.Now()
-	when := now.In(time.FixedZone("CST", 8*3600)).Format(time.DateTime)
-	s.mustCall("/shop/order/add", map[string]any{
-		"create_time": when, "out_order_id": id, "openid": s.openid, "path": "pages/order/detail?id=" + id,
-		"fund_type": 0, "expire_time": now.Unix() + 3600,
-		"order_detail": map[string]any{
-			"product_infos": []map[string]any{{"out_product_id": id + "-p", "out_sku_id": id + "-s", "product_cnt": 1, "sale_price": 100,
-				"sku_real_price": 100, "path": "pages/product/product?id=" + id + "-p", "title": "shopconform test product",
-				"head_img": "https://mmecimage.cn/p/shopconform/head.jpg"}},
-			"pay_info":   map[string]any{"pay_method_type": 0, "prepay_id": "wx" + id, "prepay_time": when},
-			"price_info": map[string]any{"order_price": 100, "freight": 0},
-		},
-		"delivery_detail": map[string]any{"delivery_type": 1},
-		"address_info":    map[string]any{"receiver_name": "张三", "detailed_address": "广东省深圳市南山区科技园", "tel_number": "13800000000"},
-	})
+	s.mustCall("/shop/spu/add", janitortest.ProductBody(id))
+	s.mustCall("/shop/order/add", janitortest.OrderBody(id, s.openid, time.Now()))
 }
 
 // left reports whether prefix's product still exists and its order is

@@ -13,6 +13,7 @@ import (
 	"github.com/shopconform/shopconform/refsandbox/merchantsim"
 	"github.com/shopconform/shopconform/runner"
 	"github.com/shopconform/shopconform/runner/accounts"
+	"github.com/shopconform/shopconform/runner/janitor/janitortest"
 )
 
 // world is the reference sandbox over a loopback listener, as a sandbox
@@ -71,12 +72,7 @@ func (w *world) code(endpoint string, body any) int {
 // addProduct adds a product, which the default profile leaves under
 // review: removing it takes del_audit, then del.
 func (w *world) addProduct(id string) {
-	w.must("/shop/spu/add", map[string]any{
-		"out_product_id": id, "title": "坚果礼盒", "path": "pages/product/product?id=" + id,
-		"head_img": []string{"https://mmecimage.cn/p/shopconform/head.jpg"}, "third_cat_id": 6153, "brand_id": 2100000000,
-		"skus": []map[string]any{{"out_product_id": id, "out_sku_id": id + "-sku1", "thumb_img": "https://mmecimage.cn/p/shopconform/thumb.jpg",
-			"sale_price": 1300, "market_price": 1500, "stock_num": 100}},
-	})
+	w.must("/shop/spu/add", janitortest.ProductBody(id))
 }
 
 func (w *world) productExists(id string) bool {
@@ -112,23 +108,10 @@ func (w *world) couponStatus(id string) int64 {
 // addOrder adds an unpaid order (10), and pays it (20) when paid.
 func (w *world) addOrder(id string, paid bool) {
 	now := time.Now()
-	when := now.In(time.FixedZone("CST", 8*3600)).Format(time.DateTime)
-	w.must("/shop/order/add", map[string]any{
-		"create_time": when, "out_order_id": id, "openid": w.openid, "path": "pages/order/detail?id=" + id,
-		"fund_type": 0, "expire_time": now.Unix() + 3600,
-		"order_detail": map[string]any{
-			"product_infos": []map[string]any{{"out_product_id": id + "-p", "out_sku_id": id + "-s", "product_cnt": 1, "sale_price": 100,
-				"sku_real_price": 100, "path": "pages/product/product?id=" + id + "-p", "title": "shopconform test product",
-				"head_img": "https://mmecimage.cn/p/shopconform/head.jpg"}},
-			"pay_info":   map[string]any{"pay_method_type": 0, "prepay_id": "wx" + id, "prepay_time": when},
-			"price_info": map[string]any{"order_price": 100, "freight": 0},
-		},
-		"delivery_detail": map[string]any{"delivery_type": 1},
-		"address_info":    map[string]any{"receiver_name": "张三", "detailed_address": "广东省深圳市南山区科技园", "tel_number": "13800000000"},
-	})
+	w.must("/shop/order/add", janitortest.OrderBody(id, w.openid, now))
 	if paid {
 		w.must("/shop/order/pay", map[string]any{"out_order_id": id, "openid": w.openid, "action_type": 1,
-			"transaction_id": "4200001000202401011234567890", "pay_time": when})
+			"transaction_id": "4200001000202401011234567890", "pay_time": janitortest.CST(now)})
 	}
 }
 
