@@ -1,7 +1,6 @@
 package refsandbox
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -127,72 +126,32 @@ func (a *account) componentOpen() bool {
 
 // Sentinels of the access domain; accessCodes maps them to §3.4 codes.
 var (
-	errNotRegularMiniProgram = errors.New("not a regular mini program")
-	errAlreadyConnected      = errors.New("already connected")
-	errNotConnected          = errors.New("not connected")
-	errAccessStateFlow       = errors.New("onboarding state does not allow this")
-	errCategoryNotAllowed    = errors.New("category may not connect")
-	errNotWhitelisted        = errors.New("not on the whitelist")
-	errStandardComponent     = errors.New("standard component in use")
-	errPreconditionsUnmet    = errors.New("opening preconditions unmet")
-	errViolationRecord       = errors.New("violation record")
-	errAccessUnderReview     = errors.New("under review")
-	errRealNameFailed        = errors.New("real-name check failed")
-	errSecurityCheck         = errors.New("security check failed")
-	errPaymentCheck          = errors.New("payment check failed")
-	errExistingMiniStore     = errors.New("existing Mini Store")
-	errAlreadyApplied        = errors.New("already applied")
-	errNotTrialStore         = errors.New("not a trial store")
-	errCompletionUnmet       = errors.New("completion criteria unmet")
-	errTooManyStores         = errors.New("too many stores")
+	errNotRegularMiniProgram = codeErr(catalog.AccessNotRegularMiniProgram, "not a regular mini program")    // 1040001 D text (NS: profile mini-game)
+	errAlreadyConnected      = codeErr(catalog.AccessAlreadyConnected, "already connected")                  // 1040002 D
+	errNotConnected          = codeErr(catalog.AccessNotConnected, "not connected")                          // 1040003 D
+	errAccessStateFlow       = codeErr(catalog.AccessStateFlowError, "onboarding state does not allow this") // 1040004 I
+	errCategoryNotAllowed    = codeErr(catalog.AccessCategoryNotAllowed, "category may not connect")         // 1040005 D text (NS: profile)
+	errNotWhitelisted        = codeErr(catalog.AccessNotWhitelisted, "not on the whitelist")                 // 1040006 D text (NS: profile)
+	errStandardComponent     = codeErr(catalog.AccessStandardComponentInUse, "standard component in use")    // 1040007 D (NS: profile)
+	errPreconditionsUnmet    = codeErr(catalog.AccessPreconditionsUnmet, "opening preconditions unmet")      // 1040008 D text / I endpoint
+	errViolationRecord       = codeErr(catalog.AccessViolationRecord, "violation record")                    // 1040009 D text (NS: profile)
+	errAccessUnderReview     = codeErr(catalog.AccessUnderReview, "under review")                            // 1040010 D text
+	errRealNameFailed        = codeErr(catalog.AccessRealNameCheckFailed, "real-name check failed")          // 1040014 D text (NS: profile)
+	errSecurityCheck         = codeErr(catalog.AccessSecurityCheckFailed, "security check failed")           // 1040015 D text (NS: profile)
+	errPaymentCheck          = codeErr(catalog.AccessPaymentCheckFailed, "payment check failed")             // 1040016 D text (NS: profile)
+	errExistingMiniStore     = codeErr(catalog.AccessExistingMiniStore, "existing Mini Store")               // 1040018 D text (NS: profile)
+	errAlreadyApplied        = codeErr(catalog.AccessAlreadyApplied, "already applied")                      // 1040019 D text
+	errNotTrialStore         = codeErr(catalog.AccessNotTrialStore, "not a trial store")                     // 1040020 D text (NS: profile)
+	errCompletionUnmet       = codeErr(catalog.AccessCompletionCriteriaUnmet, "completion criteria unmet")   // 1040021 D text / I mapping
+	errTooManyStores         = codeErr(catalog.AccessStoreCountExceeded, "too many stores")                  // 1040022 D text (NS: profile)
 )
-
-// accessCodes is the one mapping from access sentinels to codes; each
-// line names its §3.4 row and evidence.
-var accessCodes = []struct {
-	err  error
-	code catalog.Code
-}{
-	{errNotRegularMiniProgram, catalog.AccessNotRegularMiniProgram}, // 1040001 D text (NS: profile mini-game)
-	{errAlreadyConnected, catalog.AccessAlreadyConnected},           // 1040002 D
-	{errNotConnected, catalog.AccessNotConnected},                   // 1040003 D
-	{errAccessStateFlow, catalog.AccessStateFlowError},              // 1040004 I
-	{errCategoryNotAllowed, catalog.AccessCategoryNotAllowed},       // 1040005 D text (NS: profile)
-	{errNotWhitelisted, catalog.AccessNotWhitelisted},               // 1040006 D text (NS: profile)
-	{errStandardComponent, catalog.AccessStandardComponentInUse},    // 1040007 D (NS: profile)
-	{errPreconditionsUnmet, catalog.AccessPreconditionsUnmet},       // 1040008 D text / I endpoint
-	{errViolationRecord, catalog.AccessViolationRecord},             // 1040009 D text (NS: profile)
-	{errAccessUnderReview, catalog.AccessUnderReview},               // 1040010 D text
-	{errRealNameFailed, catalog.AccessRealNameCheckFailed},          // 1040014 D text (NS: profile)
-	{errSecurityCheck, catalog.AccessSecurityCheckFailed},           // 1040015 D text (NS: profile)
-	{errPaymentCheck, catalog.AccessPaymentCheckFailed},             // 1040016 D text (NS: profile)
-	{errExistingMiniStore, catalog.AccessExistingMiniStore},         // 1040018 D text (NS: profile)
-	{errAlreadyApplied, catalog.AccessAlreadyApplied},               // 1040019 D text
-	{errNotTrialStore, catalog.AccessNotTrialStore},                 // 1040020 D text (NS: profile)
-	{errCompletionUnmet, catalog.AccessCompletionCriteriaUnmet},     // 1040021 D text / I mapping
-	{errTooManyStores, catalog.AccessStoreCountExceeded},            // 1040022 D text (NS: profile)
-	{errParameterMissing, catalog.ParameterMissing},                 // 990007 §3.1: an unusable access_info_item or scene_group_id
-}
-
-// accessReply turns an access-domain result into the reply.
-func accessReply(err error, data map[string]any) reply {
-	if err == nil {
-		return okReply(data)
-	}
-	for _, m := range accessCodes {
-		if errors.Is(err, m.err) {
-			return errReply(m.code, detailOf(err))
-		}
-	}
-	return errReply(catalog.SystemError, err.Error())
-}
 
 // registerApply answers /shop/register/apply (§2.1; contract
 // "register/apply"): the account type first (the profile's refusal,
 // 1040001 … 1040022), then the state: connected 1040002 (D), applying
 // 1040019 (D text: "already submitted an application"), under review
 // 1040010 (D text). Otherwise the account is applying.
-func registerApply(req *request) reply {
+func registerApply(req *request) (map[string]any, error) {
 	st := req.acct.access
 	var err error
 	switch {
@@ -206,25 +165,25 @@ func registerApply(req *request) reply {
 		err = failf(errAccessUnderReview, "the access review is pending")
 	}
 	if err != nil {
-		return accessReply(err, nil)
+		return nil, err
 	}
 	st.state = applying
-	return okReply(nil)
+	return nil, nil
 }
 
 // registerCheck answers /shop/register/check (§2.1): 1040003 before the
 // account applied (DOC:enter/enter_check, D); otherwise data.status,
 // data.access_info and data.scene_group_list.
-func registerCheck(req *request) reply {
+func registerCheck(req *request) (map[string]any, error) {
 	st := req.acct.access
 	if st.state == notConnected {
-		return accessReply(failf(errNotConnected, "apply with /shop/register/apply first"), nil)
+		return nil, failf(errNotConnected, "apply with /shop/register/apply first")
 	}
-	return okReply(map[string]any{"data": map[string]any{
+	return map[string]any{"data": map[string]any{
 		"status":           int(st.state),
 		"access_info":      st.accessInfo(req.acct),
 		"scene_group_list": st.sceneViews(),
-	}})
+	}}, nil
 }
 
 // accessInfo is data.access_info (§2.1): each *_success flag follows what

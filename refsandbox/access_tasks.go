@@ -40,23 +40,23 @@ func taskOf(v any) (int, bool) {
 // (errcode 0) → the task's precondition (1040008 for 6 and 7, 1040021
 // for 8–11; contract) → finished; 11 ends onboarding: under review on a
 // held-review profile, else connected.
-func registerFinishAccessInfo(req *request) reply {
+func registerFinishAccessInfo(req *request) (map[string]any, error) {
 	st := req.acct.access
 	task, ok := taskOf(req.body["access_info_item"])
 	if !ok {
-		return accessReply(failf(errParameterMissing, "access_info_item must be 6, 7, 8, 9, 10, 11, 19 or 20"), nil)
+		return nil, failf(errParameterMissing, "access_info_item must be 6, 7, 8, 9, 10, 11, 19 or 20")
 	}
 	switch st.state {
 	case notConnected:
-		return accessReply(failf(errNotConnected, "apply with /shop/register/apply first"), nil)
+		return nil, failf(errNotConnected, "apply with /shop/register/apply first")
 	case underReview, connected:
-		return accessReply(failf(errAccessStateFlow, "the account is %s; the onboarding tasks are over", st.state), nil)
+		return nil, failf(errAccessStateFlow, "the account is %s; the onboarding tasks are over", st.state)
 	}
 	if st.finished[task] {
-		return okReply(nil)
+		return nil, nil
 	}
 	if err := st.taskReady(task, req.acct.progress()); err != nil {
-		return accessReply(err, nil)
+		return nil, err
 	}
 	st.finished[task] = true
 	if task == taskRelease {
@@ -65,7 +65,7 @@ func registerFinishAccessInfo(req *request) reply {
 			st.state = underReview
 		}
 	}
-	return okReply(nil)
+	return nil, nil
 }
 
 // taskReady is each task's completion criterion. 6 and 7 are the
@@ -143,7 +143,7 @@ func (st *accessState) sceneViews() []map[string]any {
 // answer here) → not connected (1040003) → applying or under review
 // (1040008: the account is not open yet) → an application for the group
 // pending (1040010) → the group is under review (status 0).
-func registerApplyScene(req *request) reply {
+func registerApplyScene(req *request) (map[string]any, error) {
 	st := req.acct.access
 	id, ok := asInt(req.body["scene_group_id"])
 	var err error
@@ -160,10 +160,10 @@ func registerApplyScene(req *request) reply {
 		err = failf(errAccessUnderReview, "scene group %d is under review", id)
 	}
 	if err != nil {
-		return accessReply(err, nil)
+		return nil, err
 	}
 	st.scenes = append(st.scenes, sceneApplication{groupID: int(id), status: sceneReviewing})
-	return okReply(nil)
+	return nil, nil
 }
 
 func (st *accessState) scenePending(group int) bool {

@@ -1,10 +1,7 @@
 package refsandbox
 
 import (
-	"errors"
 	"slices"
-
-	"github.com/shopconform/shopconform/catalog"
 )
 
 // Merchant account info (api-reference §2.2 /shop/account/*): the
@@ -40,42 +37,30 @@ type addressSetting struct {
 
 func newMerchantState() *merchantState { return &merchantState{AgentType: []int64{}} }
 
-// accountReply maps the account layer's one failure; every bad value
-// here is 990007 (§3.1), since §2.2 documents no code of its own.
-func accountReply(err error, data map[string]any) reply {
-	if err == nil {
-		return okReply(data)
-	}
-	if errors.Is(err, errParameterMissing) {
-		return errReply(catalog.ParameterMissing, detailOf(err))
-	}
-	return errReply(catalog.SystemError, err.Error())
-}
-
 // accountCategoryList answers /shop/account/get_category_list (§2.2): the
 // categories the merchant may sell in (contract: qualification_type 0 or
 // 2, and 1 once approved by a category audit).
-func accountCategoryList(req *request) reply {
-	return okReply(map[string]any{"data": loadedCategories().sellable(req.acct.audit.categoryGranted)})
+func accountCategoryList(req *request) (map[string]any, error) {
+	return map[string]any{"data": loadedCategories().sellable(req.acct.audit.categoryGranted)}, nil
 }
 
 // accountBrandList answers /shop/account/get_brand_list (§2.2): brands
 // granted by approved brand audits, in approval order. "No brand"
 // (2100000000) is always allowed and so not listed.
-func accountBrandList(req *request) reply {
+func accountBrandList(req *request) (map[string]any, error) {
 	brands := slices.Clone(req.acct.audit.brands)
 	if brands == nil {
 		brands = []grantedBrand{}
 	}
-	return okReply(map[string]any{"data": brands})
+	return map[string]any{"data": brands}, nil
 }
 
 // accountGetInfo answers /shop/account/get_info: every field, empty until
 // update_info sets it.
-func accountGetInfo(req *request) reply {
+func accountGetInfo(req *request) (map[string]any, error) {
 	m := *req.acct.merchant
 	m.AgentType = slices.Clone(m.AgentType)
-	return okReply(map[string]any{"data": m})
+	return map[string]any{"data": m}, nil
 }
 
 // accountUpdateInfo answers /shop/account/update_info (§2.2). Every field
@@ -84,13 +69,13 @@ func accountGetInfo(req *request) reply {
 // sent carries receiver_name, detailed_address and tel_number (§2.2 R);
 // and, after merging, type 1 has a path and type 2 a phone (I: the types
 // name those fields). Nothing is stored unless all pass.
-func accountUpdateInfo(req *request) reply {
+func accountUpdateInfo(req *request) (map[string]any, error) {
 	next, err := mergeInfo(*req.acct.merchant, req.body)
 	if err != nil {
-		return accountReply(err, nil)
+		return nil, err
 	}
 	*req.acct.merchant = next
-	return okReply(nil)
+	return nil, nil
 }
 
 func mergeInfo(m merchantState, body map[string]any) (merchantState, error) {

@@ -192,7 +192,7 @@ func (c productClaim) lineOf(lines []orderLine) int {
 // out_aftersale_id unused (1020002) → the claim's fields and
 // out_aftersale_id's type (990007, after every coded rule) → created in
 // status 2.
-func ecaftersaleAdd(req *request) reply {
+func ecaftersaleAdd(req *request) (map[string]any, error) {
 	st := req.acct.aftersale
 	var ref idPair
 	var pc productClaim
@@ -209,10 +209,10 @@ func ecaftersaleAdd(req *request) reply {
 		func() error { return checkOutAftersaleID(req.body) },
 	)
 	if err != nil {
-		return orderReply(err, nil)
+		return nil, err
 	}
 	a := st.create(o, line, pc.cnt, c, outID, req.now)
-	return okReply(map[string]any{"aftersale_id": a.id})
+	return map[string]any{"aftersale_id": a.id}, nil
 }
 
 // checkOutAftersaleID: out_aftersale_id is optional, but a string (990007).

@@ -89,10 +89,10 @@ func readAftersaleFilter(body map[string]any) (f aftersaleFilter, offset, limit 
 // ecaftersaleGetList answers /shop/ecaftersale/get_list: the filters
 // (990007) → after_sales_orders[] (ids, creation order; SKIT
 // ShopECAftersaleGetListResponse) and has_more.
-func ecaftersaleGetList(req *request) reply {
+func ecaftersaleGetList(req *request) (map[string]any, error) {
 	f, offset, limit, err := readAftersaleFilter(req.body)
 	if err != nil {
-		return orderReply(err, nil)
+		return nil, err
 	}
 	ids := []uint64{}
 	for _, a := range req.acct.aftersale.list {
@@ -101,8 +101,8 @@ func ecaftersaleGetList(req *request) reply {
 		}
 	}
 	page := cut(ids[min(int64(len(ids)), offset):], paging{page: 1, size: limit})
-	return okReply(map[string]any{
+	return map[string]any{
 		"after_sales_orders": page,
 		"has_more":           offset+int64(len(page)) < int64(len(ids)),
-	})
+	}, nil
 }

@@ -33,7 +33,7 @@ type aftersaleMove struct {
 // handle runs the move's checks: id pair and existence (1020003, I),
 // the status (1000000), then the body's fields (990007, a fallback that
 // never hides a documented code).
-func (m aftersaleMove) handle(req *request) reply {
+func (m aftersaleMove) handle(req *request) (map[string]any, error) {
 	st := req.acct.aftersale
 	var a *afterSale
 	openid := ""
@@ -58,11 +58,11 @@ func (m aftersaleMove) handle(req *request) reply {
 		func() error { return act(a, req.now) },
 	)
 	if err != nil {
-		return orderReply(err, nil)
+		return nil, err
 	}
 	a.updated = req.now
 	st.closeIfRefunded(a.order, req.now)
-	return okReply(nil)
+	return nil, nil
 }
 
 // to is a move without fields that sets a status.
@@ -73,13 +73,13 @@ func to(status int) func(map[string]any, *aftersaleState) (func(*afterSale, time
 }
 
 // ecaftersaleCancel: the buyer withdraws (→ 1).
-func ecaftersaleCancel(req *request) reply {
+func ecaftersaleCancel(req *request) (map[string]any, error) {
 	return aftersaleMove{buyer: true, from: openAftersale, parse: to(asUserCancelled)}.handle(req)
 }
 
 // ecaftersaleUpdate: the buyer edits the claim; type cannot change
 // (§2.7; 990007). The "≤5 edits" limit has no code and is not modelled.
-func ecaftersaleUpdate(req *request) reply {
+func ecaftersaleUpdate(req *request) (map[string]any, error) {
 	return aftersaleMove{buyer: true, from: openAftersale, parse: func(body map[string]any, _ *aftersaleState) (func(*afterSale, time.Time) error, error) {
 		c, err := readClaim(body)
 		return func(a *afterSale, _ time.Time) error {
@@ -94,7 +94,7 @@ func ecaftersaleUpdate(req *request) reply {
 
 // ecaftersaleUploadReturnInfo: the buyer ships the return, 6 → 8;
 // delivery_id and waybill_id R (990007), delivery_name O.
-func ecaftersaleUploadReturnInfo(req *request) reply {
+func ecaftersaleUploadReturnInfo(req *request) (map[string]any, error) {
 	return aftersaleMove{buyer: true, from: []int{asAwaitingReturn}, parse: func(body map[string]any, _ *aftersaleState) (func(*afterSale, time.Time) error, error) {
 		r := &fieldReader{obj: body, kind: errParameterMissing}
 		ret := returnInfo{DeliveryID: r.str("delivery_id"), WaybillID: r.str("waybill_id"), DeliveryName: r.optStr("delivery_name")}
@@ -108,7 +108,7 @@ func ecaftersaleUploadReturnInfo(req *request) reply {
 
 // ecaftersaleAcceptRefund: the merchant refunds; 14 when the return was
 // received (8), else 13. A refund id is minted for refund_pay_detail.
-func ecaftersaleAcceptRefund(req *request) reply {
+func ecaftersaleAcceptRefund(req *request) (map[string]any, error) {
 	return aftersaleMove{from: openAftersale, parse: func(_ map[string]any, st *aftersaleState) (func(*afterSale, time.Time) error, error) {
 		return func(a *afterSale, _ time.Time) error {
 			if a.status == asAwaitingReceipt {
@@ -125,7 +125,7 @@ func ecaftersaleAcceptRefund(req *request) reply {
 // ecaftersaleAcceptReturn: the merchant agrees to a return, 2 → 6, and
 // says where it goes: address_info with receiver_name, detailed_address,
 // tel_number, province, city, town R (DOC:aftersale/acceptreturn; 990007).
-func ecaftersaleAcceptReturn(req *request) reply {
+func ecaftersaleAcceptReturn(req *request) (map[string]any, error) {
 	return aftersaleMove{from: []int{asProcessing}, parse: func(body map[string]any, st *aftersaleState) (func(*afterSale, time.Time) error, error) {
 		obj, _ := asObject(body["address_info"])
 		r := &fieldReader{obj: obj, prefix: "address_info.", kind: errParameterMissing}
@@ -142,7 +142,7 @@ func ecaftersaleAcceptReturn(req *request) reply {
 }
 
 // ecaftersaleReject: the merchant refuses: 4 for a refund, 5 for a return.
-func ecaftersaleReject(req *request) reply {
+func ecaftersaleReject(req *request) (map[string]any, error) {
 	return aftersaleMove{from: openAftersale, parse: func(map[string]any, *aftersaleState) (func(*afterSale, time.Time) error, error) {
 		return func(a *afterSale, _ time.Time) error {
 			a.status = asRefundRefused
@@ -157,7 +157,7 @@ func ecaftersaleReject(req *request) reply {
 // ecaftersaleUploadCertificates: the merchant's refund evidence, in any
 // status; refund_desc a string and certificates an array of strings when
 // sent (990007).
-func ecaftersaleUploadCertificates(req *request) reply {
+func ecaftersaleUploadCertificates(req *request) (map[string]any, error) {
 	return aftersaleMove{parse: func(body map[string]any, _ *aftersaleState) (func(*afterSale, time.Time) error, error) {
 		r := &fieldReader{obj: body, kind: errParameterMissing}
 		desc, certs := r.optStr("refund_desc"), r.optStrs("certificates")
@@ -170,14 +170,14 @@ func ecaftersaleUploadCertificates(req *request) reply {
 
 // ecaftersaleGet answers /shop/ecaftersale/get: id pair and existence
 // (1020003) → after_sales_order.
-func ecaftersaleGet(req *request) reply {
+func ecaftersaleGet(req *request) (map[string]any, error) {
 	ref, err := readAftersaleRef(req.body)
 	var a *afterSale
 	if err == nil {
 		a, err = req.acct.aftersale.resolve(ref, "")
 	}
 	if err != nil {
-		return orderReply(err, nil)
+		return nil, err
 	}
-	return okReply(map[string]any{"after_sales_order": a.view()})
+	return map[string]any{"after_sales_order": a.view()}, nil
 }

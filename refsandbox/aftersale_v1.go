@@ -66,10 +66,10 @@ func (st *aftersaleState) of(o *order) []*afterSale {
 // ORDER's id pair (1010001) → 1010011 → aftersale_infos[], possibly
 // empty. An aftersale_id or out_aftersale_id sent along narrows the list
 // and must name one of the order's after-sales (1020003, contract).
-func aftersaleGet(req *request) reply {
+func aftersaleGet(req *request) (map[string]any, error) {
 	o, err := req.acct.order.find(req.body, req.now)
 	if err != nil {
-		return orderReply(err, nil)
+		return nil, err
 	}
 	list := req.acct.aftersale.of(o)
 	if ref, rerr := readAftersaleRef(req.body); rerr == nil {
@@ -78,7 +78,7 @@ func aftersaleGet(req *request) reply {
 			err = failf(errAftersaleNotFound, "the after-sale belongs to another order")
 		}
 		if err != nil {
-			return orderReply(err, nil)
+			return nil, err
 		}
 		list = []*afterSale{a}
 	}
@@ -86,7 +86,7 @@ func aftersaleGet(req *request) reply {
 	for _, a := range list {
 		infos = append(infos, a.v1View())
 	}
-	return okReply(map[string]any{"aftersale_infos": infos})
+	return map[string]any{"aftersale_infos": infos}, nil
 }
 
 // aftersaleUpdate answers /shop/aftersale/update (v1), keyed by the
@@ -97,7 +97,7 @@ func aftersaleGet(req *request) reply {
 // enum and finish_all_aftersale 0 or 1 (990007) → the status is set as
 // sent (v1 moves are the merchant's word, no machine);
 // finish_all_aftersale 1 closes the order (200, §2.7).
-func aftersaleUpdate(req *request) reply {
+func aftersaleUpdate(req *request) (map[string]any, error) {
 	st := req.acct.aftersale
 	var a *afterSale
 	var o *order
@@ -116,14 +116,14 @@ func aftersaleUpdate(req *request) reply {
 		},
 	)
 	if err != nil {
-		return orderReply(err, nil)
+		return nil, err
 	}
 	a.status, a.updated = int(status), req.now
 	if finish == 1 && o.in(aftersaleOrderStatuses...) {
 		o.set(orderAftersaleClosed, req.now)
 	}
 	st.closeIfRefunded(o, req.now)
-	return okReply(nil)
+	return nil, nil
 }
 
 func readV1Update(body map[string]any) (status, finish int64, err error) {
@@ -144,7 +144,7 @@ func readV1Update(body map[string]any) (status, finish int64, err error) {
 // (1000000, contract) → after_sale_deadline unix seconds from now + 7
 // days to now + 3×365 days (990007 after the coded rules; the live
 // 1010060 is not in the seed, §5).
-func aftersaleUpdateDeadline(req *request) reply {
+func aftersaleUpdateDeadline(req *request) (map[string]any, error) {
 	o, err := req.acct.order.find(req.body, req.now)
 	if err == nil && o.status != orderCompleted {
 		err = failf(errStatusFlow, "the order has status %d; the deadline applies to completed orders (100)", o.status)
@@ -155,8 +155,8 @@ func aftersaleUpdateDeadline(req *request) reply {
 		err = failf(errParameterMissing, "after_sale_deadline must be unix seconds in [%d, %d]", lo, hi)
 	}
 	if err != nil {
-		return orderReply(err, nil)
+		return nil, err
 	}
 	o.deadline, o.updated = deadline, req.now
-	return okReply(nil)
+	return nil, nil
 }

@@ -1,7 +1,6 @@
 package refsandbox
 
 import (
-	"errors"
 	"slices"
 	"strconv"
 
@@ -113,44 +112,14 @@ func (st *auditState) brandGranted(id uint64) bool {
 
 // Sentinels of the audit layer; auditCodes maps them to codes.
 var (
-	errAuditCategoryApproved = errors.New("category already approved")
-	errAuditCategoryRequired = errors.New("category required")
-	errAuditNotFound         = errors.New("audit not found")
-	errNoMiniappCertificate  = errors.New("no mini program qualification")
-	errAuditUnderReview      = errors.New("audit under review")
-	errAuditApproved         = errors.New("audit already approved")
-	errAuditNotRequired      = errors.New("no application needed")
+	errAuditCategoryApproved = codeErr(catalog.AuditCategoryAlreadyApproved, "category already approved")      // §3.5 1050003 D
+	errAuditCategoryRequired = codeErr(catalog.AuditCategoryRequired, "category required")                     // §3.5 1050004 D text, I
+	errAuditNotFound         = codeErr(catalog.AuditNotFound, "audit not found")                               // §3.5 1050005 D text, I endpoint
+	errNoMiniappCertificate  = codeErr(catalog.AuditNoMiniProgramCertificate, "no mini program qualification") // §3.5 1050006 D
+	errAuditUnderReview      = codeErr(catalog.AuditUnderReview, "audit under review")                         // §3.5 1050009 D
+	errAuditApproved         = codeErr(catalog.AuditAlreadyApproved, "audit already approved")                 // §3.5 1050010 I
+	errAuditNotRequired      = codeErr(catalog.AuditNotRequired, "no application needed")                      // §3.5 1050011 D
 )
-
-// auditCodes is the one mapping from audit sentinels to codes; each line
-// names its row and evidence.
-var auditCodes = []struct {
-	err  error
-	code catalog.Code
-}{
-	{errAuditCategoryApproved, catalog.AuditCategoryAlreadyApproved}, // §3.5 1050003 D
-	{errAuditCategoryRequired, catalog.AuditCategoryRequired},        // §3.5 1050004 D text, I
-	{errAuditNotFound, catalog.AuditNotFound},                        // §3.5 1050005 D text, I endpoint
-	{errNoMiniappCertificate, catalog.AuditNoMiniProgramCertificate}, // §3.5 1050006 D
-	{errAuditUnderReview, catalog.AuditUnderReview},                  // §3.5 1050009 D
-	{errAuditApproved, catalog.AuditAlreadyApproved},                 // §3.5 1050010 I
-	{errAuditNotRequired, catalog.AuditNotRequired},                  // §3.5 1050011 D
-	{errCategoryUnknown, catalog.ProductCategoryNotFound},            // §3.2 1000009 D (audit_category, COMM)
-	{errCategoryNotLevel3, catalog.ProductCategoryNotLevel3},         // §3.2 1000007; contract "Built-in category tree"
-	{errParameterMissing, catalog.ParameterMissing},                  // §3.1 990007
-}
-
-func auditReply(err error, data map[string]any) reply {
-	if err == nil {
-		return okReply(data)
-	}
-	for _, m := range auditCodes {
-		if errors.Is(err, m.err) {
-			return errReply(m.code, detailOf(err))
-		}
-	}
-	return errReply(catalog.SystemError, err.Error())
-}
 
 // submit records a new audit; under reviews_approve it is approved and
 // grants at once.
@@ -188,50 +157,50 @@ func (st *auditState) latest(match func(*audit) bool) *audit {
 // of strings (§6.2 item 3: the table says array, SKIT sends a string;
 // both are accepted) → the same brand_wording approved (1050010, §3.5 I)
 // or pending (1050009, §3.5 D).
-func auditBrand(req *request) reply {
+func auditBrand(req *request) (map[string]any, error) {
 	st := req.acct.audit
 	ar, _ := asObject(req.body["audit_req"])
 	bi, _ := asObject(ar["brand_info"])
 	wording, ok := asString(bi["brand_wording"])
 	if !ok {
-		return auditReply(failf(errParameterMissing, "audit_req.brand_info.brand_wording must be a string"), nil)
+		return nil, failf(errParameterMissing, "audit_req.brand_info.brand_wording must be a string")
 	}
 	if l := ar["license"]; l != nil {
 		if _, isString := l.(string); !isString {
 			if _, isList := asStrings(l); !isList {
-				return auditReply(failf(errParameterMissing, "audit_req.license must be an array of strings"), nil)
+				return nil, failf(errParameterMissing, "audit_req.license must be an array of strings")
 			}
 		}
 	}
 	prev := st.latest(func(a *audit) bool { return a.brand && a.wording == wording })
 	switch {
 	case prev != nil && prev.status == auditApproved:
-		return auditReply(failf(errAuditApproved, "brand %q is approved (brand_id %d)", wording, prev.brandID), nil)
+		return nil, failf(errAuditApproved, "brand %q is approved (brand_id %d)", wording, prev.brandID)
 	case prev != nil && prev.status == auditPending:
-		return auditReply(failf(errAuditUnderReview, "brand %q: audit %s is pending", wording, prev.id), nil)
+		return nil, failf(errAuditUnderReview, "brand %q: audit %s is pending", wording, prev.id)
 	}
 	id := st.submit(&audit{brand: true, wording: wording})
-	return okReply(map[string]any{"audit_id": id})
+	return map[string]any{"audit_id": id}, nil
 }
 
 // auditCategory answers /shop/audit/audit_category: the request's
 // category (parseCategoryAudit) → the same level3 approved (1050003,
 // §3.5 D) or pending (1050009, §3.5 D).
-func auditCategory(req *request) reply {
+func auditCategory(req *request) (map[string]any, error) {
 	st := req.acct.audit
 	cat, err := parseCategoryAudit(req.body)
 	if err != nil {
-		return auditReply(err, nil)
+		return nil, err
 	}
 	prev := st.latest(func(a *audit) bool { return !a.brand && a.level3 == cat.ThirdCatID })
 	switch {
 	case st.categoryGranted(cat.ThirdCatID):
-		return auditReply(failf(errAuditCategoryApproved, "category %d is approved", cat.ThirdCatID), nil)
+		return nil, failf(errAuditCategoryApproved, "category %d is approved", cat.ThirdCatID)
 	case prev != nil && prev.status == auditPending:
-		return auditReply(failf(errAuditUnderReview, "category %d: audit %s is pending", cat.ThirdCatID, prev.id), nil)
+		return nil, failf(errAuditUnderReview, "category %d: audit %s is pending", cat.ThirdCatID, prev.id)
 	}
 	id := st.submit(&audit{level3: cat.ThirdCatID})
-	return okReply(map[string]any{"audit_id": id})
+	return map[string]any{"audit_id": id}, nil
 }
 
 // parseCategoryAudit validates audit_req.category_info, in order: it and
@@ -282,17 +251,17 @@ func levelID(v any) (int64, bool) {
 // auditResult answers /shop/audit/result (§2.3). audit_id is a string in
 // the examples and SDKs and a number in the table (§6.2 item 4): both are
 // read as text. Unknown → 1050005 (§3.5 D text, I endpoint).
-func auditResult(req *request) reply {
+func auditResult(req *request) (map[string]any, error) {
 	id, _ := asText(req.body["audit_id"]) // present: the route's rule answered 990007
 	a := req.acct.audit.byID[id]
 	if a == nil {
-		return auditReply(failf(errAuditNotFound, "audit_id %v", req.body["audit_id"]), nil)
+		return nil, failf(errAuditNotFound, "audit_id %v", req.body["audit_id"])
 	}
 	data := map[string]any{"status": a.status, "reject_reason": ""}
 	if a.brand {
 		data["brand_id"] = a.brandID // 0 until approved
 	}
-	return okReply(map[string]any{"data": data})
+	return map[string]any{"data": data}, nil
 }
 
 // auditMiniappCertificate answers /shop/audit/get_miniapp_certificate
@@ -302,14 +271,14 @@ func auditResult(req *request) reply {
 // both brand_info and category_info_list whatever req_type asked: the
 // docs' response table lists both, and live answers mix them (§6.2
 // item 5).
-func auditMiniappCertificate(req *request) reply {
+func auditMiniappCertificate(req *request) (map[string]any, error) {
 	t, ok := asInt(req.body["req_type"])
 	if !ok || (t != 1 && t != 2) {
-		return auditReply(failf(errParameterMissing, "req_type must be 1 (category) or 2 (brand)"), nil)
+		return nil, failf(errParameterMissing, "req_type must be 1 (category) or 2 (brand)")
 	}
 	c := req.acct.audit.cert
 	if c == nil || (t == 1 && len(c.CategoryInfoList) == 0) || (t == 2 && c.BrandInfo == nil) {
-		return auditReply(failf(errNoMiniappCertificate, "req_type %d", t), nil)
+		return nil, failf(errNoMiniappCertificate, "req_type %d", t)
 	}
 	brand := certBrand{SaleAuthorization: []string{}, TrademarkRegistrationCertificate: []string{}}
 	if c.BrandInfo != nil {
@@ -319,5 +288,5 @@ func auditMiniappCertificate(req *request) reply {
 	if list == nil {
 		list = []certCategory{}
 	}
-	return okReply(map[string]any{"brand_info": brand, "category_info_list": list})
+	return map[string]any{"brand_info": brand, "category_info_list": list}, nil
 }

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"github.com/shopconform/shopconform/catalog"
 	"sync"
 
 	"github.com/shopconform/shopconform/internal/jsonpos"
@@ -27,8 +28,8 @@ const (
 // Sentinels of category lookups; the product and audit mappings turn them
 // into codes.
 var (
-	errCategoryUnknown   = errors.New("category id unknown")        // 1000009
-	errCategoryNotLevel3 = errors.New("category id is not level 3") // 1000007
+	errCategoryUnknown   = codeErr(catalog.ProductCategoryNotFound, "category id unknown")         // §3.2 1000009 D (audit_category, COMM)
+	errCategoryNotLevel3 = codeErr(catalog.ProductCategoryNotLevel3, "category id is not level 3") // §3.2 1000007; contract "Built-in category tree"
 )
 
 // category is one level-3 category with its ancestors, exactly as
@@ -172,8 +173,8 @@ func (b *treeBuilder) add(c category) error {
 
 // catGet answers /shop/cat/get (§2.3): the whole level-3 list. It takes
 // no parameters ("{}"); anything in the body is ignored.
-func catGet(*request) reply {
-	return okReply(map[string]any{"third_cat_list": loadedCategories().list})
+func catGet(*request) (map[string]any, error) {
+	return map[string]any{"third_cat_list": loadedCategories().list}, nil
 }
 
 // sellable lists the categories the merchant may sell in (contract:

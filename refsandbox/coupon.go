@@ -1,8 +1,8 @@
 package refsandbox
 
 import (
-	"errors"
 	"fmt"
+	"github.com/shopconform/shopconform/apispec/validate"
 	"regexp"
 	"time"
 
@@ -139,146 +139,74 @@ type userCoupon struct {
 
 // Sentinels of the coupon domain; couponCodes maps them to §3.7 codes.
 var (
-	errCouponNotFound            = errors.New("coupon not found")
-	errCouponExists              = errors.New("coupon exists")
-	errUserCouponNotFound        = errors.New("user coupon not found")
-	errUserCouponExists          = errors.New("user coupon exists")
-	errStockNotFound             = errors.New("coupon stock not found")
-	errStockExists               = errors.New("coupon stock exists")
-	errOutCouponIDMissing        = errors.New("out_coupon_id missing")
-	errCouponNotEditing          = errors.New("coupon not in editing")
-	errStockInsufficient         = errors.New("coupon stock insufficient")
-	errCouponMoveRefused         = errors.New("coupon status change refused")
-	errCouponProductsMissing     = errors.New("coupon products missing")
-	errCouponProductUnusable     = errors.New("coupon product not usable")
-	errCouponCreateFailed        = errors.New("coupon creation failed")
-	errCouponExpireFailed        = errors.New("coupon expiry failed")
-	errCouponNotExpired          = errors.New("coupon not expired")
-	errCouponVoidFailed          = errors.New("coupon voiding failed")
-	errCouponDeleteFailed        = errors.New("coupon deletion failed")
-	errCouponEffective           = errors.New("coupon effective")
-	errPushDisabled              = errors.New("message push disabled")
-	errPushFieldMissing          = errors.New("push answer lacks a field")
-	errPushRequestID             = errors.New("push answer has another request_id")
-	errPushRetCode               = errors.New("push answer has ret_code != 0")
-	errPushNotJSON               = errors.New("push answer is not JSON")
-	errValidTypeUnknown          = errors.New("valid_type unknown")
-	errActivityTooHot            = errors.New("activity too hot")
-	errUserCouponIDMissing       = errors.New("out_user_coupon_id missing")
-	errUserCouponCouponMissing   = errors.New("user coupon's out_coupon_id missing")
-	errCouponNotConfirmed        = errors.New("coupon capability not confirmed")
-	errPushUnreachable           = errors.New("merchant unreachable")
-	errPushHTTPStatus            = errors.New("merchant answered an HTTP error")
-	errCouponStatusInBody        = errors.New("status in the coupon body")
-	errChannelsInfo              = errors.New("channels info invalid")
-	errCouponNameTooLong         = errors.New("coupon name too long")
-	errCouponIDTooLong           = errors.New("out_coupon_id too long")
-	errCouponOpenID              = errors.New("openid error")
-	errPushFixedValues           = errors.New("push answer has wrong fixed values")
-	errUserCouponStatusFailed    = errors.New("user coupon status update failed")
-	errUserCouponMerchantMissing = errors.New("merchant-side user coupon id missing")
-	errCouponNotEffective        = errors.New("coupon not effective")
-	errUserCouponStatus          = errors.New("user coupon status wrong")
-	errUserCouponUpdateFailed    = errors.New("user coupon update failed")
-	errCouponInfoMissing         = errors.New("coupon_info missing")
-	errCouponNameMissing         = errors.New("name missing")
-	errPromoteInfoMissing        = errors.New("promote_info missing")
-	errDiscountInfoMissing       = errors.New("discount_info missing")
-	errReceiveInfoMissing        = errors.New("receive_info missing")
-	errValidInfoMissing          = errors.New("valid_info missing")
-	errRedemptionInvalid         = errors.New("redemption info wrong")
-	errPromoteTypeMismatch       = errors.New("promote_type mismatch")
-	errCouponTypeInvalid         = errors.New("coupon type wrong")
-	errExpiryTypeInvalid         = errors.New("expiry type wrong")
+	errCouponNotFound            = codeErr(catalog.CouponNotFound, "coupon not found")                                     // 1090001 D text
+	errCouponExists              = codeErr(catalog.CouponAlreadyExists, "coupon exists")                                   // 1090002 D text
+	errUserCouponNotFound        = codeErr(catalog.UserCouponNotFound, "user coupon not found")                            // 1090003 D text
+	errUserCouponExists          = codeErr(catalog.UserCouponAlreadyExists, "user coupon exists")                          // 1090004 D text / I
+	errStockNotFound             = codeErr(catalog.CouponStockNotFound, "coupon stock not found")                          // 1090005 D
+	errStockExists               = codeErr(catalog.CouponStockAlreadyExists, "coupon stock exists")                        // 1090006 I (NS: magic value)
+	errOutCouponIDMissing        = codeErr(catalog.CouponOutCouponIDMissing, "out_coupon_id missing")                      // 1090007 D text
+	errCouponNotEditing          = codeErr(catalog.CouponNotEditing, "coupon not in editing")                              // 1090008 I
+	errStockInsufficient         = codeErr(catalog.CouponStockInsufficient, "coupon stock insufficient")                   // 1090009 I
+	errCouponMoveRefused         = codeErr(catalog.CouponStatusChangeFailed, "coupon status change refused")               // 1090010 I
+	errCouponProductsMissing     = codeErr(catalog.CouponProductsMissing, "coupon products missing")                       // 1090011 I
+	errCouponProductUnusable     = codeErr(catalog.CouponProductUnavailable, "coupon product not usable")                  // 1090012 I
+	errCouponCreateFailed        = codeErr(catalog.CouponCreateFailed, "coupon creation failed")                           // 1090013 I (NS: magic value)
+	errCouponExpireFailed        = codeErr(catalog.CouponExpireFailed, "coupon expiry failed")                             // 1090014 I (NS: magic value)
+	errCouponNotExpired          = codeErr(catalog.CouponNotExpired, "coupon not expired")                                 // 1090015 I
+	errCouponVoidFailed          = codeErr(catalog.CouponVoidFailed, "coupon voiding failed")                              // 1090016 I (NS: magic value)
+	errCouponDeleteFailed        = codeErr(catalog.CouponDeleteFailed, "coupon deletion failed")                           // 1090017 I (NS: magic value)
+	errCouponEffective           = codeErr(catalog.CouponNotEditableOnceEffective, "coupon effective")                     // 1090018 D text
+	errPushDisabled              = codeErr(catalog.CouponCallbackFailed, "message push disabled")                          // 1090019 D text / I (profile coupon-push-off)
+	errPushFieldMissing          = codeErr(catalog.CouponCallbackCheckFailed, "push answer lacks a field")                 // 1090020 D; the field reading is the contract's, I
+	errPushRequestID             = codeErr(catalog.CouponCallbackCheckFailed2, "push answer has another request_id")       // 1090021 D code / I distinction
+	errPushRetCode               = codeErr(catalog.CouponCallbackCheckFailed3, "push answer has ret_code != 0")            // 1090022 I
+	errPushNotJSON               = codeErr(catalog.CouponCallbackReplyInvalid, "push answer is not JSON")                  // 1090023 I
+	errValidTypeUnknown          = codeErr(catalog.CouponValidTypeUnknown, "valid_type unknown")                           // 1090024 I
+	errActivityTooHot            = codeErr(catalog.CouponActivityTooHot, "activity too hot")                               // 1090025 I (NS: magic value)
+	errUserCouponIDMissing       = codeErr(catalog.UserCouponIDMissing, "out_user_coupon_id missing")                      // 1090026 I
+	errUserCouponCouponMissing   = codeErr(catalog.UserCouponOutCouponIDMissing, "user coupon's out_coupon_id missing")    // 1090027 I
+	errCouponNotConfirmed        = codeErr(catalog.CouponNotConfirmed, "coupon capability not confirmed")                  // 1090028 D prerequisite / I code
+	errPushUnreachable           = codeErr(catalog.CouponCallbackSystemFailed, "merchant unreachable")                     // 1090032 I (profile coupon-merchant-down)
+	errPushHTTPStatus            = codeErr(catalog.CouponCallbackLogicFailed, "merchant answered an HTTP error")           // 1090033 D
+	errCouponStatusInBody        = codeErr(catalog.CouponStatusNotSettable, "status in the coupon body")                   // 1090034 I
+	errChannelsInfo              = codeErr(catalog.CouponChannelsInfoInvalid, "channels info invalid")                     // 1090035 I
+	errCouponNameTooLong         = codeErr(catalog.CouponNameTooLong, "coupon name too long")                              // 1090036 I limit
+	errCouponIDTooLong           = codeErr(catalog.CouponIDTooLong, "out_coupon_id too long")                              // 1090037 I limit
+	errCouponOpenID              = codeErr(catalog.UserCouponOpenIDInvalid, "openid error")                                // 1090039 I
+	errPushFixedValues           = codeErr(catalog.CouponConfirmCallbackCheckFailed, "push answer has wrong fixed values") // 1090040 I
+	errUserCouponStatusFailed    = codeErr(catalog.UserCouponStatusUpdateFailed, "user coupon status update failed")       // 1090041 I (NS: magic value)
+	errUserCouponMerchantMissing = codeErr(catalog.UserCouponMerchantIDMissing, "merchant-side user coupon id missing")    // 1090042 I
+	errCouponNotEffective        = codeErr(catalog.CouponStatusInvalid, "coupon not effective")                            // 1090043 I
+	errUserCouponStatus          = codeErr(catalog.UserCouponStatusInvalid, "user coupon status wrong")                    // 1090044 I
+	errUserCouponUpdateFailed    = codeErr(catalog.UserCouponUpdateFailed, "user coupon update failed")                    // 1090045 I (NS: magic value)
+	errCouponInfoMissing         = codeErr(catalog.CouponInfoMissing, "coupon_info missing")                               // 1090046 D text
+	errCouponNameMissing         = codeErr(catalog.CouponNameMissing, "name missing")                                      // 1090047 D text
+	errPromoteInfoMissing        = codeErr(catalog.CouponPromoteInfoMissing, "promote_info missing")                       // 1090048 D text
+	errDiscountInfoMissing       = codeErr(catalog.CouponDiscountInfoMissing, "discount_info missing")                     // 1090049 D text
+	errReceiveInfoMissing        = codeErr(catalog.CouponReceiveInfoMissing, "receive_info missing")                       // 1090050 D text
+	errValidInfoMissing          = codeErr(catalog.CouponValidInfoMissing, "valid_info missing")                           // 1090051 I (strong)
+	errRedemptionInvalid         = codeErr(catalog.UserCouponRedemptionInvalid, "redemption info wrong")                   // 1090052 I
+	errPromoteTypeMismatch       = codeErr(catalog.CouponPromoteTypeMismatch, "promote_type mismatch")                     // 1090053 I
+	errCouponTypeInvalid         = codeErr(catalog.CouponTypeInvalid, "coupon type wrong")                                 // 1090054 I
+	errExpiryTypeInvalid         = codeErr(catalog.CouponExpiryTypeInvalid, "expiry type wrong")                           // 1090055 I
 )
-
-// couponCodes is the one mapping from coupon sentinels to codes; each
-// line names its §3.7 row and evidence (D documented, I inferred; NS:
-// reached through a profile or a magic value).
-var couponCodes = []struct {
-	err  error
-	code catalog.Code
-}{
-	{errCouponNotFound, catalog.CouponNotFound},                         // 1090001 D text
-	{errCouponExists, catalog.CouponAlreadyExists},                      // 1090002 D text
-	{errUserCouponNotFound, catalog.UserCouponNotFound},                 // 1090003 D text
-	{errUserCouponExists, catalog.UserCouponAlreadyExists},              // 1090004 D text / I
-	{errStockNotFound, catalog.CouponStockNotFound},                     // 1090005 D
-	{errStockExists, catalog.CouponStockAlreadyExists},                  // 1090006 I (NS: magic value)
-	{errOutCouponIDMissing, catalog.CouponOutCouponIDMissing},           // 1090007 D text
-	{errCouponNotEditing, catalog.CouponNotEditing},                     // 1090008 I
-	{errStockInsufficient, catalog.CouponStockInsufficient},             // 1090009 I
-	{errCouponMoveRefused, catalog.CouponStatusChangeFailed},            // 1090010 I
-	{errCouponProductsMissing, catalog.CouponProductsMissing},           // 1090011 I
-	{errCouponProductUnusable, catalog.CouponProductUnavailable},        // 1090012 I
-	{errCouponCreateFailed, catalog.CouponCreateFailed},                 // 1090013 I (NS: magic value)
-	{errCouponExpireFailed, catalog.CouponExpireFailed},                 // 1090014 I (NS: magic value)
-	{errCouponNotExpired, catalog.CouponNotExpired},                     // 1090015 I
-	{errCouponVoidFailed, catalog.CouponVoidFailed},                     // 1090016 I (NS: magic value)
-	{errCouponDeleteFailed, catalog.CouponDeleteFailed},                 // 1090017 I (NS: magic value)
-	{errCouponEffective, catalog.CouponNotEditableOnceEffective},        // 1090018 D text
-	{errPushDisabled, catalog.CouponCallbackFailed},                     // 1090019 D text / I (profile coupon-push-off)
-	{errPushFieldMissing, catalog.CouponCallbackCheckFailed},            // 1090020 D; the field reading is the contract's, I
-	{errPushRequestID, catalog.CouponCallbackCheckFailed2},              // 1090021 D code / I distinction
-	{errPushRetCode, catalog.CouponCallbackCheckFailed3},                // 1090022 I
-	{errPushNotJSON, catalog.CouponCallbackReplyInvalid},                // 1090023 I
-	{errValidTypeUnknown, catalog.CouponValidTypeUnknown},               // 1090024 I
-	{errActivityTooHot, catalog.CouponActivityTooHot},                   // 1090025 I (NS: magic value)
-	{errUserCouponIDMissing, catalog.UserCouponIDMissing},               // 1090026 I
-	{errUserCouponCouponMissing, catalog.UserCouponOutCouponIDMissing},  // 1090027 I
-	{errCouponNotConfirmed, catalog.CouponNotConfirmed},                 // 1090028 D prerequisite / I code
-	{errPushUnreachable, catalog.CouponCallbackSystemFailed},            // 1090032 I (profile coupon-merchant-down)
-	{errPushHTTPStatus, catalog.CouponCallbackLogicFailed},              // 1090033 D
-	{errCouponStatusInBody, catalog.CouponStatusNotSettable},            // 1090034 I
-	{errChannelsInfo, catalog.CouponChannelsInfoInvalid},                // 1090035 I
-	{errCouponNameTooLong, catalog.CouponNameTooLong},                   // 1090036 I limit
-	{errCouponIDTooLong, catalog.CouponIDTooLong},                       // 1090037 I limit
-	{errCouponOpenID, catalog.UserCouponOpenIDInvalid},                  // 1090039 I
-	{errPushFixedValues, catalog.CouponConfirmCallbackCheckFailed},      // 1090040 I
-	{errUserCouponStatusFailed, catalog.UserCouponStatusUpdateFailed},   // 1090041 I (NS: magic value)
-	{errUserCouponMerchantMissing, catalog.UserCouponMerchantIDMissing}, // 1090042 I
-	{errCouponNotEffective, catalog.CouponStatusInvalid},                // 1090043 I
-	{errUserCouponStatus, catalog.UserCouponStatusInvalid},              // 1090044 I
-	{errUserCouponUpdateFailed, catalog.UserCouponUpdateFailed},         // 1090045 I (NS: magic value)
-	{errCouponInfoMissing, catalog.CouponInfoMissing},                   // 1090046 D text
-	{errCouponNameMissing, catalog.CouponNameMissing},                   // 1090047 D text
-	{errPromoteInfoMissing, catalog.CouponPromoteInfoMissing},           // 1090048 D text
-	{errDiscountInfoMissing, catalog.CouponDiscountInfoMissing},         // 1090049 D text
-	{errReceiveInfoMissing, catalog.CouponReceiveInfoMissing},           // 1090050 D text
-	{errValidInfoMissing, catalog.CouponValidInfoMissing},               // 1090051 I (strong)
-	{errRedemptionInvalid, catalog.UserCouponRedemptionInvalid},         // 1090052 I
-	{errPromoteTypeMismatch, catalog.CouponPromoteTypeMismatch},         // 1090053 I
-	{errCouponTypeInvalid, catalog.CouponTypeInvalid},                   // 1090054 I
-	{errExpiryTypeInvalid, catalog.CouponExpiryTypeInvalid},             // 1090055 I
-	{errParameterMissing, catalog.ParameterMissing},                     // 990007 §3.1: paging and stock numbers with no code of their own
-}
-
-// couponReply turns a coupon-layer result into the reply.
-func couponReply(err error, data map[string]any) reply {
-	if err == nil {
-		return okReply(data)
-	}
-	for _, m := range couponCodes {
-		if errors.Is(err, m.err) {
-			return errReply(m.code, detailOf(err))
-		}
-	}
-	return errReply(catalog.SystemError, err.Error())
-}
 
 // couponHandler wraps every coupon API but confirm: the capability must
 // be confirmed first (DOC:coupon/confirm "必须先调用该API接通领券功能之后,
 // 才能调用创建优惠券等其他API"; §3.7 1090028, D prerequisite / I code).
 // It is account state, so it comes before every field the handler reads.
-func couponHandler(h func(req *request) (map[string]any, error)) handlerFunc {
-	return func(req *request) reply {
+func couponHandler(h handlerFunc) handlerFunc {
+	return func(req *request) (map[string]any, error) {
 		if !req.acct.coupon.confirmed {
-			return couponReply(failf(errCouponNotConfirmed, "call /shop/coupon/confirm first"), nil)
+			return nil, failf(errCouponNotConfirmed, "call /shop/coupon/confirm first")
 		}
-		data, err := h(req)
-		return couponReply(err, data)
+		return h(req)
 	}
 }
+
+// couponChecks are the coupon domain's named rules of the spec.
+var couponChecks = map[string]validate.Check{}
 
 // find is the existence check (§3.7 1090001) of a present out_coupon_id.
 func (st *couponState) find(outID string) (*coupon, error) {

@@ -103,16 +103,16 @@ func loopbackOnly(_, address string, _ syscall.RawConn) error {
 // could change nothing. Otherwise the push decides (judgePush) and
 // success confirms the account. The account stays locked for the push
 // (at most pushTimeout), so its other calls wait for the answer.
-func couponConfirm(req *request) reply {
+func couponConfirm(req *request) (map[string]any, error) {
 	st := req.acct.coupon
 	if st.confirmed {
-		return okReply(nil)
+		return nil, nil
 	}
 	if err := req.merchant.confirm(req.http.Context(), st.pushPath, req.profile.AppID, req.now); err != nil {
-		return couponReply(err, nil)
+		return nil, err
 	}
 	st.confirmed = true
-	return okReply(nil)
+	return nil, nil
 }
 
 // confirm pushes the confirmation event to base+path and judges the

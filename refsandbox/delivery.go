@@ -45,8 +45,8 @@ func knownCarrier(id string) bool {
 }
 
 // deliveryCompanyList answers /shop/delivery/get_company_list (§2.6).
-func deliveryCompanyList(*request) reply {
-	return okReply(map[string]any{"company_list": carriers()})
+func deliveryCompanyList(*request) (map[string]any, error) {
+	return map[string]any{"company_list": carriers()}, nil
 }
 
 // shipment is one delivery_list[] entry of delivery/send.
@@ -142,7 +142,7 @@ func (item shippedItem) matches(l orderLine) bool {
 // (1000000, contract) → every shipped item is a line of the order
 // (1010019, D text) → the fields without a code (990007) →
 // finish_all_delivery 0 moves to 21, 1 to 30 (§2.6).
-func deliverySend(req *request) reply {
+func deliverySend(req *request) (map[string]any, error) {
 	var ref idPair
 	var o *order
 	in := parseSend(req.body)
@@ -159,7 +159,7 @@ func deliverySend(req *request) reply {
 		func() error { return in.fields },
 	)
 	if err != nil {
-		return orderReply(err, nil)
+		return nil, err
 	}
 	o.deliveries = append(o.deliveries, in.list...)
 	o.finishAll = in.finishAll
@@ -167,7 +167,7 @@ func deliverySend(req *request) reply {
 	if in.finishAll == 1 {
 		o.set(orderAwaitingReceipt, req.now)
 	}
-	return okReply(nil)
+	return nil, nil
 }
 
 // asList is v as an array, or nil.
@@ -193,15 +193,15 @@ func (o *order) checkShippable(in sendInput) error {
 // deliveryRecieve answers /shop/delivery/recieve (sic, §6.2 item 15):
 // route openid → 1010001 → 1010011 → the order awaits receipt, 30
 // (1000000, contract) → 100 (completed).
-func deliveryRecieve(req *request) reply {
+func deliveryRecieve(req *request) (map[string]any, error) {
 	o, err := req.acct.order.find(req.body, req.now)
 	if err == nil && o.status != orderAwaitingReceipt {
 		err = failf(errStatusFlow, "the order has status %d; delivery/recieve needs 30", o.status)
 	}
 	if err != nil {
-		return orderReply(err, nil)
+		return nil, err
 	}
 	o.receiveTime = req.now
 	o.set(orderCompleted, req.now)
-	return okReply(nil)
+	return nil, nil
 }

@@ -6,16 +6,14 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
+
+	"github.com/shopconform/shopconform/catalog"
 )
 
-// errParameterMissing is the generic 990007 (§3.1) for a value a handler
-// cannot use where no domain code fits; every domain's mapping knows it.
-var errParameterMissing = errors.New("parameter missing")
-
-// fault is what the domain layers (products, audits, uploads, account
-// info) return instead of a code (style rule 5): a sentinel naming the
-// rule that failed, plus the detail that follows the catalog text in
-// errmsg. Each domain file maps its sentinels to codes in one switch.
+// fault is what the domain layers return instead of a reply: a sentinel
+// naming the rule that failed (and so its code), plus the detail that
+// follows the catalog text in errmsg.
 type fault struct {
 	kind   error
 	detail string
@@ -36,6 +34,45 @@ func detailOf(err error) string {
 		return f.detail
 	}
 	return ""
+}
+
+// codedError is a rule of a domain that failed, with the code it answers:
+// the store layers return these (wrapped in a fault with a detail), and
+// replyOf turns them into the envelope. A sentinel names its code where it
+// is declared, so there is one mapping from rule to code, not one a
+// domain (style: stripe-mock's ResponseError, fake-gcs-server's sentinels).
+type codedError struct {
+	code catalog.Code
+	text string
+}
+
+func (e *codedError) Error() string { return e.text }
+
+// codeErr declares a sentinel that answers code.
+func codeErr(code catalog.Code, text string) error { return &codedError{code: code, text: text} }
+
+// codeFail is a one-off failure with a code and a detail, for a rule that
+// needs no sentinel of its own.
+func codeFail(code catalog.Code, detail ...string) error {
+	return &fault{kind: &codedError{code: code, text: fmt.Sprintf("errcode %d", int(code))}, detail: strings.Join(detail, ": ")}
+}
+
+// errParameterMissing is the generic 990007 (§3.1) for a value a handler
+// cannot use where no domain code fits.
+var errParameterMissing = codeErr(catalog.ParameterMissing, "parameter missing")
+
+// replyOf is the one adapter from a handler's result to its reply. An
+// error that names no code is a bug of the sandbox, answered -1 with what
+// went wrong, so that no case can mistake it for a documented answer.
+func replyOf(data map[string]any, err error) reply {
+	if err == nil {
+		return okReply(data)
+	}
+	var c *codedError
+	if errors.As(err, &c) {
+		return errReply(c.code, detailOf(err))
+	}
+	return errReply(catalog.SystemError, "internal error of the reference sandbox: "+err.Error())
 }
 
 // Readers for values of a decoded JSON body (numbers are json.Number).

@@ -8,9 +8,10 @@ import (
 )
 
 // handlerFunc is a domain handler: it sees a call that passed every
-// generic stage and returns a reply; it never touches the
+// generic stage and returns its data or an error that names its code
+// (replyOf); it never touches the
 // http.ResponseWriter (style rule 2).
-type handlerFunc func(req *request) reply
+type handlerFunc func(req *request) (map[string]any, error)
 
 // request is what a domain handler gets.
 type request struct {
@@ -26,6 +27,6 @@ type request struct {
 // unmodelled stands in for every endpoint whose domain behaviour is not
 // written yet: the route exists (no 40066) and every generic stage
 // applies, but a call that gets this far says so instead of pretending.
-func unmodelled(*request) reply {
-	return errReply(catalog.SystemError, "not modelled by the reference sandbox yet")
+func unmodelled(*request) (map[string]any, error) {
+	return nil, codeFail(catalog.SystemError, "not modelled by the reference sandbox yet")
 }

@@ -1,7 +1,7 @@
 package refsandbox
 
 import (
-	"errors"
+	"github.com/shopconform/shopconform/apispec/validate"
 	"slices"
 	"time"
 
@@ -161,87 +161,36 @@ func (o *order) in(ss ...int) bool { return slices.Contains(ss, o.status) }
 // Sentinels of the order world (orders, delivery, after-sale, ticket);
 // orderCodes maps them to §3.3 codes.
 var (
-	errStatusFlow                 = errors.New("order status does not allow this")
-	errOrderIDMissing             = errors.New("order id missing")
-	errOrderProductNotFound       = errors.New("product not found")
-	errProductInfosInvalid        = errors.New("product_infos invalid")
-	errPayInfoInvalid             = errors.New("pay_info invalid")
-	errPriceInfoInvalid           = errors.New("price_info invalid")
-	errOrderUpdateFailed          = errors.New("order update failed")
-	errTransactionIDInvalid       = errors.New("transaction_id invalid")
-	errOrderProductNotListed      = errors.New("product not listed")
-	errAddressInvalid             = errors.New("address_info invalid")
-	errOrderNotFound              = errors.New("order not found")
-	errOrderExists                = errors.New("order exists")
-	errOpenIDNotOfApp             = errors.New("openid not of this appid")
-	errUnreviewedInfoMissing      = errors.New("unreviewed product lacks information")
-	errDeliveryListTooLong        = errors.New("delivery_list too long")
-	errDeliveryProductNotInOrder  = errors.New("shipped product not in the order")
-	errCreateTimeMissing          = errors.New("create_time missing")
-	errOrderPathMissing           = errors.New("path missing")
-	errDeliveryDetailIncomplete   = errors.New("delivery_detail incomplete")
-	errLinePathMissing            = errors.New("product path missing")
-	errPresaleIncomplete          = errors.New("presale deposit or balance missing")
-	errPayMethodTypeInvalid       = errors.New("pay_method_type invalid")
-	errNotPendingPayment          = errors.New("order not awaiting payment")
-	errAftersaleExists            = errors.New("after-sale exists")
-	errAftersaleNotFound          = errors.New("after-sale not found")
-	errAftersaleProductNotInOrder = errors.New("after-sale product not in the order")
-	errAftersaleProductMissing    = errors.New("after-sale product missing")
-	errTicketOrderIDMissing       = errors.New("ticket without an order id")
-	errTicketFailed               = errors.New("ticket failed")
+	errStatusFlow                 = codeErr(catalog.OrderStatusFlowError, "order status does not allow this")                  // 1000000 D (§6.2 item 1: not 100000)
+	errOrderIDMissing             = codeErr(catalog.OrderIDMissing, "order id missing")                                        // 1010001 D
+	errOrderProductNotFound       = codeErr(catalog.OrderProductNotFound, "product not found")                                 // 1010002 D text
+	errProductInfosInvalid        = codeErr(catalog.OrderProductInfosInvalid, "product_infos invalid")                         // 1010003 D text
+	errPayInfoInvalid             = codeErr(catalog.OrderPayInfoInvalid, "pay_info invalid")                                   // 1010004 D
+	errPriceInfoInvalid           = codeErr(catalog.OrderPriceInfoInvalid, "price_info invalid")                               // 1010005 D
+	errOrderUpdateFailed          = codeErr(catalog.OrderUpdateFailed, "order update failed")                                  // 1010006 I (NS: magic value, old-flow re-add)
+	errTransactionIDInvalid       = codeErr(catalog.OrderTransactionIDInvalid, "transaction_id invalid")                       // 1010007 D text / I
+	errOrderProductNotListed      = codeErr(catalog.OrderProductNotListed, "product not listed")                               // 1010008 D
+	errAddressInvalid             = codeErr(catalog.OrderAddressInvalid, "address_info invalid")                               // 1010009 D text / I
+	errOrderNotFound              = codeErr(catalog.OrderNotFound, "order not found")                                          // 1010011 D
+	errOrderExists                = codeErr(catalog.OrderAlreadyExists, "order exists")                                        // 1010012 I
+	errOpenIDNotOfApp             = codeErr(catalog.OrderOpenIDAppIDMismatch, "openid not of this appid")                      // 1010014 D
+	errUnreviewedInfoMissing      = codeErr(catalog.OrderUnreviewedProductInfoMissing, "unreviewed product lacks information") // 1010015 D
+	errDeliveryListTooLong        = codeErr(catalog.OrderDeliveryListTooLong, "delivery_list too long")                        // 1010018 D text / I limit
+	errDeliveryProductNotInOrder  = codeErr(catalog.OrderDeliveryProductNotInOrder, "shipped product not in the order")        // 1010019 D text
+	errCreateTimeMissing          = codeErr(catalog.OrderCreateTimeMissing, "create_time missing")                             // 1010020 D text
+	errOrderPathMissing           = codeErr(catalog.OrderPathMissing, "path missing")                                          // 1010021 D text
+	errDeliveryDetailIncomplete   = codeErr(catalog.OrderDeliveryDetailIncomplete, "delivery_detail incomplete")               // 1010023 D text
+	errLinePathMissing            = codeErr(catalog.OrderProductPathMissing, "product path missing")                           // 1010024 D text
+	errPresaleIncomplete          = codeErr(catalog.OrderPresaleDepositMissing, "presale deposit or balance missing")          // 1010025 D text / I fields
+	errPayMethodTypeInvalid       = codeErr(catalog.OrderPayMethodTypeInvalid, "pay_method_type invalid")                      // 1010026 D text
+	errNotPendingPayment          = codeErr(catalog.OrderNotPendingPayment, "order not awaiting payment")                      // 1010027 I
+	errAftersaleExists            = codeErr(catalog.AfterSaleAlreadyExists, "after-sale exists")                               // 1020002 D text / I
+	errAftersaleNotFound          = codeErr(catalog.AfterSaleNotFound, "after-sale not found")                                 // 1020003 I
+	errAftersaleProductNotInOrder = codeErr(catalog.AfterSaleProductNotInOrder, "after-sale product not in the order")         // 1020004 D
+	errAftersaleProductMissing    = codeErr(catalog.AfterSaleProductMissing, "after-sale product missing")                     // 1020005 D text
+	errTicketOrderIDMissing       = codeErr(catalog.TicketOrderIDOrAppIDMissing, "ticket without an order id")                 // 1030001 I
+	errTicketFailed               = codeErr(catalog.TicketFetchFailed, "ticket failed")                                        // 1030002 I (NS: magic value)
 )
-
-// orderCodes is the one mapping from order-world sentinels to codes; each
-// line names its §3.3 row and evidence.
-var orderCodes = []struct {
-	err  error
-	code catalog.Code
-}{
-	{errStatusFlow, catalog.OrderStatusFlowError},                          // 1000000 D (§6.2 item 1: not 100000)
-	{errOrderIDMissing, catalog.OrderIDMissing},                            // 1010001 D
-	{errOrderProductNotFound, catalog.OrderProductNotFound},                // 1010002 D text
-	{errProductInfosInvalid, catalog.OrderProductInfosInvalid},             // 1010003 D text
-	{errPayInfoInvalid, catalog.OrderPayInfoInvalid},                       // 1010004 D
-	{errPriceInfoInvalid, catalog.OrderPriceInfoInvalid},                   // 1010005 D
-	{errOrderUpdateFailed, catalog.OrderUpdateFailed},                      // 1010006 I (NS: magic value, old-flow re-add)
-	{errTransactionIDInvalid, catalog.OrderTransactionIDInvalid},           // 1010007 D text / I
-	{errOrderProductNotListed, catalog.OrderProductNotListed},              // 1010008 D
-	{errAddressInvalid, catalog.OrderAddressInvalid},                       // 1010009 D text / I
-	{errOrderNotFound, catalog.OrderNotFound},                              // 1010011 D
-	{errOrderExists, catalog.OrderAlreadyExists},                           // 1010012 I
-	{errOpenIDNotOfApp, catalog.OrderOpenIDAppIDMismatch},                  // 1010014 D
-	{errUnreviewedInfoMissing, catalog.OrderUnreviewedProductInfoMissing},  // 1010015 D
-	{errDeliveryListTooLong, catalog.OrderDeliveryListTooLong},             // 1010018 D text / I limit
-	{errDeliveryProductNotInOrder, catalog.OrderDeliveryProductNotInOrder}, // 1010019 D text
-	{errCreateTimeMissing, catalog.OrderCreateTimeMissing},                 // 1010020 D text
-	{errOrderPathMissing, catalog.OrderPathMissing},                        // 1010021 D text
-	{errDeliveryDetailIncomplete, catalog.OrderDeliveryDetailIncomplete},   // 1010023 D text
-	{errLinePathMissing, catalog.OrderProductPathMissing},                  // 1010024 D text
-	{errPresaleIncomplete, catalog.OrderPresaleDepositMissing},             // 1010025 D text / I fields
-	{errPayMethodTypeInvalid, catalog.OrderPayMethodTypeInvalid},           // 1010026 D text
-	{errNotPendingPayment, catalog.OrderNotPendingPayment},                 // 1010027 I
-	{errAftersaleExists, catalog.AfterSaleAlreadyExists},                   // 1020002 D text / I
-	{errAftersaleNotFound, catalog.AfterSaleNotFound},                      // 1020003 I
-	{errAftersaleProductNotInOrder, catalog.AfterSaleProductNotInOrder},    // 1020004 D
-	{errAftersaleProductMissing, catalog.AfterSaleProductMissing},          // 1020005 D text
-	{errTicketOrderIDMissing, catalog.TicketOrderIDOrAppIDMissing},         // 1030001 I
-	{errTicketFailed, catalog.TicketFetchFailed},                           // 1030002 I (NS: magic value)
-	{errParameterMissing, catalog.ParameterMissing},                        // 990007 §3.1: an unusable field with no domain code
-}
-
-// orderReply turns an order-world result into the reply.
-func orderReply(err error, data map[string]any) reply {
-	if err == nil {
-		return okReply(data)
-	}
-	for _, m := range orderCodes {
-		if errors.Is(err, m.err) {
-			return errReply(m.code, detailOf(err))
-		}
-	}
-	return errReply(catalog.SystemError, err.Error())
-}
 
 // firstErr runs checks in order and returns the first failure: the order
 // of the arguments is the endpoint's documented order of checks.
@@ -316,3 +265,6 @@ func checkAppUser(req *request) error {
 	}
 	return nil
 }
+
+// orderChecks are this domain's named rules of the spec.
+var orderChecks = map[string]validate.Check{}

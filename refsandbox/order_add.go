@@ -20,7 +20,7 @@ const ticketTTL = 2 * time.Hour
 // products (new 1010015; old 1010002 → 1010008) → the flow's id rules
 // (checkNewID, checkOldID) → the fields without a code (990007) → the
 // ticket magic (1030002, old flow) → saved.
-func orderAdd(req *request) reply {
+func orderAdd(req *request) (map[string]any, error) {
 	var in addInput
 	var existing *order
 	err := firstErr(
@@ -43,7 +43,7 @@ func orderAdd(req *request) reply {
 	)
 	switch {
 	case err != nil:
-		return orderReply(err, nil)
+		return nil, err
 	case in.newFlow:
 		return addNewFlow(req, in)
 	}
@@ -117,19 +117,19 @@ func (in *addInput) checkOldID(st *orderState, now time.Time) (*order, error) {
 	return o, nil
 }
 
-func addNewFlow(req *request, in addInput) reply {
+func addNewFlow(req *request, in addInput) (map[string]any, error) {
 	o := req.acct.order.create(in.openid, true, in.fields, req.now, in.outID)
-	return okReply(map[string]any{"data": map[string]any{
+	return map[string]any{"data": map[string]any{
 		"order_id":     idOut(o.id, req.body),
 		"out_order_id": o.outID,
-	}})
+	}}, nil
 }
 
 // addOldFlow saves the order (or rewrites o) and issues its ticket.
-func addOldFlow(req *request, in addInput, o *order) reply {
+func addOldFlow(req *request, in addInput, o *order) (map[string]any, error) {
 	ticket, err := req.random.urlSafe(24)
 	if err != nil {
-		return orderReply(failf(errTicketFailed, "no randomness for the ticket"), nil)
+		return nil, failf(errTicketFailed, "no randomness for the ticket")
 	}
 	if o == nil {
 		o = req.acct.order.create(in.openid, false, in.fields, req.now, in.outID)
@@ -137,13 +137,13 @@ func addOldFlow(req *request, in addInput, o *order) reply {
 		o.fields = in.fields
 		o.updated = req.now
 	}
-	return okReply(map[string]any{"data": map[string]any{
+	return map[string]any{"data": map[string]any{
 		"order_id":           idOut(o.id, req.body),
 		"out_order_id":       o.outID,
 		"ticket":             ticket,
 		"ticket_expire_time": chinaTime(req.now.Add(ticketTTL)),
 		"final_price":        o.fields.price.OrderPrice,
-	}})
+	}}, nil
 }
 
 // idOut is a 64-bit id as a number, or as its decimal text when the body

@@ -4,8 +4,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/shopconform/shopconform/catalog"
 )
 
 // Helpers for the order, delivery and after-sale tests. The bodies are
@@ -202,23 +200,4 @@ func steps(parts ...[]step) []step {
 		out = append(out, p...)
 	}
 	return out
-}
-
-// TestOrderCodesInCatalog: every code the order world maps has catalog
-// text, and the map covers the whole §3.3 table the brief names.
-func TestOrderCodesInCatalog(t *testing.T) {
-	mapped := map[catalog.Code]bool{}
-	for _, m := range orderCodes {
-		if !catalog.Default().Has(m.code) {
-			t.Errorf("catalog lacks %d", int(m.code))
-		}
-		mapped[m.code] = true
-	}
-	for _, c := range []int{1000000, 1010001, 1010002, 1010003, 1010004, 1010005, 1010006, 1010007, 1010008, 1010009,
-		1010011, 1010012, 1010014, 1010015, 1010018, 1010019, 1010020, 1010021, 1010023, 1010024, 1010025, 1010026,
-		1010027, 1020002, 1020003, 1020004, 1020005, 1030001, 1030002} {
-		if !mapped[catalog.Code(c)] {
-			t.Errorf("orderCodes does not map %d", c)
-		}
-	}
 }

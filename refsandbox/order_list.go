@@ -61,7 +61,7 @@ func within(t, start, end time.Time) bool {
 // 1 (newest first) or 2 (oldest first) (§2.5 R; 990007), the
 // create_time window (990007 when unparseable) → orders[], total_num.
 // An order is dated by the create_time it was added with.
-func orderGetList(req *request) reply {
+func orderGetList(req *request) (map[string]any, error) {
 	var pg paging
 	var sortOrder int64
 	var start, end time.Time
@@ -80,7 +80,7 @@ func orderGetList(req *request) reply {
 		},
 	)
 	if err != nil {
-		return orderReply(err, nil)
+		return nil, err
 	}
 	var hits []*order
 	for _, o := range req.acct.order.list {
@@ -93,24 +93,24 @@ func orderGetList(req *request) reply {
 	if sortOrder == 1 {
 		slices.Reverse(hits)
 	}
-	return okReply(map[string]any{"orders": viewsOf(cut(hits, pg), req.acct.aftersale), "total_num": len(hits)})
+	return map[string]any{"orders": viewsOf(cut(hits, pg), req.acct.aftersale), "total_num": len(hits)}, nil
 }
 
 // orderGetListByFinder and orderGetListBySharer answer the attributed
 // lists after validating paging and the pay_time window (990007). No
 // order is ever attributed to a promoter or a sharer, since order/add has
 // no field for it, so both lists are empty.
-func orderGetListByFinder(req *request) reply { return attributedList(req) }
+func orderGetListByFinder(req *request) (map[string]any, error) { return attributedList(req) }
 
-func orderGetListBySharer(req *request) reply { return attributedList(req) }
+func orderGetListBySharer(req *request) (map[string]any, error) { return attributedList(req) }
 
-func attributedList(req *request) reply {
+func attributedList(req *request) (map[string]any, error) {
 	err := firstErr(
 		func() error { _, err := readPaging(req.body); return err },
 		func() error { _, _, err := timeBounds(req.body, "start_pay_time", "end_pay_time"); return err },
 	)
 	if err != nil {
-		return orderReply(err, nil)
+		return nil, err
 	}
-	return okReply(map[string]any{"orders": []orderView{}, "total_num": 0})
+	return map[string]any{"orders": []orderView{}, "total_num": 0}, nil
 }

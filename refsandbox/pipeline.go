@@ -18,7 +18,7 @@ import (
 type call struct {
 	r       *http.Request
 	now     time.Time // read once, so every stage agrees on the time
-	route   *compiledRoute
+	route   *route
 	acct    *account
 	profile string // for the log line
 	body    map[string]any
@@ -65,7 +65,7 @@ func (s *Sandbox) vendor(c *call) reply {
 		s.quotaStage,   // 45009 daily quota of this API
 		s.rateStage,    // 300000 token bucket
 		s.magicStage,   // 990010, -1 for the magic values
-		s.fieldStage,   // 990001–990009 from the route's field rules
+		s.fieldStage,   // the spec's field rules: 990001–990009 and the domains' field codes
 		s.contentStage, // 87014 prohibited words
 	}
 	for _, st := range stages {
@@ -93,7 +93,7 @@ func (s *Sandbox) routeStage(c *call) (reply, bool) {
 // jsonStage decodes the body (§1 "strict JSON"). Multipart routes skip it
 // and their handler reads the raw request.
 func (s *Sandbox) jsonStage(c *call) (reply, bool) {
-	if c.route.flags&multipart != 0 {
+	if c.route.spec.Multipart {
 		return reply{}, cont
 	}
 	body, err := readJSONObject(c.r.Body)
@@ -120,14 +120,14 @@ func (s *Sandbox) accountStage(c *call) (reply, bool) {
 			return errReply(catalog.ThirdPartyPermissionMissing), stop
 		}
 	}
-	if c.route.flags&preOpen == 0 && !c.acct.componentOpen() {
+	if !c.route.spec.PreOpen && !c.acct.componentOpen() {
 		return errReply(catalog.APIUnauthorized, "the transaction component is not opened"), stop
 	}
 	return reply{}, cont
 }
 
 func (s *Sandbox) quotaStage(c *call) (reply, bool) {
-	if !c.acct.takeQuota(c.route.path, c.now) {
+	if !c.acct.takeQuota(c.route.spec.Path, c.now) {
 		return errReply(catalog.DailyQuotaExceeded), stop
 	}
 	return reply{}, cont
@@ -147,11 +147,15 @@ func (s *Sandbox) magicStage(c *call) (reply, bool) {
 	return reply{}, cont
 }
 
+// fieldStage is the spec's validator: every field rule of the endpoint,
+// in the spec's order (apispec/README.md). A multipart body is the
+// handler's to read.
 func (s *Sandbox) fieldStage(c *call) (reply, bool) {
-	for _, chk := range c.route.checks {
-		if rep, done := chk(c.body, c.acct); done {
-			return rep, stop
-		}
+	if c.body == nil {
+		return reply{}, cont
+	}
+	if v := c.route.validator.Request(c.body, callEnv{acct: c.acct, now: c.now}); v != nil {
+		return errReply(v.Code, v.Detail), stop
 	}
 	return reply{}, cont
 }
@@ -165,7 +169,7 @@ func (s *Sandbox) contentStage(c *call) (reply, bool) {
 func (s *Sandbox) handlerStage(c *call) reply {
 	c.acct.mu.Lock()
 	defer c.acct.mu.Unlock()
-	return c.route.handler(&request{
+	return replyOf(c.route.handler(&request{
 		acct:     c.acct,
 		profile:  c.acct.profile,
 		body:     c.body,
@@ -173,7 +177,7 @@ func (s *Sandbox) handlerStage(c *call) reply {
 		now:      c.now,
 		random:   s.random,
 		merchant: s.merchant,
-	})
+	}))
 }
 
 // maxBodyBytes bounds what the sandbox reads; the largest documented body

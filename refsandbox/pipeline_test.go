@@ -207,7 +207,7 @@ func TestRouteTableCoversTheCatalogue(t *testing.T) {
 		t.Error("the correctly spelt /shop/delivery/receive must be 40066, as live (§6.2 item 15)")
 	}
 	for path, rt := range sb.routes {
-		if strings.HasPrefix(path, "/shop/register/") != (rt.flags&preOpen != 0) {
+		if strings.HasPrefix(path, "/shop/register/") != rt.spec.PreOpen {
 			t.Errorf("%s: preOpen must be set exactly on /shop/register/*", path)
 		}
 	}

@@ -1,7 +1,7 @@
 package refsandbox
 
 import (
-	"errors"
+	"github.com/shopconform/shopconform/apispec/validate"
 	"slices"
 	"time"
 
@@ -158,65 +158,24 @@ func (d spuData) clone() spuData {
 
 // Sentinels of the product layer; productCodes maps them to §3.2 codes.
 var (
-	errProductIDMissing           = errors.New("product id missing")
-	errProductUnderReview         = errors.New("product under review")
-	errProductNeverApproved       = errors.New("product never approved")
-	errNewSKU                     = errors.New("sku not in the approved version")
-	errCategoryNeedsQualification = errors.New("category needs a qualification")
-	errBrandUnauthorized          = errors.New("brand not granted")
-	errQualificationPicsMissing   = errors.New("qualification pictures missing")
-	errProductNotFound            = errors.New("product not found")
-	errProductExists              = errors.New("product exists")
-	errProductConflict            = errors.New("update conflict")
-	errProductFieldMissing        = errors.New("required field missing")
-	errSKUStockZero               = errors.New("sku stock zero")
-	errProductNotUnderReview      = errors.New("product not under review")
-	errReviewPushFailed           = errors.New("review push failed")
-	errReviewRateLimited          = errors.New("review submissions over the hourly limit")
-	errSKUListEmpty               = errors.New("sku list empty")
-	errDepositUnpaid              = errors.New("deposit unpaid")
+	errProductIDMissing           = codeErr(catalog.ProductOutProductIDMissing, "product id missing")                     // 1000001 D
+	errProductUnderReview         = codeErr(catalog.ProductUnderReview, "product under review")                           // 1000002 D code, I endpoint set
+	errProductNeverApproved       = codeErr(catalog.ProductNeverApproved, "product never approved")                       // 1000003 I
+	errNewSKU                     = codeErr(catalog.ProductNewSKUNeedsReview, "sku not in the approved version")          // 1000004 D text
+	errCategoryNeedsQualification = codeErr(catalog.ProductCategoryNeedsQualification, "category needs a qualification")  // 1000005 D text, I fixture
+	errBrandUnauthorized          = codeErr(catalog.ProductBrandUnauthorized, "brand not granted")                        // 1000006 D text, I
+	errQualificationPicsMissing   = codeErr(catalog.ProductQualificationPicsMissing, "qualification pictures missing")    // 1000008 D text, I
+	errProductNotFound            = codeErr(catalog.ProductNotFound, "product not found")                                 // 1000011 D
+	errProductExists              = codeErr(catalog.ProductAlreadyExists, "product exists")                               // 1000012 D
+	errProductConflict            = codeErr(catalog.ProductUpdateConflict, "update conflict")                             // 1000013 I
+	errProductFieldMissing        = codeErr(catalog.ProductRequiredFieldMissing, "required field missing")                // 1000014 D text, I
+	errSKUStockZero               = codeErr(catalog.ProductSKUStockZero, "sku stock zero")                                // 1000015 D text
+	errProductNotUnderReview      = codeErr(catalog.ProductNotUnderReview, "product not under review")                    // 1000016 D text, I endpoint
+	errReviewPushFailed           = codeErr(catalog.ProductSubmitReviewFailed, "review push failed")                      // 1000017 I (NS: magic value)
+	errReviewRateLimited          = codeErr(catalog.ProductReviewRateLimited, "review submissions over the hourly limit") // 1000019 D text (NS: profile)
+	errSKUListEmpty               = codeErr(catalog.ProductSKUListEmpty, "sku list empty")                                // 1000020 D
+	errDepositUnpaid              = codeErr(catalog.ProductDepositInsufficient, "deposit unpaid")                         // 1000021 D text (NS: profile)
 )
-
-// productCodes is the one mapping from product sentinels to codes; each
-// line names its §3.2 row and evidence.
-var productCodes = []struct {
-	err  error
-	code catalog.Code
-}{
-	{errProductIDMissing, catalog.ProductOutProductIDMissing},                  // 1000001 D
-	{errProductUnderReview, catalog.ProductUnderReview},                        // 1000002 D code, I endpoint set
-	{errProductNeverApproved, catalog.ProductNeverApproved},                    // 1000003 I
-	{errNewSKU, catalog.ProductNewSKUNeedsReview},                              // 1000004 D text
-	{errCategoryNeedsQualification, catalog.ProductCategoryNeedsQualification}, // 1000005 D text, I fixture
-	{errBrandUnauthorized, catalog.ProductBrandUnauthorized},                   // 1000006 D text, I
-	{errCategoryNotLevel3, catalog.ProductCategoryNotLevel3},                   // 1000007 D text, I
-	{errQualificationPicsMissing, catalog.ProductQualificationPicsMissing},     // 1000008 D text, I
-	{errCategoryUnknown, catalog.ProductCategoryNotFound},                      // 1000009 D
-	{errProductNotFound, catalog.ProductNotFound},                              // 1000011 D
-	{errProductExists, catalog.ProductAlreadyExists},                           // 1000012 D
-	{errProductConflict, catalog.ProductUpdateConflict},                        // 1000013 I
-	{errProductFieldMissing, catalog.ProductRequiredFieldMissing},              // 1000014 D text, I
-	{errSKUStockZero, catalog.ProductSKUStockZero},                             // 1000015 D text
-	{errProductNotUnderReview, catalog.ProductNotUnderReview},                  // 1000016 D text, I endpoint
-	{errReviewPushFailed, catalog.ProductSubmitReviewFailed},                   // 1000017 I (NS: magic value)
-	{errReviewRateLimited, catalog.ProductReviewRateLimited},                   // 1000019 D text (NS: profile)
-	{errSKUListEmpty, catalog.ProductSKUListEmpty},                             // 1000020 D
-	{errDepositUnpaid, catalog.ProductDepositInsufficient},                     // 1000021 D text (NS: profile)
-	{errParameterMissing, catalog.ParameterMissing},                            // 990007 §3.1 (get_list paging)
-}
-
-// productReply turns a product-layer result into the reply.
-func productReply(err error, data map[string]any) reply {
-	if err == nil {
-		return okReply(data)
-	}
-	for _, m := range productCodes {
-		if errors.Is(err, m.err) {
-			return errReply(m.code, detailOf(err))
-		}
-	}
-	return errReply(catalog.SystemError, err.Error())
-}
 
 // readRef is the id-presence check (§7 first; §3.2 1000001 "spu/* with
 // neither id").
@@ -327,16 +286,16 @@ func skuIDs(skus []sku) []map[string]any {
 
 // spuGet answers /shop/spu/get: id presence → existence → the online copy
 // exists (unless need_edit_spu is 1).
-func spuGet(req *request) reply {
+func spuGet(req *request) (map[string]any, error) {
 	p, err := req.acct.product.find(req.body)
 	if err != nil {
-		return productReply(err, nil)
+		return nil, err
 	}
 	d, err := p.copyFor(wantsDraft(req.body))
 	if err != nil {
-		return productReply(err, nil)
+		return nil, err
 	}
-	return okReply(map[string]any{"spu": p.view(d)})
+	return map[string]any{"spu": p.view(d)}, nil
 }
 
 // wantsDraft reads need_edit_spu: 1 is the draft, anything else the
@@ -348,39 +307,39 @@ func wantsDraft(body map[string]any) bool {
 
 // spuDel answers /shop/spu/del: a logical, irreversible delete. A draft
 // under review must be withdrawn first (§3.2 1000002 lists spu/del, I).
-func spuDel(req *request) reply {
+func spuDel(req *request) (map[string]any, error) {
 	p, err := req.acct.product.find(req.body)
 	if err == nil && p.editStatus == editUnderReview {
 		err = failf(errProductUnderReview, "withdraw the review with del_audit first")
 	}
 	if err != nil {
-		return productReply(err, nil)
+		return nil, err
 	}
 	p.deleted = true
 	p.updated = req.now
-	return okReply(nil)
+	return nil, nil
 }
 
 // spuDelAudit answers /shop/spu/del_audit: withdraw a draft under review,
 // edit_status 2 → 1 (§2.4); anything else is 1000016 (§3.2, D text, I).
-func spuDelAudit(req *request) reply {
+func spuDelAudit(req *request) (map[string]any, error) {
 	p, err := req.acct.product.find(req.body)
 	if err == nil && p.editStatus != editUnderReview {
 		err = failf(errProductNotUnderReview, "edit_status is %d", p.editStatus)
 	}
 	if err != nil {
-		return productReply(err, nil)
+		return nil, err
 	}
 	p.editStatus = editEditing
 	p.updated = req.now
-	return okReply(nil)
+	return nil, nil
 }
 
 // spuListing answers /shop/spu/listing: only an approved version can be
 // listed (§3.2 1000003 lists listing, I), and not while a new draft is
 // under review (§3.2 1000002 lists listing, I). Listing a listed product
 // is a no-op: no code is documented for it.
-func spuListing(req *request) reply {
+func spuListing(req *request) (map[string]any, error) {
 	p, err := req.acct.product.find(req.body)
 	switch {
 	case err != nil:
@@ -390,24 +349,27 @@ func spuListing(req *request) reply {
 		err = failf(errProductUnderReview, "a new version is under review")
 	}
 	if err != nil {
-		return productReply(err, nil)
+		return nil, err
 	}
 	p.status = statusListed
 	p.updated = req.now
-	return okReply(nil)
+	return nil, nil
 }
 
 // spuDelisting answers /shop/spu/delisting: a listed product becomes
 // "delisted by the merchant" (11); any other status stays as it is, since
 // no code is documented for delisting what is not listed.
-func spuDelisting(req *request) reply {
+func spuDelisting(req *request) (map[string]any, error) {
 	p, err := req.acct.product.find(req.body)
 	if err != nil {
-		return productReply(err, nil)
+		return nil, err
 	}
 	if p.status == statusListed {
 		p.status = statusDelisted
 		p.updated = req.now
 	}
-	return okReply(nil)
+	return nil, nil
 }
+
+// productChecks are this domain's named rules of the spec.
+var productChecks = map[string]validate.Check{}

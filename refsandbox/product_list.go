@@ -77,10 +77,10 @@ func (q listQuery) matches(p *product) bool {
 // total_num. Without need_edit_spu a product shows its online copy, or
 // its draft while it has none: a list hides no product (spu/get answers
 // 1000003 instead, since it is asked for the online copy by name).
-func spuGetList(req *request) reply {
+func spuGetList(req *request) (map[string]any, error) {
 	q, err := parseListQuery(req.body)
 	if err != nil {
-		return productReply(err, nil)
+		return nil, err
 	}
 	var hits []*product
 	for _, p := range req.acct.product.list {
@@ -101,5 +101,5 @@ func spuGetList(req *request) reply {
 			spus = append(spus, p.view(d))
 		}
 	}
-	return okReply(map[string]any{"spus": spus, "total_num": len(hits)})
+	return map[string]any{"spus": spus, "total_num": len(hits)}, nil
 }

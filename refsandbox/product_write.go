@@ -177,11 +177,11 @@ func versionLess(a, b string) bool {
 // spuAdd answers /shop/spu/add: out_product_id (1000001) → parseSPU →
 // existence (1000012, deleted products included) → checkGrants → save →
 // submit.
-func spuAdd(req *request) reply {
+func spuAdd(req *request) (map[string]any, error) {
 	st := req.acct.product
 	outID, ok := asString(req.body["out_product_id"])
 	if !ok { // §3.2 1000001 D
-		return productReply(failf(errProductIDMissing, "out_product_id"), nil)
+		return nil, failf(errProductIDMissing, "out_product_id")
 	}
 	in, err := parseSPU(req.body, true)
 	if err == nil && st.byOut[outID] != nil { // §3.2 1000012 D
@@ -191,23 +191,23 @@ func spuAdd(req *request) reply {
 		err = checkGrants(in, req.acct.audit)
 	}
 	if err != nil {
-		return productReply(err, nil)
+		return nil, err
 	}
 	p := st.create(outID, req.now)
 	st.saveDraft(p, in, req.now)
 	err = st.submit(p, req.now)
-	return productReply(err, map[string]any{"data": map[string]any{
+	return map[string]any{"data": map[string]any{
 		"product_id":     p.id,
 		"out_product_id": p.outID,
 		"create_time":    chinaTime(p.created),
 		"skus":           skuIDs(p.draft.SKUs),
-	}})
+	}}, err
 }
 
 // spuUpdate answers /shop/spu/update: id pair (1000001) → parseSPU →
 // existence (1000011) → checkVersion (1000013) → not under review
 // (1000002, §3.2 D) → checkGrants → save → submit.
-func spuUpdate(req *request) reply {
+func spuUpdate(req *request) (map[string]any, error) {
 	st := req.acct.product
 	ref, err := readRef(req.body)
 	var in spuInput
@@ -228,16 +228,16 @@ func spuUpdate(req *request) reply {
 		err = checkGrants(in, req.acct.audit)
 	}
 	if err != nil {
-		return productReply(err, nil)
+		return nil, err
 	}
 	st.saveDraft(p, in, req.now)
 	err = st.submit(p, req.now)
-	return productReply(err, map[string]any{"data": map[string]any{
+	return map[string]any{"data": map[string]any{
 		"product_id":     p.id,
 		"out_product_id": p.outID,
 		"update_time":    chinaTime(p.updated),
 		"skus":           skuIDs(p.draft.SKUs),
-	}})
+	}}, err
 }
 
 func (st *productState) create(outID string, now time.Time) *product {
@@ -379,7 +379,7 @@ func optString(r *fieldReader, key string) *string {
 // it (1000004, §3.2 D text) → patch. It needs no review, so no submission
 // rule applies. The answer carries the real ids and time, not the zeros
 // one live answer showed (§6.2 item 8).
-func spuUpdateWithoutAudit(req *request) reply {
+func spuUpdateWithoutAudit(req *request) (map[string]any, error) {
 	ref, err := readRef(req.body)
 	var in patchInput
 	if err == nil {
@@ -401,14 +401,14 @@ func spuUpdateWithoutAudit(req *request) reply {
 		}
 	}
 	if err != nil {
-		return productReply(err, nil)
+		return nil, err
 	}
 	p.patch(in, req.now)
-	return okReply(map[string]any{"data": map[string]any{
+	return map[string]any{"data": map[string]any{
 		"product_id":     p.id,
 		"out_product_id": p.outID,
 		"update_time":    chinaTime(p.updated),
-	}})
+	}}, nil
 }
 
 // patch applies to the online copy and to the draft alike, so that a

@@ -3,72 +3,86 @@ package refsandbox
 import (
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/shopconform/shopconform/apispec"
+	"github.com/shopconform/shopconform/apispec/validate"
 )
 
-// endpoint is one line of the route table in routes.go.
-type endpoint struct {
-	path    string
-	flags   routeFlag
-	rules   []fieldRule // run in declaration order: openid rules first (§7)
-	text    []string    // text fields under the content policy (87014)
-	handler handlerFunc
+// route is one endpoint: its spec, the validator compiled from it, the
+// text fields under the content policy, and the handler of its state
+// rules.
+type route struct {
+	spec      *apispec.Endpoint
+	validator *validate.Validator
+	content   []fieldPath
+	handler   handlerFunc
 }
 
-type routeFlag uint8
-
-const (
-	multipart routeFlag = 1 << iota // body is multipart/form-data: the JSON stage is skipped (§1)
-	preOpen                         // callable before the component is opened: no 48001
-)
-
-// compiledRoute is an endpoint with its rules turned into checks.
-type compiledRoute struct {
-	endpoint
-	checks  []check
-	content []fieldPath // compiled text
-}
-
-// compileRoutes builds every route's checks before the first request, so
-// a mistake in the table stops New instead of one call (stripe-mock's
-// initializeRouter).
-func (s *Sandbox) compileRoutes(table []endpoint) (map[string]*compiledRoute, error) {
-	routes := make(map[string]*compiledRoute, len(table))
-	for _, ep := range table {
-		if _, dup := routes[ep.path]; dup {
-			return nil, fmt.Errorf("refsandbox: route %s is declared twice", ep.path)
+// compileRoutes builds every route before the first request, so that a
+// spec endpoint without a handler, a handler without a spec endpoint or a
+// named check the sandbox lacks stops New instead of one call
+// (stripe-mock's initializeRouter).
+func compileRoutes(spec *apispec.Spec, handlers map[string]handlerFunc, checks map[string]validate.Check) (map[string]*route, error) {
+	routes := make(map[string]*route, len(spec.Endpoints))
+	var problems []string
+	for _, ep := range spec.Endpoints {
+		h := handlers[ep.Path]
+		if h == nil {
+			problems = append(problems, ep.Path+" is in the spec but has no handler in routes.go")
+			continue
 		}
-		rt, err := compileRoute(ep)
+		v, err := validate.Compile(ep, checks)
 		if err != nil {
-			return nil, fmt.Errorf("refsandbox: route %s: %w", ep.path, err)
+			problems = append(problems, err.Error())
+			continue
 		}
-		routes[ep.path] = rt
+		rt := &route{spec: ep, validator: v, handler: h}
+		for _, t := range ep.Content {
+			rt.content = append(rt.content, fieldPath(strings.Split(t, ".")))
+		}
+		routes[ep.Path] = rt
+	}
+	for path := range handlers {
+		if _, ok := spec.Endpoint(path); !ok {
+			problems = append(problems, path+" has a handler in routes.go but is not in the spec")
+		}
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("refsandbox: routes: %s", strings.Join(problems, "; "))
 	}
 	return routes, nil
 }
 
-func compileRoute(ep endpoint) (*compiledRoute, error) {
-	switch {
-	case !strings.HasPrefix(ep.path, "/shop/"):
-		return nil, fmt.Errorf("not under /shop/")
-	case ep.handler == nil:
-		return nil, fmt.Errorf("no handler")
-	case ep.flags&multipart != 0 && (len(ep.rules) > 0 || len(ep.text) > 0):
-		return nil, fmt.Errorf("a multipart route has no JSON body for field rules")
-	}
-	rt := &compiledRoute{endpoint: ep}
-	for i, r := range ep.rules {
-		chk, err := compileRule(r)
-		if err != nil {
-			return nil, fmt.Errorf("rule %d (%s): %w", i+1, r.kind, err)
+// fieldPath is a dotted path into the JSON body, split once at New.
+type fieldPath []string
+
+// lookup walks objects only; a path through an array or a scalar is absent.
+func (p fieldPath) lookup(body map[string]any) (any, bool) {
+	var v any = body
+	for _, seg := range p {
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return nil, false
 		}
-		rt.checks = append(rt.checks, chk)
-	}
-	for _, t := range ep.text {
-		p, err := parsePath(t)
-		if err != nil {
-			return nil, fmt.Errorf("content field: %w", err)
+		if v, ok = obj[seg]; !ok {
+			return nil, false
 		}
-		rt.content = append(rt.content, p)
 	}
-	return rt, nil
+	return v, true
 }
+
+func (p fieldPath) String() string { return strings.Join(p, ".") }
+
+// callEnv is what the validator judges a call against: the account's
+// users and the call's clock reading.
+type callEnv struct {
+	acct *account
+	now  time.Time
+}
+
+func (e callEnv) Now() time.Time { return e.now }
+
+// IsUser reads the account's test users, which never change after the
+// account is made, so it needs no lock.
+func (e callEnv) IsUser(openid string) bool { return e.acct.openids[openid] }

@@ -19,6 +19,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/shopconform/shopconform/apispec"
 	"github.com/shopconform/shopconform/catalog"
 	"github.com/shopconform/shopconform/internal/version"
 )
@@ -70,7 +71,7 @@ type Sandbox struct {
 	random   *lockedReader
 	catalog  *catalog.Catalog
 	profiles []*Profile // resolved, sorted by name
-	routes   map[string]*compiledRoute
+	routes   map[string]*route
 	content  contentPolicy
 	store    *store
 	merchant *merchantCaller // coupon_confirm.go
@@ -106,7 +107,11 @@ func New(opts Options) (*Sandbox, error) {
 	if _, err = categories(); err != nil {
 		return nil, err
 	}
-	if s.routes, err = s.compileRoutes(routeTable()); err != nil {
+	spec, err := apispec.Default()
+	if err != nil {
+		return nil, fmt.Errorf("refsandbox: the API spec: %w", err)
+	}
+	if s.routes, err = compileRoutes(spec, handlers(), checks()); err != nil {
 		return nil, err
 	}
 	if err = checkCatalog(s.catalog); err != nil {

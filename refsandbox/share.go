@@ -1,7 +1,6 @@
 package refsandbox
 
 import (
-	"errors"
 	"slices"
 	"strconv"
 
@@ -83,34 +82,10 @@ func (s *sharer) view() map[string]any {
 
 // Sentinels of the share domain; shareCodes maps them to §3.8 codes.
 var (
-	errSharerLimit    = errors.New("sharer limit reached")
-	errOpenIDsMissing = errors.New("openids missing")
-	errTooManyOpenIDs = errors.New("too many openids")
+	errSharerLimit    = codeErr(catalog.SharerBindLimitReached, "sharer limit reached") // 1310001 D text (NS: profile sharer-limit-1)
+	errOpenIDsMissing = codeErr(catalog.SharerOpenIDMissing, "openids missing")         // 1310002 D text / I endpoints: bind and unbind only (contract)
+	errTooManyOpenIDs = codeErr(catalog.SharerTooManyOpenIDs, "too many openids")       // 1310003 D text
 )
-
-// shareCodes is the one mapping from share sentinels to codes; each line
-// names its §3.8 row and evidence.
-var shareCodes = []struct {
-	err  error
-	code catalog.Code
-}{
-	{errSharerLimit, catalog.SharerBindLimitReached},  // 1310001 D text (NS: profile sharer-limit-1)
-	{errOpenIDsMissing, catalog.SharerOpenIDMissing},  // 1310002 D text / I endpoints: bind and unbind only (contract)
-	{errTooManyOpenIDs, catalog.SharerTooManyOpenIDs}, // 1310003 D text
-	{errParameterMissing, catalog.ParameterMissing},   // 990007 §3.1: page or page_size below 1
-}
-
-func shareReply(err error, data map[string]any) reply {
-	if err == nil {
-		return okReply(data)
-	}
-	for _, m := range shareCodes {
-		if errors.Is(err, m.err) {
-			return errReply(m.code, detailOf(err))
-		}
-	}
-	return errReply(catalog.SystemError, err.Error())
-}
 
 // readOpenIDs is the openids check of bind and unbind: missing, not an
 // array or empty (1310002) → more than 100 (1310003, before any openid
@@ -162,10 +137,10 @@ func (b *batch) data() map[string]any {
 // for the whole call) → each openid in order: not a user of the mini
 // program refused (201), already bound or inviting, or named twice,
 // refused (202), else invited (3), or bound (1) on sharers-accept.
-func sharerBind(req *request) reply {
+func sharerBind(req *request) (map[string]any, error) {
 	ids, err := readOpenIDs(req.body)
 	if err != nil {
-		return shareReply(err, nil)
+		return nil, err
 	}
 	st := req.acct.share
 	reasons := make([]int, len(ids))
@@ -183,7 +158,7 @@ func sharerBind(req *request) reply {
 		seen[id] = true
 	}
 	if have := len(st.byID); have+fresh > st.limit {
-		return shareReply(failf(errSharerLimit, "%d sharers bound or inviting, %d new, limit %d", have, fresh, st.limit), nil)
+		return nil, failf(errSharerLimit, "%d sharers bound or inviting, %d new, limit %d", have, fresh, st.limit)
 	}
 	b := newBatch()
 	for i, id := range ids {
@@ -192,7 +167,7 @@ func sharerBind(req *request) reply {
 		}
 		b.add(id, reasons[i])
 	}
-	return okReply(b.data())
+	return b.data(), nil
 }
 
 func (st *shareState) invite(openid, nick string, now int64) {
@@ -214,10 +189,10 @@ func nickname(p *Profile, openid string) string {
 // each openid in order: not a user refused (201), else unbound, whether
 // it was bound, inviting or neither (no code is documented for the last,
 // and the end state is the one asked for).
-func sharerUnbind(req *request) reply {
+func sharerUnbind(req *request) (map[string]any, error) {
 	ids, err := readOpenIDs(req.body)
 	if err != nil {
-		return shareReply(err, nil)
+		return nil, err
 	}
 	st := req.acct.share
 	b := newBatch()
@@ -232,18 +207,18 @@ func sharerUnbind(req *request) reply {
 		}
 		b.add(id, reasonOK)
 	}
-	return okReply(b.data())
+	return b.data(), nil
 }
 
 // sharerSearch answers /shop/sharer/search_sharer: route openid (990004,
 // 990002, 990001) → the sharer, or bind_status 0 with empty fields for a
 // user never invited (contract, I).
-func sharerSearch(req *request) reply {
+func sharerSearch(req *request) (map[string]any, error) {
 	s := req.acct.share.byID[bodyOpenID(req.body)]
 	if s == nil {
-		return okReply(map[string]any{"nickname": "", "invited_time": 0, "bind_time": 0, "bind_status": sharerNone})
+		return map[string]any{"nickname": "", "invited_time": 0, "bind_time": 0, "bind_status": sharerNone}, nil
 	}
-	return okReply(map[string]any{"nickname": s.nickname, "invited_time": s.invited, "bind_time": s.bound, "bind_status": s.status})
+	return map[string]any{"nickname": s.nickname, "invited_time": s.invited, "bind_time": s.bound, "bind_status": s.status}, nil
 }
 
 // readPage reads page and page_size, which the route has required
@@ -261,10 +236,10 @@ func readPage(body map[string]any) (page, size int64, err error) {
 // sharerList answers /shop/sharer/get_sharer_list: route page_size ≤ 100
 // (990005), page and page_size present (990007) → both ≥ 1 (990007) →
 // the bound sharers in invitation order, one page, and total_num.
-func sharerList(req *request) reply {
+func sharerList(req *request) (map[string]any, error) {
 	page, size, err := readPage(req.body)
 	if err != nil {
-		return shareReply(err, nil)
+		return nil, err
 	}
 	var bound []*sharer
 	for _, s := range req.acct.share.list {
@@ -278,33 +253,33 @@ func sharerList(req *request) reply {
 			out = append(out, s.view())
 		}
 	}
-	return okReply(map[string]any{"sharers": out, "total_num": len(bound)})
+	return map[string]any{"sharers": out, "total_num": len(bound)}, nil
 }
 
 // sharerDataSummary answers /shop/sharer/get_sharer_data_summary: route
 // openid → zeros, since no order carries sharer attribution (order/add
 // has no sharer field; contract).
-func sharerDataSummary(*request) reply {
-	return okReply(map[string]any{"gmv": 0, "order_cnt": 0, "user_cnt": 0})
+func sharerDataSummary(*request) (map[string]any, error) {
+	return map[string]any{"gmv": 0, "order_cnt": 0, "user_cnt": 0}, nil
 }
 
 // sharerLiveOrderList answers /shop/sharer/get_sharer_live_order_list:
 // route openid, page_size ≤ 100, live_export_id, page and page_size
 // present → page and page_size ≥ 1 (990007) → no orders (no live rooms
 // exist in the sandbox).
-func sharerLiveOrderList(req *request) reply {
+func sharerLiveOrderList(req *request) (map[string]any, error) {
 	if _, _, err := readPage(req.body); err != nil {
-		return shareReply(err, nil)
+		return nil, err
 	}
-	return okReply(map[string]any{"orders": []any{}, "total_num": 0})
+	return map[string]any{"orders": []any{}, "total_num": 0}, nil
 }
 
 // sharerLiveSummaryList answers /shop/sharer/get_sharer_live_summary_list:
 // route openid, page_size ≤ 20, page and page_size present → page and
 // page_size ≥ 1 (990007) → no lives.
-func sharerLiveSummaryList(req *request) reply {
+func sharerLiveSummaryList(req *request) (map[string]any, error) {
 	if _, _, err := readPage(req.body); err != nil {
-		return shareReply(err, nil)
+		return nil, err
 	}
-	return okReply(map[string]any{"lives": []any{}, "total_num": 0})
+	return map[string]any{"lives": []any{}, "total_num": 0}, nil
 }

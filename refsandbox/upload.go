@@ -64,34 +64,11 @@ type imgInfo struct {
 
 // Sentinels of the upload layer; uploadCodes maps them to codes.
 var (
-	errUploadEmpty      = errors.New("image empty")
-	errUploadFailed     = errors.New("upload failed")
-	errUploadAbnormal   = errors.New("abnormal upload result")
-	errUploadEncryption = errors.New("encryption failed")
+	errUploadEmpty      = codeErr(catalog.UploadFileEmpty, "image empty")                 // §3.6 1070001 D
+	errUploadFailed     = codeErr(catalog.UploadFailed, "upload failed")                  // §3.6 1070002 I
+	errUploadAbnormal   = codeErr(catalog.UploadAbnormalResult, "abnormal upload result") // §3.6 1070003 I (NS: magic value)
+	errUploadEncryption = codeErr(catalog.UploadEncryptionFailed, "encryption failed")    // §3.6 1070004 I (NS: magic value)
 )
-
-var uploadCodes = []struct {
-	err  error
-	code catalog.Code
-}{
-	{errUploadEmpty, catalog.UploadFileEmpty},             // §3.6 1070001 D
-	{errUploadFailed, catalog.UploadFailed},               // §3.6 1070002 I
-	{errUploadAbnormal, catalog.UploadAbnormalResult},     // §3.6 1070003 I (NS: magic value)
-	{errUploadEncryption, catalog.UploadEncryptionFailed}, // §3.6 1070004 I (NS: magic value)
-	{errParameterMissing, catalog.ParameterMissing},       // §3.1 990007; §2.11: resp_type and upload_type are R
-}
-
-func uploadReply(err error, data map[string]any) reply {
-	if err == nil {
-		return okReply(data)
-	}
-	for _, m := range uploadCodes {
-		if errors.Is(err, m.err) {
-			return errReply(m.code, detailOf(err))
-		}
-	}
-	return errReply(catalog.SystemError, err.Error())
-}
 
 // uploadForm is what the multipart body held: the first value of each
 // plain field, and the first "media" part.
@@ -266,20 +243,20 @@ func (in uploadInput) magic() error {
 
 // imgUpload answers /shop/img/upload: parseUpload → magic → img_info with
 // the one id resp_type asked for.
-func imgUpload(req *request) reply {
+func imgUpload(req *request) (map[string]any, error) {
 	in, err := parseUpload(readUploadForm(req.http))
 	if err == nil {
 		err = in.magic()
 	}
 	if err != nil {
-		return uploadReply(err, nil)
+		return nil, err
 	}
 	info, err := newImgInfo(in, req.random)
 	if err != nil {
-		return errReply(catalog.SystemError, "no randomness for an id")
+		return nil, codeFail(catalog.SystemError, "no randomness for an id")
 	}
 	req.acct.upload.images = append(req.acct.upload.images, info)
-	return okReply(map[string]any{"img_info": info})
+	return map[string]any{"img_info": info}, nil
 }
 
 func newImgInfo(in uploadInput, random *lockedReader) (imgInfo, error) {
