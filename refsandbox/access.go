@@ -2,6 +2,7 @@ package refsandbox
 
 import (
 	"fmt"
+	"github.com/shopconform/shopconform/apispec/validate"
 	"slices"
 	"strings"
 
@@ -214,3 +215,6 @@ func flag(b bool) int {
 	}
 	return 0
 }
+
+// accessChecks are this domain's named rules of the spec.
+var accessChecks = map[string]validate.Check{}

@@ -2,6 +2,7 @@ package refsandbox
 
 import (
 	"fmt"
+	"github.com/shopconform/shopconform/apispec/validate"
 	"slices"
 	"time"
 )
@@ -313,3 +314,6 @@ func (st *aftersaleState) resolve(ref idPair, openid string) (*afterSale, error)
 	}
 	return a, nil
 }
+
+// aftersaleChecks are this domain's named rules of the spec.
+var aftersaleChecks = map[string]validate.Check{}

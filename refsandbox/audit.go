@@ -1,6 +1,7 @@
 package refsandbox
 
 import (
+	"github.com/shopconform/shopconform/apispec/validate"
 	"slices"
 	"strconv"
 
@@ -290,3 +291,6 @@ func auditMiniappCertificate(req *request) (map[string]any, error) {
 	}
 	return map[string]any{"brand_info": brand, "category_info_list": list}, nil
 }
+
+// auditChecks are this domain's named rules of the spec.
+var auditChecks = map[string]validate.Check{}

@@ -2,6 +2,7 @@ package refsandbox
 
 import (
 	"fmt"
+	"github.com/shopconform/shopconform/apispec/validate"
 	"slices"
 )
 
@@ -205,3 +206,6 @@ func deliveryRecieve(req *request) (map[string]any, error) {
 	o.set(orderCompleted, req.now)
 	return nil, nil
 }
+
+// deliveryChecks are this domain's named rules of the spec.
+var deliveryChecks = map[string]validate.Check{}

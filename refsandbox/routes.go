@@ -110,7 +110,10 @@ func handlers() map[string]handlerFunc {
 // each domain keeps its own in its file.
 func checks() map[string]validate.Check {
 	all := map[string]validate.Check{}
-	for _, domain := range []map[string]validate.Check{productChecks, orderChecks, couponChecks} {
+	for _, domain := range []map[string]validate.Check{
+		accessChecks, productChecks, auditChecks, uploadChecks, orderChecks,
+		deliveryChecks, aftersaleChecks, couponChecks, shareChecks,
+	} {
 		for name, c := range domain {
 			all[name] = c
 		}

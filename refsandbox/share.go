@@ -1,6 +1,7 @@
 package refsandbox
 
 import (
+	"github.com/shopconform/shopconform/apispec/validate"
 	"slices"
 	"strconv"
 
@@ -283,3 +284,6 @@ func sharerLiveSummaryList(req *request) (map[string]any, error) {
 	}
 	return map[string]any{"lives": []any{}, "total_num": 0}, nil
 }
+
+// shareChecks are this domain's named rules of the spec.
+var shareChecks = map[string]validate.Check{}

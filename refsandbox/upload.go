@@ -2,6 +2,7 @@ package refsandbox
 
 import (
 	"errors"
+	"github.com/shopconform/shopconform/apispec/validate"
 	"io"
 	"mime"
 	mpart "mime/multipart"
@@ -271,3 +272,6 @@ func newImgInfo(in uploadInput, random *lockedReader) (imgInfo, error) {
 	id, err := random.urlSafe(32)
 	return imgInfo{PayMediaID: id}, err
 }
+
+// uploadChecks are this domain's named rules of the spec.
+var uploadChecks = map[string]validate.Check{}
