@@ -2,10 +2,10 @@ package refsandbox
 
 import (
 	"fmt"
-	"github.com/shopconform/shopconform/apispec/validate"
 	"slices"
 	"strings"
 
+	"github.com/shopconform/shopconform/apispec/validate"
 	"github.com/shopconform/shopconform/catalog"
 )
 

@@ -2,9 +2,10 @@ package refsandbox
 
 import (
 	"fmt"
-	"github.com/shopconform/shopconform/apispec/validate"
 	"slices"
 	"time"
+
+	"github.com/shopconform/shopconform/apispec/validate"
 )
 
 // After-sale (api-reference §2.7, v1 /shop/aftersale/* and v2

@@ -1,10 +1,10 @@
 package refsandbox
 
 import (
-	"github.com/shopconform/shopconform/apispec/validate"
 	"slices"
 	"strconv"
 
+	"github.com/shopconform/shopconform/apispec/validate"
 	"github.com/shopconform/shopconform/catalog"
 )
 

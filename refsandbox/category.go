@@ -4,9 +4,9 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"github.com/shopconform/shopconform/catalog"
 	"sync"
 
+	"github.com/shopconform/shopconform/catalog"
 	"github.com/shopconform/shopconform/internal/jsonpos"
 )
 

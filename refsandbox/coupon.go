@@ -2,10 +2,10 @@ package refsandbox
 
 import (
 	"fmt"
-	"github.com/shopconform/shopconform/apispec/validate"
 	"regexp"
 	"time"
 
+	"github.com/shopconform/shopconform/apispec/validate"
 	"github.com/shopconform/shopconform/catalog"
 )
 

@@ -2,8 +2,9 @@ package refsandbox
 
 import (
 	"fmt"
-	"github.com/shopconform/shopconform/apispec/validate"
 	"slices"
+
+	"github.com/shopconform/shopconform/apispec/validate"
 )
 
 // Delivery (api-reference §2.6 /shop/delivery/*). Part of the order

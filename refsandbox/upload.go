@@ -2,7 +2,6 @@ package refsandbox
 
 import (
 	"errors"
-	"github.com/shopconform/shopconform/apispec/validate"
 	"io"
 	"mime"
 	mpart "mime/multipart"
@@ -12,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shopconform/shopconform/apispec/validate"
 	"github.com/shopconform/shopconform/catalog"
 )
 
