@@ -10,22 +10,24 @@ import (
 )
 
 // Access / onboarding domain (api-reference §2.1 /shop/register/*, §3.4
-// codes 1040xxx; issue-5 contract "Onboarding states").
+// codes 1040xxx; refsandbox/README.md, Onboarding and sharers). The
+// fields of these endpoints are the spec's (apispec/data/access.json);
+// the handlers keep the rules about onboarding state.
 //
 // An account is in one of four onboarding states. The docs name the
-// codes, not the status values; the values are the contract's reading
+// codes, not the status values; the values are the sandbox's reading
 // (I). Whether an account may call the other /shop/ APIs follows this
 // state (accountStage in pipeline.go), not a static flag: a profile's
 // `opened: false` only says it starts not connected.
 //
-// This file holds the profile knobs, the state, the code table and
+// This file holds the profile knobs, the state, the sentinels and
 // register/apply and register/check; access_tasks.go holds
 // finish_access_info and apply_scene, access_progress.go what onboarding
 // reads from the product and order worlds.
 
 // onboarding is an account's state; its value is register/check's
-// data.status (contract, I). notConnected never reaches the wire: check
-// answers 1040003 instead.
+// data.status (I, refsandbox/README.md). notConnected never reaches the
+// wire: check answers 1040003 instead.
 type onboarding int
 
 const (
@@ -44,7 +46,7 @@ func (o onboarding) String() string {
 // request can change (§3.4 marks them NS).
 type accessProfile struct {
 	// Refusal names why register/apply refuses this account, one of
-	// applyRefusals' names (contract "register/apply" table); "" for none.
+	// applyRefusals' names (refsandbox/README.md, built-in profiles); "" for none.
 	// not_whitelisted refuses apply_scene too (§3.4 1040006).
 	Refusal string `json:"refusal,omitempty"`
 	// ReviewHeld keeps the access review pending after the last task
@@ -60,7 +62,7 @@ type refusalRule struct {
 }
 
 // applyRefusals are the account-type refusals of register/apply, in the
-// contract's table order, each with its §3.4 row (all D text, NS).
+// order they are checked in, each with its §3.4 row (all D text, NS).
 var applyRefusals = []refusalRule{
 	{"mini_game", errNotRegularMiniProgram},         // 1040001 D text
 	{"category_not_allowed", errCategoryNotAllowed}, // 1040005 D text
@@ -107,7 +109,7 @@ type accessState struct {
 }
 
 // newAccessState starts a profile with `opened: false` not connected and
-// every other one connected (contract "Onboarding states").
+// every other one connected (refsandbox/README.md, Onboarding states).
 func newAccessState(p *Profile) *accessState {
 	st := &accessState{refusal: p.Access.refusal(), reviewHeld: p.Access.ReviewHeld, state: connected, finished: map[int]bool{}}
 	if !*orDefault(p.Opened, true) {
@@ -118,14 +120,14 @@ func newAccessState(p *Profile) *accessState {
 
 // componentOpen is what accountStage asks before every API but
 // /shop/register/*: the component works for the onboarding tasks from
-// register/apply on (contract: "applying ... work").
+// register/apply on: an applying account needs them for its tasks.
 func (a *account) componentOpen() bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.access.state != notConnected
 }
 
-// Sentinels of the access domain; accessCodes maps them to §3.4 codes.
+// Sentinels of the access domain, each naming its §3.4 code.
 var (
 	errNotRegularMiniProgram = codeErr(catalog.AccessNotRegularMiniProgram, "not a regular mini program")    // 1040001 D text (NS: profile mini-game)
 	errAlreadyConnected      = codeErr(catalog.AccessAlreadyConnected, "already connected")                  // 1040002 D
@@ -147,8 +149,8 @@ var (
 	errTooManyStores         = codeErr(catalog.AccessStoreCountExceeded, "too many stores")                  // 1040022 D text (NS: profile)
 )
 
-// registerApply answers /shop/register/apply (§2.1; contract
-// "register/apply"): the account type first (the profile's refusal,
+// registerApply answers /shop/register/apply (§2.1; its body has no
+// fields, apispec/data/access.json): the account type first (the profile's refusal,
 // 1040001 … 1040022), then the state: connected 1040002 (D), applying
 // 1040019 (D text: "already submitted an application"), under review
 // 1040010 (D text). Otherwise the account is applying.
@@ -189,9 +191,8 @@ func registerCheck(req *request) (map[string]any, error) {
 
 // accessInfo is data.access_info (§2.1): each *_success flag follows what
 // the account did in the other worlds, each *_finished flag follows
-// finish_access_info (contract). open_product_task_finished, which the
-// contract leaves open, is 1 once the task list is over (under review or
-// connected).
+// finish_access_info. open_product_task_finished, which the docs leave
+// open, is 1 once the task list is over (under review or connected).
 func (st *accessState) accessInfo(a *account) map[string]int {
 	p := a.progress()
 	return map[string]int{

@@ -2,7 +2,7 @@ package refsandbox
 
 // What onboarding reads from the product and order worlds (§2.1
 // access_info "*_success" flags; §3.4 1040008 "API-uploaded product
-// approved and an API order paid"; issue-5 contract). Read-only: the
+// approved and an API order paid"; refsandbox/README.md). Read-only: the
 // access domain never changes a product, an order or an after-sale. The
 // caller holds account.mu, as every handler does.
 //

@@ -1,10 +1,11 @@
 package refsandbox
 
 // The onboarding tasks and scene applications (api-reference §2.1
-// register/finish_access_info and register/apply_scene; §3.4; issue-5
-// contract "register/finish_access_info", "register/apply_scene").
+// register/finish_access_info and register/apply_scene; §3.4; the order
+// of checks in refsandbox/README.md, Onboarding and sharers).
 
-// access_info_item values (§2.1, DOC:enter/finish_access_info).
+// access_info_item values (§2.1, DOC:enter/finish_access_info). The spec
+// (apispec/data/access.json) lets only these through.
 const (
 	taskSPU          = 6  // SPU API done
 	taskOrder        = 7  // order API done
@@ -12,40 +13,33 @@ const (
 	taskAftersale    = 9  // after-sale API done
 	taskTest         = 10 // test done
 	taskRelease      = 11 // release done
-	taskSubOrder     = 19 // sub-merchant order: counts as 7 (contract)
-	taskSubAftersale = 20 // sub-merchant after-sale: counts as 9 (contract)
+	taskSubOrder     = 19 // sub-merchant order: counts as 7
+	taskSubAftersale = 20 // sub-merchant after-sale: counts as 9
 )
 
-// taskOf reads access_info_item: the task it finishes, or false for a
-// value that is no task (990007, contract).
-func taskOf(v any) (int, bool) {
-	n, ok := asInt(v)
-	switch {
-	case !ok:
-		return 0, false
-	case n == taskSubOrder:
-		return taskOrder, true
-	case n == taskSubAftersale:
-		return taskAftersale, true
-	case n >= taskSPU && n <= taskRelease:
-		return int(n), true
+// taskOf is the task a validated access_info_item finishes: the
+// sub-merchant variants count as their plain tasks (refsandbox/README.md).
+func taskOf(item int64) int {
+	switch item {
+	case taskSubOrder:
+		return taskOrder
+	case taskSubAftersale:
+		return taskAftersale
 	}
-	return 0, false
+	return int(item)
 }
 
-// registerFinishAccessInfo answers /shop/register/finish_access_info:
-// route access_info_item present (990007) → a task value: 6–11, 19, 20
-// (990007) → not connected (1040003, D) → under review or connected
+// registerFinishAccessInfo answers /shop/register/finish_access_info
+// once the spec let access_info_item through (an integer 6–11, 19 or 20,
+// else 990007): not connected (1040003, D) → under review or connected
 // (1040004, I: the tasks belong to onboarding) → already finished
 // (errcode 0) → the task's precondition (1040008 for 6 and 7, 1040021
-// for 8–11; contract) → finished; 11 ends onboarding: under review on a
+// for 8–11) → finished; 11 ends onboarding: under review on a
 // held-review profile, else connected.
 func registerFinishAccessInfo(req *request) (map[string]any, error) {
 	st := req.acct.access
-	task, ok := taskOf(req.body["access_info_item"])
-	if !ok {
-		return nil, failf(errParameterMissing, "access_info_item must be 6, 7, 8, 9, 10, 11, 19 or 20")
-	}
+	item, _ := asInt(req.body["access_info_item"])
+	task := taskOf(item)
 	switch st.state {
 	case notConnected:
 		return nil, failf(errNotConnected, "apply with /shop/register/apply first")
@@ -71,7 +65,7 @@ func registerFinishAccessInfo(req *request) (map[string]any, error) {
 // taskReady is each task's completion criterion. 6 and 7 are the
 // "opening preconditions" §3.4 1040008 names (an API product approved, an
 // API order paid: D text); the others are "completion criteria not met",
-// 1040021 (D text / I mapping). Both readings are the contract's.
+// 1040021 (D text / I mapping); refsandbox/README.md gives the split.
 func (st *accessState) taskReady(task int, p progress) error {
 	switch task {
 	case taskSPU:
@@ -136,34 +130,45 @@ func (st *accessState) sceneViews() []map[string]any {
 	return out
 }
 
-// registerApplyScene answers /shop/register/apply_scene: route
-// scene_group_id present (990007) → scene_group_id 1 (990007, contract) →
-// not on the whitelist (1040006, D text; profile not-whitelisted, checked
-// before the state like register/apply's account type, else it could never
-// answer here) → not connected (1040003) → applying or under review
-// (1040008: the account is not open yet) → an application for the group
-// pending (1040010) → the group is under review (status 0).
+// registerApplyScene answers /shop/register/apply_scene once the spec let
+// the group through (scene_group_id or scene_group, §2.11, the integer 1,
+// else 990007): not on the whitelist (1040006, D text; profile
+// not-whitelisted, checked before the state like register/apply's
+// account type, else it could never answer here) → not connected
+// (1040003) → applying or under review (1040008: the account is not open
+// yet) → an application for the group pending (1040010) → the group is
+// under review (status 0).
 func registerApplyScene(req *request) (map[string]any, error) {
 	st := req.acct.access
-	id, ok := asInt(req.body["scene_group_id"])
+	group := sceneGroupOf(req.body)
 	var err error
 	switch {
-	case !ok || id != sceneChannels:
-		err = failf(errParameterMissing, "scene_group_id must be 1 (the Channels/Official-Account scene)")
 	case st.refusal == errNotWhitelisted:
 		err = failf(errNotWhitelisted, "this account is not on the scene whitelist")
 	case st.state == notConnected:
 		err = failf(errNotConnected, "apply with /shop/register/apply first")
 	case st.state == applying || st.state == underReview:
 		err = failf(errPreconditionsUnmet, "the account is %s; scenes need a connected account", st.state)
-	case st.scenePending(int(id)):
-		err = failf(errAccessUnderReview, "scene group %d is under review", id)
+	case st.scenePending(group):
+		err = failf(errAccessUnderReview, "scene group %d is under review", group)
 	}
 	if err != nil {
 		return nil, err
 	}
-	st.scenes = append(st.scenes, sceneApplication{groupID: int(id), status: sceneReviewing})
+	st.scenes = append(st.scenes, sceneApplication{groupID: group, status: sceneReviewing})
 	return nil, nil
+}
+
+// sceneGroupOf reads the group by either of its names (§2.11: the
+// example's scene_group_id, the table's scene_group); the spec requires
+// one of them and allows only 1 in each.
+func sceneGroupOf(body map[string]any) int {
+	for _, key := range []string{"scene_group_id", "scene_group"} {
+		if n, ok := asInt(body[key]); ok {
+			return int(n)
+		}
+	}
+	return sceneChannels
 }
 
 func (st *accessState) scenePending(group int) bool {

@@ -8,7 +8,8 @@ import (
 )
 
 // Tests of the onboarding world, written by hand from api-reference §2.1,
-// §3.4 and the issue-5 contract (style rule 8), never from fixtures/.
+// §3.4 and refsandbox/README.md, never from fixtures/ (the sandbox stays
+// an independent reading of the docs).
 
 const (
 	applyPath  = "/shop/register/apply"
@@ -36,7 +37,7 @@ func readyToFinish(me string) []step {
 
 // TestAccessCodes provokes every §3.4 code of the catalog's access table
 // by a request, by the state earlier requests build, or by the profile
-// the contract names for account state no request can change.
+// refsandbox/README.md names for account state no request can change.
 func TestAccessCodes(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {
 		for _, tc := range []struct {
@@ -78,7 +79,9 @@ func TestAccessCodes(t *testing.T) {
 				{finishPath, finish(12), catalog.ParameterMissing}, {finishPath, finish(21), catalog.ParameterMissing},
 				{finishPath, `{"access_info_item":"6"}`, catalog.ParameterMissing}, {finishPath, `{"access_info_item":6.5}`, catalog.ParameterMissing}}},
 			{"990007 scene group other than 1", "default", []step{{scenePath, scene(2), catalog.ParameterMissing},
-				{scenePath, `{"scene_group_id":"1"}`, catalog.ParameterMissing}, {scenePath, `{}`, catalog.ParameterMissing}}},
+				{scenePath, `{"scene_group_id":"1"}`, catalog.ParameterMissing}, {scenePath, `{}`, catalog.ParameterMissing},
+				{scenePath, `{"scene_group":0}`, catalog.ParameterMissing}, {scenePath, `{"scene_group_id":1,"scene_group":2}`, catalog.ParameterMissing},
+				{scenePath, `{"scene_group_id":null}`, catalog.ParameterMissing}}},
 		} {
 			run(t, tg, tc.profile, tc.steps...)
 		}
@@ -96,6 +99,7 @@ func TestAccessPrecedence(t *testing.T) {
 	custom := []Profile{
 		{Name: "connected-mini-game", Access: accessProfile{Refusal: "mini_game"}},
 		{Name: "connected-not-whitelisted", Access: accessProfile{Refusal: "not_whitelisted"}},
+		{Name: "connected-scene-by-table-name"},
 	}
 	forEachTargetWith(t, custom, func(t *testing.T, tg *target) {
 		for _, tc := range []struct {
@@ -119,6 +123,10 @@ func TestAccessPrecedence(t *testing.T) {
 				t.Errorf("%s: got %d, want %d (%v)", tc.name, got, tc.want, resp["errmsg"])
 			}
 		}
+		// apply_scene by the table's name scene_group (§2.11): the same
+		// group as scene_group_id.
+		run(t, tg, "connected-scene-by-table-name", step{scenePath, `{"scene_group":1}`, 0},
+			step{scenePath, `{"scene_group_id":1,"scene_group":1}`, catalog.AccessUnderReview})
 		// finish: state before "already finished", and "already finished"
 		// answers 0 without looking at the criteria again.
 		me := accountOf(t, tg, "onboarding").OpenID

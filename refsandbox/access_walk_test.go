@@ -7,7 +7,7 @@ import (
 )
 
 // TestOnboardingWalk walks an account from not connected to connected on
-// `onboarding` (issue-5 contract), reading register/check after the moves
+// `onboarding` (refsandbox/README.md), reading register/check after the moves
 // that change it and meeting the documented refusals on the way: each
 // task refused before the account did what it needs, then accepted.
 func TestOnboardingWalk(t *testing.T) {

@@ -101,8 +101,8 @@ func handlers() map[string]handlerFunc {
 		"/shop/sharer/get_sharer_data_summary":      sharerDataSummary,
 		"/shop/sharer/get_sharer_live_order_list":   sharerLiveOrderList,
 		"/shop/sharer/get_sharer_live_summary_list": sharerLiveSummaryList,
-		"/shop/sharer/set_share_mode":               unmodelled,
-		"/shop/promoter/list":                       unmodelled,
+		"/shop/sharer/set_share_mode":               sharerSetShareMode,
+		"/shop/promoter/list":                       promoterList,
 	}
 }
 

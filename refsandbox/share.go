@@ -8,28 +8,28 @@ import (
 	"github.com/shopconform/shopconform/catalog"
 )
 
-// Share domain (api-reference §2.9 /shop/sharer/*, §3.8 codes 1310xxx;
-// issue-5 contract "Sharers").
+// Share domain (api-reference §2.9 /shop/sharer/*, /shop/promoter/list,
+// §3.8 codes 1310xxx; refsandbox/README.md, Onboarding and sharers). The
+// fields, their limits and codes are the spec's (apispec/data/share.json);
+// the handlers read values the spec let through and keep the rules about
+// state.
 //
 // Each account has sharers keyed by openid. A bind invites a user; the
 // user accepts on their own phone, so acceptance is account state: on a
 // profile with share.accept_invitations (sharers-accept) every invitation
-// is accepted at once, elsewhere it stays inviting. /shop/sharer/
-// set_share_mode and /shop/promoter/list are outside the contract and
-// stay unmodelled.
+// is accepted at once, elsewhere it stays inviting.
 
 // bind_status values (§2.9 search_sharer).
 const (
-	sharerNone     = 0 // never invited, or unbound since (contract, I)
+	sharerNone     = 0 // never invited, or unbound since (I, refsandbox/README.md)
 	sharerBound    = 1
 	sharerInviting = 3 // 2 refused and 4 invite expired need the user or time: not modelled
 )
 
-// Limits of bind and unbind.
-const (
-	defaultSharerLimit = 10000 // DOC:sharer/bind_sharer reason_code 200; §3.8 1310001
-	maxOpenIDsPerCall  = 100   // §3.8 1310003 "at most 100" (D text)
-)
+// defaultSharerLimit is the sharers a mini program may have
+// (DOC:sharer/bind_sharer reason_code 200; §3.8 1310001). The 100 openids
+// a call may name are the spec's (§3.8 1310003).
+const defaultSharerLimit = 10000
 
 // result_list codes (§2.9 bind: result_code 0 ok, 2 refused; reason_code
 // 0 ok, 201 bad openid, 202 already a sharer).
@@ -58,6 +58,7 @@ type shareState struct {
 	limit  int
 	byID   map[string]*sharer
 	list   []*sharer // invitation order, for get_sharer_list
+	mode   *int64    // set_share_mode's last value; nil until set
 }
 
 func newShareState(p shareProfile) *shareState {
@@ -81,30 +82,15 @@ func (s *sharer) view() map[string]any {
 	return map[string]any{"openid": s.openid, "nickname": s.nickname, "invited_time": s.invited, "bind_time": s.bound}
 }
 
-// Sentinels of the share domain; shareCodes maps them to §3.8 codes.
-var (
-	errSharerLimit    = codeErr(catalog.SharerBindLimitReached, "sharer limit reached") // 1310001 D text (NS: profile sharer-limit-1)
-	errOpenIDsMissing = codeErr(catalog.SharerOpenIDMissing, "openids missing")         // 1310002 D text / I endpoints: bind and unbind only (contract)
-	errTooManyOpenIDs = codeErr(catalog.SharerTooManyOpenIDs, "too many openids")       // 1310003 D text
-)
+// errSharerLimit is the share domain's one state code (§3.8); its field
+// codes, 1310002 and 1310003, are the spec's.
+var errSharerLimit = codeErr(catalog.SharerBindLimitReached, "sharer limit reached") // 1310001 D text (NS: profile sharer-limit-1)
 
-// readOpenIDs is the openids check of bind and unbind: missing, not an
-// array or empty (1310002) → more than 100 (1310003, before any openid
-// is looked at) → an item that is not a string (1310002: no openid list
-// was sent).
-func readOpenIDs(body map[string]any) ([]string, error) {
-	items, ok := body["openids"].([]any)
-	switch {
-	case !ok || len(items) == 0:
-		return nil, failf(errOpenIDsMissing, "openids must be a non-empty array")
-	case len(items) > maxOpenIDsPerCall:
-		return nil, failf(errTooManyOpenIDs, "%d openids; at most %d", len(items), maxOpenIDsPerCall)
-	}
-	ids, ok := asStrings(items)
-	if !ok {
-		return nil, failf(errOpenIDsMissing, "openids must be strings")
-	}
-	return ids, nil
+// shareOpenIDs reads bind's and unbind's openids, which the spec let
+// through: 1 to 100 distinct non-blank strings.
+func shareOpenIDs(body map[string]any) []string {
+	ids, _ := asStrings(body["openids"])
+	return ids
 }
 
 // batch is the answer of bind and unbind (§2.9): fail_list (retryable)
@@ -133,30 +119,26 @@ func (b *batch) data() map[string]any {
 	return map[string]any{"success_list": b.success, "fail_list": b.fail, "refuse_list": b.refuse, "result_list": b.results}
 }
 
-// sharerBind answers /shop/sharer/bind: openids (1310002, 1310003) →
-// bound and inviting sharers plus the new users over the limit (1310001,
-// for the whole call) → each openid in order: not a user of the mini
-// program refused (201), already bound or inviting, or named twice,
-// refused (202), else invited (3), or bound (1) on sharers-accept.
+// sharerBind answers /shop/sharer/bind once the spec let openids
+// through (1310002, 1310003, 990007 for a repeated openid): bound and
+// inviting sharers plus the new users over the limit (1310001, for the
+// whole call) → each openid in order: not a user of the mini program
+// refused (201), already bound or inviting refused (202), else invited
+// (3), or bound (1) on sharers-accept.
 func sharerBind(req *request) (map[string]any, error) {
-	ids, err := readOpenIDs(req.body)
-	if err != nil {
-		return nil, err
-	}
+	ids := shareOpenIDs(req.body)
 	st := req.acct.share
 	reasons := make([]int, len(ids))
-	seen := map[string]bool{}
 	fresh := 0
 	for i, id := range ids {
 		switch {
 		case !req.acct.openids[id]:
 			reasons[i] = reasonBadUser
-		case st.byID[id] != nil || seen[id]:
+		case st.byID[id] != nil:
 			reasons[i] = reasonIsSharer
 		default:
 			fresh++
 		}
-		seen[id] = true
 	}
 	if have := len(st.byID); have+fresh > st.limit {
 		return nil, failf(errSharerLimit, "%d sharers bound or inviting, %d new, limit %d", have, fresh, st.limit)
@@ -186,15 +168,12 @@ func nickname(p *Profile, openid string) string {
 	return "测试用户" + strconv.Itoa(slices.Index(p.OpenIDs, openid)+1)
 }
 
-// sharerUnbind answers /shop/sharer/unbind: openids (1310002, 1310003) →
-// each openid in order: not a user refused (201), else unbound, whether
-// it was bound, inviting or neither (no code is documented for the last,
-// and the end state is the one asked for).
+// sharerUnbind answers /shop/sharer/unbind once the spec let openids
+// through: each openid in order: not a user refused (201), else unbound,
+// whether it was bound, inviting or neither (no code is documented for
+// the last, and the end state is the one asked for).
 func sharerUnbind(req *request) (map[string]any, error) {
-	ids, err := readOpenIDs(req.body)
-	if err != nil {
-		return nil, err
-	}
+	ids := shareOpenIDs(req.body)
 	st := req.acct.share
 	b := newBatch()
 	for _, id := range ids {
@@ -211,9 +190,9 @@ func sharerUnbind(req *request) (map[string]any, error) {
 	return b.data(), nil
 }
 
-// sharerSearch answers /shop/sharer/search_sharer: route openid (990004,
-// 990002, 990001) → the sharer, or bind_status 0 with empty fields for a
-// user never invited (contract, I).
+// sharerSearch answers /shop/sharer/search_sharer once the spec let the
+// openid through (990004, 990002, 990001): the sharer, or bind_status 0
+// with empty fields for a user never invited (I, refsandbox/README.md).
 func sharerSearch(req *request) (map[string]any, error) {
 	s := req.acct.share.byID[bodyOpenID(req.body)]
 	if s == nil {
@@ -222,26 +201,30 @@ func sharerSearch(req *request) (map[string]any, error) {
 	return map[string]any{"nickname": s.nickname, "invited_time": s.invited, "bind_time": s.bound, "bind_status": s.status}, nil
 }
 
-// readPage reads page and page_size, which the route has required
-// (990007) and capped (990005): each must be an integer ≥ 1, else 990007
-// (the sandbox's rule where a field is unusable and no code exists).
-func readPage(body map[string]any) (page, size int64, err error) {
-	page, okPage := asInt(body["page"])
-	size, okSize := asInt(body["page_size"])
-	if !okPage || page < 1 || !okSize || size < 1 {
-		return 0, 0, failf(errParameterMissing, "page and page_size must be integers ≥ 1")
-	}
-	return page, size, nil
+// sharePage reads page and page_size, which the spec let through:
+// integers ≥ 1, page_size within the endpoint's limit.
+func sharePage(body map[string]any) (page, size int64) {
+	page, _ = asInt(body["page"])
+	size, _ = asInt(body["page_size"])
+	return page, size
 }
 
-// sharerList answers /shop/sharer/get_sharer_list: route page_size ≤ 100
-// (990005), page and page_size present (990007) → both ≥ 1 (990007) →
-// the bound sharers in invitation order, one page, and total_num.
-func sharerList(req *request) (map[string]any, error) {
-	page, size, err := readPage(req.body)
-	if err != nil {
-		return nil, err
+// pageOf is the page-th slice of size items of a list of n (1-based);
+// past the end it is empty.
+func pageOf(page, size int64, n int) (first, end int) {
+	start := (page - 1) * size
+	if start >= int64(n) {
+		return n, n
 	}
+	return int(start), int(min(start+size, int64(n)))
+}
+
+// sharerList answers /shop/sharer/get_sharer_list once the spec let the
+// paging through (page_size ≤ 100: 990005; both required integers ≥ 1:
+// 990007): the bound sharers in invitation order, one page, and
+// total_num.
+func sharerList(req *request) (map[string]any, error) {
+	page, size := sharePage(req.body)
 	var bound []*sharer
 	for _, s := range req.acct.share.list {
 		if s.status == sharerBound {
@@ -249,40 +232,51 @@ func sharerList(req *request) (map[string]any, error) {
 		}
 	}
 	out := []map[string]any{}
-	if first := (page - 1) * size; first < int64(len(bound)) {
-		for _, s := range bound[first:min(first+size, int64(len(bound)))] {
-			out = append(out, s.view())
-		}
+	first, end := pageOf(page, size, len(bound))
+	for _, s := range bound[first:end] {
+		out = append(out, s.view())
 	}
 	return map[string]any{"sharers": out, "total_num": len(bound)}, nil
 }
 
-// sharerDataSummary answers /shop/sharer/get_sharer_data_summary: route
-// openid → zeros, since no order carries sharer attribution (order/add
-// has no sharer field; contract).
+// sharerDataSummary answers /shop/sharer/get_sharer_data_summary once the
+// spec let the openid through: zeros, since no order carries sharer
+// attribution (order/add has no sharer field).
 func sharerDataSummary(*request) (map[string]any, error) {
 	return map[string]any{"gmv": 0, "order_cnt": 0, "user_cnt": 0}, nil
 }
 
-// sharerLiveOrderList answers /shop/sharer/get_sharer_live_order_list:
-// route openid, page_size ≤ 100, live_export_id, page and page_size
-// present → page and page_size ≥ 1 (990007) → no orders (no live rooms
-// exist in the sandbox).
-func sharerLiveOrderList(req *request) (map[string]any, error) {
-	if _, _, err := readPage(req.body); err != nil {
-		return nil, err
-	}
+// sharerLiveOrderList answers /shop/sharer/get_sharer_live_order_list
+// once the spec let openid, live_export_id and the paging through: no
+// orders, since no live rooms exist in the sandbox.
+func sharerLiveOrderList(*request) (map[string]any, error) {
 	return map[string]any{"orders": []any{}, "total_num": 0}, nil
 }
 
-// sharerLiveSummaryList answers /shop/sharer/get_sharer_live_summary_list:
-// route openid, page_size ≤ 20, page and page_size present → page and
-// page_size ≥ 1 (990007) → no lives.
-func sharerLiveSummaryList(req *request) (map[string]any, error) {
-	if _, _, err := readPage(req.body); err != nil {
-		return nil, err
-	}
+// sharerLiveSummaryList answers /shop/sharer/get_sharer_live_summary_list
+// once the spec let openid and the paging through (page_size ≤ 20): no
+// lives.
+func sharerLiveSummaryList(*request) (map[string]any, error) {
 	return map[string]any{"lives": []any{}, "total_num": 0}, nil
+}
+
+// sharerSetShareMode answers /shop/sharer/set_share_mode (§2.9, SKIT)
+// once the spec let share_mode through (a required integer ≥ 0, else
+// 990007): the account keeps the mode; the answer has no data. Nothing
+// reads the mode, since the sandbox has no live rooms or shared cards.
+func sharerSetShareMode(req *request) (map[string]any, error) {
+	mode, _ := asInt(req.body["share_mode"])
+	req.acct.share.mode = &mode
+	return nil, nil
+}
+
+// promoterList answers /shop/promoter/list (§2.9, §2.11 DOC:promoter/list)
+// once the spec let the paging through (page_size ≤ 20: 990005; both
+// required integers ≥ 1: 990007). Promoters are Channels accounts bound
+// on the WeChat side, which no request of this API family creates, so
+// the list is always empty: a valid answer of the page.
+func promoterList(*request) (map[string]any, error) {
+	return map[string]any{"promoters": []any{}, "total_num": 0}, nil
 }
 
 // shareChecks are this domain's named rules of the spec.

@@ -11,7 +11,8 @@ import (
 )
 
 // Tests of the share world, written by hand from api-reference §2.9,
-// §3.8 and the issue-5 contract (style rule 8), never from fixtures/.
+// §2.11, §3.8 and refsandbox/README.md, never from fixtures/ (the
+// sandbox stays an independent reading of the docs).
 
 const (
 	bindPath        = "/shop/sharer/bind"
@@ -21,6 +22,8 @@ const (
 	summaryPath     = "/shop/sharer/get_sharer_data_summary"
 	liveOrdersPath  = "/shop/sharer/get_sharer_live_order_list"
 	liveSummaryPath = "/shop/sharer/get_sharer_live_summary_list"
+	shareModePath   = "/shop/sharer/set_share_mode"
+	promotersPath   = "/shop/promoter/list"
 )
 
 // openids is a bind/unbind body.
@@ -67,6 +70,12 @@ func TestShareCodes(t *testing.T) {
 			{"1310003 101 openids (§3.8 trigger)", "default", []step{{bindPath, openids(many(101)...), catalog.SharerTooManyOpenIDs},
 				{unbindPath, openids(many(101)...), catalog.SharerTooManyOpenIDs}, {bindPath, openids(many(100)...), 0}}},
 			{"1310003 before the items' type", "default", []step{{bindPath, `{"openids":[` + strings.Repeat(`1,`, 100) + `1]}`, catalog.SharerTooManyOpenIDs}}},
+			{"1310002 a blank or non-string item", "default", []step{{bindPath, `{"openids":[""]}`, catalog.SharerOpenIDMissing},
+				{bindPath, `{"openids":["` + me + `","  "]}`, catalog.SharerOpenIDMissing}, {unbindPath, `{"openids":[null]}`, catalog.SharerOpenIDMissing},
+				{unbindPath, `{"openids":[{"openid":"` + me + `"}]}`, catalog.SharerOpenIDMissing}}},
+			{"990007 an openid named twice", "default", []step{{bindPath, openids(me, stranger, me), catalog.ParameterMissing},
+				{unbindPath, openids(stranger, stranger), catalog.ParameterMissing}, {bindPath, `{"openids":[12,12]}`, catalog.SharerOpenIDMissing},
+				{bindPath, openids(append(many(100), many(1)...)...), catalog.SharerTooManyOpenIDs}}},
 			{"990004/990002/990001 on the openid APIs", "default", []step{
 				{searchPath, `{}`, catalog.OpenIDMissing}, {searchPath, who("xxx"), catalog.OpenIDIllegalVariant},
 				{searchPath, who(stranger), catalog.OpenIDIllegal}, {summaryPath, `{}`, catalog.OpenIDMissing},
@@ -80,8 +89,24 @@ func TestShareCodes(t *testing.T) {
 			{"990007 required and unusable paging", "default", []step{{sharerListPath, `{}`, catalog.ParameterMissing},
 				{sharerListPath, `{"page":0,"page_size":10}`, catalog.ParameterMissing},
 				{sharerListPath, `{"page":1,"page_size":"10"}`, catalog.ParameterMissing},
+				{sharerListPath, `{"page":1,"page_size":0}`, catalog.ParameterMissing},
+				{sharerListPath, `{"page":1.5,"page_size":10}`, catalog.ParameterMissing},
+				{sharerListPath, `{"page":0,"page_size":101}`, catalog.PageSizeTooLarge}, // page_size is checked first
 				{liveOrdersPath, who(me, `"page":1`, `"page_size":10`), catalog.ParameterMissing},
-				{liveSummaryPath, who(me, `"page":1`), catalog.ParameterMissing}}},
+				{liveSummaryPath, who(me, `"page":1`), catalog.ParameterMissing},
+				{liveSummaryPath, who(me, `"page":-1`, `"page_size":10`), catalog.ParameterMissing}}},
+			{"990007 live_export_id blank or not a string", "default", []step{
+				{liveOrdersPath, who(me, `"live_export_id":" "`, `"page":1`, `"page_size":10`), catalog.ParameterMissing},
+				{liveOrdersPath, who(me, `"live_export_id":12`, `"page":1`, `"page_size":10`), catalog.ParameterMissing}}},
+			{"set_share_mode: share_mode a required integer ≥ 0", "default", []step{{shareModePath, `{}`, catalog.ParameterMissing},
+				{shareModePath, `{"share_mode":"1"}`, catalog.ParameterMissing}, {shareModePath, `{"share_mode":-1}`, catalog.ParameterMissing},
+				{shareModePath, `{"share_mode":1.5}`, catalog.ParameterMissing}, {shareModePath, `{"share_mode":0}`, 0},
+				{shareModePath, `{"share_mode":1}`, 0}}},
+			{"promoter/list paging (DOC:promoter/list)", "default", []step{{promotersPath, `{"page":1,"page_size":21}`, catalog.PageSizeTooLarge},
+				{promotersPath, `{"page":1,"page_size":20}`, 0}, {promotersPath, `{"page_size":10}`, catalog.ParameterMissing},
+				{promotersPath, `{"page":0,"page_size":10}`, catalog.ParameterMissing}, {promotersPath, `{"page":1}`, catalog.ParameterMissing},
+				{promotersPath, `{"page":1,"page_size":0}`, catalog.ParameterMissing}, {promotersPath, `{"page":"1","page_size":10}`, catalog.ParameterMissing},
+				{promotersPath, `{"page":0,"page_size":21}`, catalog.ParameterMissing}}}, // page is checked first
 			{"48001 before connecting", "not-opened", []step{{bindPath, openids(stranger), catalog.APIUnauthorized}}},
 		} {
 			run(t, tg, tc.profile, tc.steps...)
@@ -100,16 +125,12 @@ func TestSharerBind(t *testing.T) {
 		tok := token(t, tg, "default")
 		u := accountOf(t, tg, "default").OpenIDs
 		stranger := accountOf(t, tg, "not-opened").OpenID
-		resp := post(t, tg, tok, bindPath, openids(u[0], u[1], u[0], stranger, "xxx"))
+		resp := post(t, tg, tok, bindPath, openids(u[0], u[1], stranger, "xxx"))
 		wantCode(t, resp, 0)
 		wantList(t, resp, "success_list", u[0], u[1])
-		wantList(t, resp, "refuse_list", u[0], stranger, "xxx")
+		wantList(t, resp, "refuse_list", stranger, "xxx")
 		wantList(t, resp, "fail_list")
-		for i, want := range []struct{ result, reason string }{{"0", "0"}, {"0", "0"}, {"2", "202"}, {"2", "201"}, {"2", "201"}} {
-			if r, s := num(t, resp, "result_list."+itoa(i)+".result_code"), num(t, resp, "result_list."+itoa(i)+".reason_code"); r != want.result || s != want.reason {
-				t.Errorf("result_list[%d] = %s/%s, want %s/%s", i, r, s, want.result, want.reason)
-			}
-		}
+		wantResults(t, resp, "0/0", "0/0", "2/201", "2/201")
 		invited := post(t, tg, tok, searchPath, who(u[0]))
 		wantCode(t, invited, 0)
 		if num(t, invited, "bind_status") != "3" || num(t, invited, "bind_time") != "0" || num(t, invited, "invited_time") != itoa(int(t0.Unix())) {
@@ -121,6 +142,10 @@ func TestSharerBind(t *testing.T) {
 		if num(t, never, "bind_status") != "0" {
 			t.Errorf("a user never invited: %v, want bind_status 0", never)
 		}
+		// A user inviting already is refused with 202.
+		again := post(t, tg, tok, bindPath, openids(u[0]))
+		wantList(t, again, "refuse_list", u[0])
+		wantResults(t, again, "2/202")
 		// Invitations are not bound sharers.
 		if list := post(t, tg, tok, sharerListPath, `{"page":1,"page_size":10}`); num(t, list, "total_num") != "0" {
 			t.Errorf("inviting sharers listed: %v", list)
@@ -174,6 +199,20 @@ func TestSharersAccept(t *testing.T) {
 			}
 		}
 	})
+}
+
+// wantResults checks bind's result_list, "result_code/reason_code" per
+// openid in request order.
+func wantResults(t *testing.T, resp map[string]any, want ...string) {
+	t.Helper()
+	if list, _ := resp["result_list"].([]any); len(list) != len(want) {
+		t.Fatalf("result_list has %d entries, want %d: %v", len(list), len(want), resp)
+	}
+	for i, w := range want {
+		if got := num(t, resp, "result_list."+itoa(i)+".result_code") + "/" + num(t, resp, "result_list."+itoa(i)+".reason_code"); got != w {
+			t.Errorf("result_list[%d] = %s, want %s", i, got, w)
+		}
+	}
 }
 
 // wantList checks a string array in a response, in order.
