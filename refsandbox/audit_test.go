@@ -54,7 +54,7 @@ func TestAuditCodes(t *testing.T) {
 			{"1050003 category approved (§2.3 DOC)", "reviews-approve", []step{{catAudit, catBody("1002", "1201", "6201", certURL), 0},
 				{catAudit, catBody("1002", "1201", "6201", certURL), catalog.AuditCategoryAlreadyApproved}}},
 			{"1050005 unknown audit", "default", []step{{auditResPth, `{"audit_id":"RQAAAPX1nuJsAAAAFTrfXW"}`, catalog.AuditNotFound},
-				{auditResPth, `{"audit_id":12}`, catalog.AuditNotFound}, {auditResPth, `{"audit_id":{"a":1}}`, catalog.AuditNotFound}, {auditResPth, `{}`, catalog.ParameterMissing}}},
+				{auditResPth, `{"audit_id":12}`, catalog.AuditNotFound}, {auditResPth, `{"audit_id":{"a":1}}`, catalog.ParameterMissing}, {auditResPth, `{}`, catalog.ParameterMissing}}},
 			{"1050006 nothing on the MP side", "default", []step{{"/shop/audit/get_miniapp_certificate", `{"req_type":1}`, catalog.AuditNoMiniProgramCertificate},
 				{"/shop/audit/get_miniapp_certificate", `{"req_type":2}`, catalog.AuditNoMiniProgramCertificate}}},
 			{"get_miniapp_certificate req_type", "miniapp-certified", []step{{"/shop/audit/get_miniapp_certificate", `{}`, catalog.ParameterMissing},

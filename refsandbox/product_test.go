@@ -119,13 +119,13 @@ func TestProductPrecedence(t *testing.T) {
 			step{add, spuBody("q", set("third_cat_id", 6201), set("brand_id", 5)), catalog.ProductQualificationPicsMissing}, // 1000008 (field) before grants
 			step{update, spuBody("nope", del("title")), catalog.ProductRequiredFieldMissing},                                // validation before existence
 			step{add, spuBody("q"), 0},
-			step{add, spuBody("q", set("brand_id", 5)), catalog.ProductAlreadyExists},                                                                                   // existence before grants
-			step{update, spuBody("q", set("third_cat_id", 999999)), catalog.ProductCategoryNotFound},                                                                    // validation before state
-			step{update, spuBody("q", set("brand_id", 5)), catalog.ProductUnderReview},                                                                                  // product state before grants
-			step{get, `{"product_id":1,"out_product_id":"q"}`, catalog.ProductNotFound},                                                                                 // both ids must name one product
-			step{uwa, `{"out_product_id":"nope","info_version":"1"}`, catalog.ProductNotFound},                                                                          // existence before conflict
-			step{uwa, `{"out_product_id":"q","skus":[{"out_sku_id":"NEW"}]}`, catalog.ProductNeverApproved},                                                             // 1000003 before 1000004
-			step{add, spuBody("r", set("third_cat_id", 6201), set("qualification_pics", []string{"x"}), set("brand_id", 5)), catalog.ProductCategoryNeedsQualification}, // category grant before brand
+			step{add, spuBody("q", set("brand_id", 5)), catalog.ProductAlreadyExists},                                                                                                              // existence before grants
+			step{update, spuBody("q", set("third_cat_id", 999999)), catalog.ProductCategoryNotFound},                                                                                               // validation before state
+			step{update, spuBody("q", set("brand_id", 5)), catalog.ProductUnderReview},                                                                                                             // product state before grants
+			step{get, `{"product_id":1,"out_product_id":"q"}`, catalog.ProductNotFound},                                                                                                            // both ids must name one product
+			step{uwa, `{"out_product_id":"nope","info_version":"1"}`, catalog.ProductNotFound},                                                                                                     // existence before conflict
+			step{uwa, `{"out_product_id":"q","skus":[{"out_sku_id":"NEW"}]}`, catalog.ProductNeverApproved},                                                                                        // 1000003 before 1000004
+			step{add, spuBody("r", set("third_cat_id", 6201), set("qualification_pics", []string{"https://mmecimage.cn/p/q.jpg"}), set("brand_id", 5)), catalog.ProductCategoryNeedsQualification}, // category grant before brand
 		)
 		run(t, tg, "deposit-unpaid",
 			step{add, spuBody("d", set("brand_id", 5)), catalog.ProductBrandUnauthorized},                    // grants before deposit
