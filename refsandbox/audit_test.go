@@ -47,7 +47,7 @@ func TestAuditCodes(t *testing.T) {
 				{catAudit, catBody("1002", "1201", "6201", "[]"), catalog.AuditCategoryRequired}}},
 			{"1050004 levels that are not level3's parents", "default", []step{{catAudit, catBody("1003", "1201", "6201", certURL), catalog.AuditCategoryRequired}}},
 			{"1000009 unknown level3 (§3.2 COMM)", "default", []step{{catAudit, catBody("1002", "1201", "999999", certURL), catalog.ProductCategoryNotFound}}},
-			{"1000007 level3 of a higher level (contract)", "default", []step{{catAudit, catBody("1002", "1201", "1201", certURL), catalog.ProductCategoryNotLevel3}}},
+			{"1000007 level3 of a higher level (refsandbox/README.md)", "default", []step{{catAudit, catBody("1002", "1201", "1201", certURL), catalog.ProductCategoryNotLevel3}}},
 			{"1050011 category needs no application", "default", []step{{catAudit, catBody("1001", "1101", "6153", certURL), catalog.AuditNotRequired}}},
 			{"optional qualification without a certificate", "default", []step{{catAudit, catBody(`"1002"`, `"1201"`, `"6202"`, ""), 0}}},
 			{"1050009 category pending", "default", []step{{catAudit, catBody("1003", "1301", "6301", certURL), 0}, {catAudit, catBody("1003", "1301", "6301", certURL), catalog.AuditUnderReview}}},

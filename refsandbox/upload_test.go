@@ -12,7 +12,7 @@ import (
 	"github.com/shopconform/shopconform/catalog"
 )
 
-// tinyPNG is the contract's 1×1 PNG.
+// tinyPNG is a 1×1 PNG.
 var tinyPNG, _ = base64.StdEncoding.DecodeString("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
 
 // part is one multipart part: a plain field when filename is "".
