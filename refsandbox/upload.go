@@ -102,8 +102,10 @@ type uploadInput struct {
 // (1070001) and an image (1070002).
 func readUpload(form map[string]any) uploadInput {
 	var in uploadInput
-	in.respType, _ = strconv.Atoi(form["resp_type"].(string))
-	in.uploadType, _ = strconv.Atoi(form["upload_type"].(string))
+	respType, _ := form["resp_type"].(string)
+	uploadType, _ := form["upload_type"].(string)
+	in.respType, _ = strconv.Atoi(respType)
+	in.uploadType, _ = strconv.Atoi(uploadType)
 	if in.uploadType == uploadBinary {
 		media, _ := form["media"].(validate.FilePart)
 		in.ext = imageTypes[media.ContentType]
