@@ -7,7 +7,8 @@ import (
 // Merchant account info (api-reference §2.2 /shop/account/*): the
 // categories and brands the merchant may sell (granted by audits, see
 // audit.go), and the customer-service settings and return address that
-// update_info writes and get_info reads.
+// update_info writes and get_info reads. The request fields are the
+// spec's (apispec/data/product.json).
 
 // Customer-service types (§2.2 service_agent_type).
 const (
@@ -38,10 +39,11 @@ type addressSetting struct {
 func newMerchantState() *merchantState { return &merchantState{AgentType: []int64{}} }
 
 // accountCategoryList answers /shop/account/get_category_list (§2.2): the
-// categories the merchant may sell in (contract: qualification_type 0 or
-// 2, and 1 once approved by a category audit).
+// categories of the account's tree the merchant may sell in
+// (qualification_type 0 or 2, and 1 once approved by a category audit).
 func accountCategoryList(req *request) (map[string]any, error) {
-	return map[string]any{"data": loadedCategories().sellable(req.acct.audit.categoryGranted)}, nil
+	a := req.acct.audit
+	return map[string]any{"data": a.tree.sellable(a.categoryGranted)}, nil
 }
 
 // accountBrandList answers /shop/account/get_brand_list (§2.2): brands
@@ -64,77 +66,49 @@ func accountGetInfo(req *request) (map[string]any, error) {
 }
 
 // accountUpdateInfo answers /shop/account/update_info (§2.2). Every field
-// is optional and a field sent replaces the stored one. Checked, all as
-// 990007: the types; service_agent_type items are 0, 1 or 2; an address
-// sent carries receiver_name, detailed_address and tel_number (§2.2 R);
-// and, after merging, type 1 has a path and type 2 a phone (I: the types
-// name those fields). Nothing is stored unless all pass.
+// is optional, and the spec has checked what was sent (types, the phone
+// numbers, service_agent_type's values, the address's required fields).
+// A field sent replaces the stored one; then, after merging, type 1 needs
+// a path and type 2 a phone (990007, I: the types name those fields), the
+// one rule that reads the stored settings. Nothing is stored unless it
+// passes.
 func accountUpdateInfo(req *request) (map[string]any, error) {
-	next, err := mergeInfo(*req.acct.merchant, req.body)
-	if err != nil {
-		return nil, err
+	next := mergeInfo(*req.acct.merchant, req.body)
+	switch {
+	case slices.Contains(next.AgentType, agentCustomPath) && next.AgentPath == "":
+		return nil, failf(errParameterMissing, "service_agent_path is required by service_agent_type 1")
+	case slices.Contains(next.AgentType, agentPhone) && next.AgentPhone == "":
+		return nil, failf(errParameterMissing, "service_agent_phone is required by service_agent_type 2")
 	}
 	*req.acct.merchant = next
 	return nil, nil
 }
 
-func mergeInfo(m merchantState, body map[string]any) (merchantState, error) {
-	r := &fieldReader{obj: body, kind: errParameterMissing}
-	if body["service_agent_path"] != nil {
-		m.AgentPath = r.optStr("service_agent_path")
+// mergeInfo lays the fields sent over the stored settings.
+func mergeInfo(m merchantState, body map[string]any) merchantState {
+	if v, ok := body["service_agent_path"].(string); ok {
+		m.AgentPath = v
 	}
-	if body["service_agent_phone"] != nil {
-		m.AgentPhone = r.optStr("service_agent_phone")
+	if v, ok := body["service_agent_phone"].(string); ok {
+		m.AgentPhone = v
 	}
-	if body["service_agent_type"] != nil {
-		m.AgentType = readAgentTypes(r)
-	}
-	if body["default_receiving_address"] != nil {
-		m.Address = readAddress(r)
-	}
-	if r.err == nil && slices.Contains(m.AgentType, agentCustomPath) && m.AgentPath == "" {
-		r.fail("service_agent_path", "is required by service_agent_type 1")
-	}
-	if r.err == nil && slices.Contains(m.AgentType, agentPhone) && m.AgentPhone == "" {
-		r.fail("service_agent_phone", "is required by service_agent_type 2")
-	}
-	return m, r.err
-}
-
-func readAgentTypes(r *fieldReader) []int64 {
-	items, ok := r.obj["service_agent_type"].([]any)
-	out := []int64{}
-	for _, it := range items {
-		n, isInt := asInt(it)
-		if !isInt || n < agentMiniProgram || n > agentPhone {
-			ok = false
+	if items, ok := body["service_agent_type"].([]any); ok {
+		m.AgentType = make([]int64, len(items))
+		for i, it := range items {
+			m.AgentType[i], _ = asInt(it)
 		}
-		out = append(out, n)
 	}
-	if !ok {
-		r.fail("service_agent_type", "must be an array of 0, 1 and 2")
+	if a, ok := asObject(body["default_receiving_address"]); ok {
+		text := func(key string) string { s, _ := a[key].(string); return s }
+		m.Address = addressSetting{
+			ReceiverName:    text("receiver_name"),
+			DetailedAddress: text("detailed_address"),
+			TelNumber:       text("tel_number"),
+			Country:         text("country"),
+			Province:        text("province"),
+			City:            text("city"),
+			Town:            text("town"),
+		}
 	}
-	return out
-}
-
-func readAddress(r *fieldReader) addressSetting {
-	obj, ok := asObject(r.obj["default_receiving_address"])
-	if !ok {
-		r.fail("default_receiving_address", "must be an object")
-		return addressSetting{}
-	}
-	a := &fieldReader{obj: obj, prefix: "default_receiving_address.", kind: r.kind}
-	addr := addressSetting{
-		ReceiverName:    a.str("receiver_name"),
-		DetailedAddress: a.str("detailed_address"),
-		TelNumber:       a.str("tel_number"),
-		Country:         a.optStr("country"),
-		Province:        a.optStr("province"),
-		City:            a.optStr("city"),
-		Town:            a.optStr("town"),
-	}
-	if r.err == nil {
-		r.err = a.err
-	}
-	return addr
+	return m
 }

@@ -1,9 +1,12 @@
 package refsandbox
 
 import (
+	"encoding/json"
+	"fmt"
 	"slices"
 	"strconv"
 
+	"github.com/shopconform/shopconform/apispec"
 	"github.com/shopconform/shopconform/apispec/validate"
 	"github.com/shopconform/shopconform/catalog"
 )
@@ -11,11 +14,15 @@ import (
 // Audit domain (api-reference §2.3 /shop/audit/*, §3.5 codes 1050xxx).
 //
 // Brand and category audits are reviewed by people, so, as with
-// products, the outcome is account state (contract "Review policy"):
+// products, the outcome is account state (refsandbox/README.md "Model"):
 // audit.reviews_approve approves each audit at once and grants its brand
 // or category; otherwise audits stay pending (status 0) forever. The
 // grants are what spu/add and spu/update check (1000005, 1000006) and
-// what /shop/account/get_*_list answer.
+// what /shop/account/get_*_list answer. The account's category tree lives
+// here too: both audits and products are judged against it.
+//
+// The request fields are the spec's (apispec/data/audit.json): a handler
+// sees only bodies its validator let through.
 
 // Audit status values (§2.3 audit/result data.status).
 const (
@@ -69,6 +76,7 @@ type certCategory struct {
 type auditState struct {
 	approve bool
 	cert    *miniappCertificate
+	tree    *categoryTree // replaced, never changed in place
 
 	byID        map[string]*audit
 	list        []*audit // submission order
@@ -82,6 +90,7 @@ func newAuditState(p auditProfile) *auditState {
 	return &auditState{
 		approve:     p.ReviewsApprove,
 		cert:        p.MiniappCertificate,
+		tree:        loadedCategories(),
 		byID:        map[string]*audit{},
 		categories:  map[int64]bool{},
 		nextID:      firstAuditID,
@@ -111,7 +120,7 @@ func (st *auditState) brandGranted(id uint64) bool {
 	return slices.ContainsFunc(st.brands, func(b grantedBrand) bool { return b.BrandID == id })
 }
 
-// Sentinels of the audit layer; auditCodes maps them to codes.
+// Sentinels of the audit layer, each naming its code.
 var (
 	errAuditCategoryApproved = codeErr(catalog.AuditCategoryAlreadyApproved, "category already approved")      // §3.5 1050003 D
 	errAuditCategoryRequired = codeErr(catalog.AuditCategoryRequired, "category required")                     // §3.5 1050004 D text, I
@@ -152,27 +161,15 @@ func (st *auditState) latest(match func(*audit) bool) *audit {
 	return nil
 }
 
-// auditBrand answers /shop/audit/audit_brand. The route's rules have
-// answered a missing audit_req, brand_info or brand_wording (990007) and
-// a prohibited word in it (87014). Then: license is a string or an array
-// of strings (§6.2 item 3: the table says array, SKIT sends a string;
-// both are accepted) → the same brand_wording approved (1050010, §3.5 I)
-// or pending (1050009, §3.5 D).
+// auditBrand answers /shop/audit/audit_brand. The spec has answered
+// every field rule (990007) and the content policy (87014); the handler
+// judges the account's state: the same brand_wording approved (1050010,
+// §3.5 I) or pending (1050009, §3.5 D).
 func auditBrand(req *request) (map[string]any, error) {
 	st := req.acct.audit
 	ar, _ := asObject(req.body["audit_req"])
 	bi, _ := asObject(ar["brand_info"])
-	wording, ok := asString(bi["brand_wording"])
-	if !ok {
-		return nil, failf(errParameterMissing, "audit_req.brand_info.brand_wording must be a string")
-	}
-	if l := ar["license"]; l != nil {
-		if _, isString := l.(string); !isString {
-			if _, isList := asStrings(l); !isList {
-				return nil, failf(errParameterMissing, "audit_req.license must be an array of strings")
-			}
-		}
-	}
+	wording, _ := asString(bi["brand_wording"])
 	prev := st.latest(func(a *audit) bool { return a.brand && a.wording == wording })
 	switch {
 	case prev != nil && prev.status == auditApproved:
@@ -184,12 +181,12 @@ func auditBrand(req *request) (map[string]any, error) {
 	return map[string]any{"audit_id": id}, nil
 }
 
-// auditCategory answers /shop/audit/audit_category: the request's
-// category (parseCategoryAudit) → the same level3 approved (1050003,
+// auditCategory answers /shop/audit/audit_category: the category against
+// the account's tree (categoryOf) → the same level3 approved (1050003,
 // §3.5 D) or pending (1050009, §3.5 D).
 func auditCategory(req *request) (map[string]any, error) {
 	st := req.acct.audit
-	cat, err := parseCategoryAudit(req.body)
+	cat, err := st.categoryOf(req.body)
 	if err != nil {
 		return nil, err
 	}
@@ -204,26 +201,22 @@ func auditCategory(req *request) (map[string]any, error) {
 	return map[string]any{"audit_id": id}, nil
 }
 
-// parseCategoryAudit validates audit_req.category_info, in order: it and
-// its three levels are present (1050004, §3.5 "omit category_info or a
-// level") → level3 exists (1000009, §3.2 D) and is level 3 (1000007,
-// contract) → level1 and level2 are its parents (1050004: the category
-// is not given correctly; the docs have no finer code) → it needs an
-// application at all (1050011, §3.5 D: qualification_type 0) → a
-// mandatory qualification carries a certificate (1050004, §3.5).
-func parseCategoryAudit(body map[string]any) (*category, error) {
+// categoryOf judges audit_req.category_info, whose fields the spec has
+// checked (present, ids of at most 10 digits: 1050004), against the
+// account's tree, in order: level3 exists (1000009, §3.2 D) and is level 3
+// (1000007, §3.2) → level1 and level2 are its parents (1050004: the
+// category is not given correctly; the docs have no finer code) → it
+// needs an application at all (1050011, §3.5 D: qualification_type 0) →
+// a mandatory qualification carries a certificate (1050004, §3.5).
+func (st *auditState) categoryOf(body map[string]any) (*category, error) {
 	ar, _ := asObject(body["audit_req"])
-	info, ok := asObject(ar["category_info"])
-	if !ok {
-		return nil, failf(errAuditCategoryRequired, "audit_req.category_info is missing")
-	}
+	info, _ := asObject(ar["category_info"])
 	var level [3]int64
 	for i, key := range []string{"level1", "level2", "level3"} {
-		if level[i], ok = levelID(info[key]); !ok {
-			return nil, failf(errAuditCategoryRequired, "audit_req.category_info.%s is missing or not a category id", key)
-		}
+		id, _ := asUint(info[key])
+		level[i] = int64(id) // at most 10 digits: the spec's category_levels_fit
 	}
-	cat, err := loadedCategories().lookup(level[2])
+	cat, err := st.tree.lookup(level[2])
 	switch {
 	case err != nil:
 		return nil, failf(err, "level3 %d", level[2])
@@ -232,28 +225,18 @@ func parseCategoryAudit(body map[string]any) (*category, error) {
 	case cat.QualificationType == qualificationNone:
 		return nil, failf(errAuditNotRequired, "category %d needs no qualification", cat.ThirdCatID)
 	}
-	certs, _ := asStrings(info["certificate"])
-	if cat.QualificationType == qualificationMandatory && len(certs) == 0 {
+	if certs, _ := info["certificate"].([]any); cat.QualificationType == qualificationMandatory && len(certs) == 0 {
 		return nil, failf(errAuditCategoryRequired, "category %d needs a certificate (%s)", cat.ThirdCatID, cat.Qualification)
 	}
 	return cat, nil
 }
 
-// levelID is a category id sent as a number or as digits (§2.3 "ints
-// (≤10 chars)": the length limit suggests the backend reads text).
-func levelID(v any) (int64, bool) {
-	if s, ok := v.(string); ok {
-		n, err := strconv.ParseInt(s, 10, 64)
-		return n, err == nil && len(s) <= 10
-	}
-	return asInt(v)
-}
-
 // auditResult answers /shop/audit/result (§2.3). audit_id is a string in
-// the examples and SDKs and a number in the table (§6.2 item 4): both are
-// read as text. Unknown → 1050005 (§3.5 D text, I endpoint).
+// the examples and SDKs and a number in the table (§6.2 item 4): the spec
+// takes both, and it is read as text. Unknown → 1050005 (§3.5 D text, I
+// endpoint).
 func auditResult(req *request) (map[string]any, error) {
-	id, _ := asText(req.body["audit_id"]) // present: the route's rule answered 990007
+	id, _ := asText(req.body["audit_id"])
 	a := req.acct.audit.byID[id]
 	if a == nil {
 		return nil, failf(errAuditNotFound, "audit_id %v", req.body["audit_id"])
@@ -266,17 +249,13 @@ func auditResult(req *request) (map[string]any, error) {
 }
 
 // auditMiniappCertificate answers /shop/audit/get_miniapp_certificate
-// (§2.3): req_type 1 (category) or 2 (brand); anything else is answered
-// like a missing req_type (990007), as no code is documented for it.
+// (§2.3): req_type 1 (category) or 2 (brand), which the spec has checked.
 // Nothing stored for that type → 1050006 (§3.5 D). The answer carries
 // both brand_info and category_info_list whatever req_type asked: the
 // docs' response table lists both, and live answers mix them (§6.2
 // item 5).
 func auditMiniappCertificate(req *request) (map[string]any, error) {
-	t, ok := asInt(req.body["req_type"])
-	if !ok || (t != 1 && t != 2) {
-		return nil, failf(errParameterMissing, "req_type must be 1 (category) or 2 (brand)")
-	}
+	t, _ := asInt(req.body["req_type"])
 	c := req.acct.audit.cert
 	if c == nil || (t == 1 && len(c.CategoryInfoList) == 0) || (t == 2 && c.BrandInfo == nil) {
 		return nil, failf(errNoMiniappCertificate, "req_type %d", t)
@@ -293,4 +272,57 @@ func auditMiniappCertificate(req *request) (map[string]any, error) {
 }
 
 // auditChecks are this domain's named rules of the spec.
-var auditChecks = map[string]validate.Check{}
+var auditChecks = map[string]validate.Check{
+	"brand_license_images": brandLicenseImages,
+	"category_levels_fit":  categoryLevelsFit,
+}
+
+// brandLicenseImages: audit_brand's license is one image or a non-empty
+// array of them (§6.2 item 3: the table and the maintainer say an array,
+// SKIT sends a string; both are accepted). An image is a URL or a
+// media_id, as the spec's media format reads them.
+func brandLicenseImages(obj map[string]any, _ validate.Env) (string, bool) {
+	switch l := obj["license"].(type) {
+	case string:
+		return "license is not an image URL or media_id", isMedia(l)
+	case []any:
+		if len(l) == 0 {
+			return "license is an empty array", false
+		}
+		for i, it := range l {
+			if s, ok := it.(string); !ok || !isMedia(s) {
+				return fmt.Sprintf("license[%d] is not an image URL or media_id", i), false
+			}
+		}
+		return "", true
+	}
+	return "license is neither an image nor an array of images", false
+}
+
+// isMedia reads an image reference exactly as the spec's media format
+// does: the validator of a one-field request, compiled once.
+var isMedia = func() func(string) bool {
+	one := &apispec.Field{Name: "image", Type: apispec.String, Format: apispec.Media}
+	root := &apispec.Field{Type: apispec.Object, Fields: []*apispec.Field{one}, Order: []apispec.Entry{{Field: one}}}
+	v, _ := validate.Compile(&apispec.Endpoint{Path: "license", Request: root}, nil) // no named checks: no error
+	return func(s string) bool { return v.Request(map[string]any{"image": s}, nil) == nil }
+}()
+
+// categoryLevelsFit: each of level1–level3 is at most 10 digits (§2.3
+// "ints (≤10 chars)"; the table types them uint32 and "character type",
+// so a number or its text). The spec's id type has read them already.
+func categoryLevelsFit(obj map[string]any, _ validate.Env) (string, bool) {
+	for _, key := range []string{"level1", "level2", "level3"} {
+		var text string
+		switch v := obj[key].(type) {
+		case json.Number:
+			text = v.String()
+		case string:
+			text = v
+		}
+		if len(text) > 10 {
+			return fmt.Sprintf("%s %s is longer than 10 digits", key, text), false
+		}
+	}
+	return "", true
+}

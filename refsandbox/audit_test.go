@@ -47,14 +47,14 @@ func TestAuditCodes(t *testing.T) {
 				{catAudit, catBody("1002", "1201", "6201", "[]"), catalog.AuditCategoryRequired}}},
 			{"1050004 levels that are not level3's parents", "default", []step{{catAudit, catBody("1003", "1201", "6201", certURL), catalog.AuditCategoryRequired}}},
 			{"1000009 unknown level3 (§3.2 COMM)", "default", []step{{catAudit, catBody("1002", "1201", "999999", certURL), catalog.ProductCategoryNotFound}}},
-			{"1000007 level3 of a higher level (contract)", "default", []step{{catAudit, catBody("1002", "1201", "1201", certURL), catalog.ProductCategoryNotLevel3}}},
+			{"1000007 level3 of a higher level (refsandbox/README.md)", "default", []step{{catAudit, catBody("1002", "1201", "1201", certURL), catalog.ProductCategoryNotLevel3}}},
 			{"1050011 category needs no application", "default", []step{{catAudit, catBody("1001", "1101", "6153", certURL), catalog.AuditNotRequired}}},
 			{"optional qualification without a certificate", "default", []step{{catAudit, catBody(`"1002"`, `"1201"`, `"6202"`, ""), 0}}},
 			{"1050009 category pending", "default", []step{{catAudit, catBody("1003", "1301", "6301", certURL), 0}, {catAudit, catBody("1003", "1301", "6301", certURL), catalog.AuditUnderReview}}},
 			{"1050003 category approved (§2.3 DOC)", "reviews-approve", []step{{catAudit, catBody("1002", "1201", "6201", certURL), 0},
 				{catAudit, catBody("1002", "1201", "6201", certURL), catalog.AuditCategoryAlreadyApproved}}},
 			{"1050005 unknown audit", "default", []step{{auditResPth, `{"audit_id":"RQAAAPX1nuJsAAAAFTrfXW"}`, catalog.AuditNotFound},
-				{auditResPth, `{"audit_id":12}`, catalog.AuditNotFound}, {auditResPth, `{"audit_id":{"a":1}}`, catalog.AuditNotFound}, {auditResPth, `{}`, catalog.ParameterMissing}}},
+				{auditResPth, `{"audit_id":12}`, catalog.AuditNotFound}, {auditResPth, `{"audit_id":{"a":1}}`, catalog.ParameterMissing}, {auditResPth, `{}`, catalog.ParameterMissing}}},
 			{"1050006 nothing on the MP side", "default", []step{{"/shop/audit/get_miniapp_certificate", `{"req_type":1}`, catalog.AuditNoMiniProgramCertificate},
 				{"/shop/audit/get_miniapp_certificate", `{"req_type":2}`, catalog.AuditNoMiniProgramCertificate}}},
 			{"get_miniapp_certificate req_type", "miniapp-certified", []step{{"/shop/audit/get_miniapp_certificate", `{}`, catalog.ParameterMissing},
@@ -120,4 +120,60 @@ func TestMiniappCertificate(t *testing.T) {
 				"category_info_list.0.second_category_name", "category_info_list.0.certificate_url")
 		}
 	})
+}
+
+// TestAuditFieldRules: the spec's field rules of the audit endpoints
+// (apispec/data/audit.json), one request per rule kind.
+func TestAuditFieldRules(t *testing.T) {
+	forEachTarget(t, func(t *testing.T, tg *target) {
+		brand := func(extra string) string {
+			return `{"audit_req":{"license":["https://mmecimage.cn/p/l.jpg"],"brand_info":{"brand_wording":"规则品牌"` + extra + `}}}`
+		}
+		elevenCerts := `["https://a.cn/1.jpg","https://a.cn/2.jpg","https://a.cn/3.jpg","https://a.cn/4.jpg","https://a.cn/5.jpg","https://a.cn/6.jpg",` +
+			`"https://a.cn/7.jpg","https://a.cn/8.jpg","https://a.cn/9.jpg","https://a.cn/10.jpg","https://a.cn/11.jpg"]`
+		const generic, required = catalog.ParameterMissing, catalog.AuditCategoryRequired
+		for _, tc := range []struct {
+			name, path, body string
+			want             catalog.Code
+		}{
+			{"range: trademark class 99", brandAudit, brand(`,"trademark_type":"99"`), generic},
+			{"range: trademark class 0", brandAudit, brand(`,"trademark_type":"0"`), generic},
+			{"format: a trademark class that is no number", brandAudit, brand(`,"trademark_type":"二十九"`), generic},
+			{"type: a trademark class as a number", brandAudit, brand(`,"trademark_type":29`), generic},
+			{"format: a date in another shape", brandAudit, brand(`,"trademark_application_time":"2020/03/25"`), generic},
+			{"format: an image that is neither a URL nor a media_id", brandAudit, brand(`,"sale_authorization":["not an image"]`), generic},
+			{"format: a license string that is no image", brandAudit, `{"audit_req":{"license":"short","brand_info":{"brand_wording":"规则品牌"}}}`, generic},
+			{"format: a license item that is no image", brandAudit, `{"audit_req":{"license":["a b"],"brand_info":{"brand_wording":"规则品牌"}}}`, generic},
+			{"enum: scene group 2", brandAudit, `{"audit_req":{"license":["https://mmecimage.cn/p/l.jpg"],"brand_info":{"brand_wording":"规则品牌"},"scene_group_list":[2]}}`, generic},
+			{"blank: a brand_wording of spaces", brandAudit, brand(`,"brand_wording":"  "`), generic},
+			{"a media_id license", brandAudit, `{"audit_req":{"license":"wxashop_RQAAAPX1nuJsAAAAFTrfXW","brand_info":{"brand_wording":"媒体品牌"}}}`, 0},
+			{"many: eleven certificates", catAudit, catBody("1002", "1201", "6202", elevenCerts), generic},
+			{"length: a level of eleven digits", catAudit, catBody(`"10020000000"`, "1201", "6202", certURL), required},
+			{"format: a certificate that is no image", catAudit, catBody("1002", "1201", "6202", `["a b"]`), required},
+			{"required: license", catAudit, `{"audit_req":{"category_info":{"level1":1002,"level2":1201,"level3":6202}}}`, generic},
+			{"enum: scene group 2", catAudit, `{"audit_req":{"license":["https://mmecimage.cn/p/l.jpg"],"category_info":{"level1":1002,"level2":1201,"level3":6202},"scene_group_list":[2]}}`, generic},
+			{"type: audit_id an array", auditResPth, `{"audit_id":["1"]}`, generic},
+			{"blank: audit_id of spaces", auditResPth, `{"audit_id":" "}`, generic},
+		} {
+			t.Run(tc.name, func(t *testing.T) { run(t, tg, "default", step{tc.path, tc.body, tc.want}) })
+		}
+	})
+}
+
+// TestCategoryTreePerAccount: the category tree is account state; one
+// account's tree leaves the others' alone.
+func TestCategoryTreePerAccount(t *testing.T) {
+	sb, clock := newSandbox(t, nil)
+	tg := &target{name: "in-process", sb: sb, clock: clock, client: sb.Client(), base: "http://sandbox.invalid"}
+	addCategories(t, tg, "default", category{FirstCatID: 9001, FirstCatName: "f", SecondCatID: 9002, SecondCatName: "s", ThirdCatID: 9003, ThirdCatName: "t"})
+	for profile, want := range map[string]struct {
+		cats int
+		add  catalog.Code
+	}{"default": {8, 0}, "reviews-approve": {7, catalog.ProductCategoryNotFound}} {
+		tok := token(t, tg, profile)
+		if n := len(post(t, tg, tok, "/shop/cat/get", `{}`)["third_cat_list"].([]any)); n != want.cats {
+			t.Errorf("%s: cat/get lists %d categories, want %d", profile, n, want.cats)
+		}
+		wantCode(t, post(t, tg, tok, add, spuBody("tree", set("third_cat_id", 9003))), want.add)
+	}
 }

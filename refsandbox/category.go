@@ -10,10 +10,12 @@ import (
 	"github.com/shopconform/shopconform/internal/jsonpos"
 )
 
-// The category tree (api-reference §2.3 /shop/cat/get) is fixed data
-// shared by every account: categories.json, the tree of the issue-3
-// contract, in the shape /shop/cat/get answers (third_cat_list[]). It is
-// read once, strictly; New refuses to start when it does not load.
+// The category tree (api-reference §2.3 /shop/cat/get) is account state:
+// every account starts with categories.json (refsandbox/README.md
+// "Category tree"), in the shape /shop/cat/get answers (third_cat_list[]).
+// The file is read once, strictly; New refuses to start when it does not
+// load. A tree is never changed in place: an account that gets another
+// tree gets a new value, so accounts can share the starting one.
 
 //go:embed categories.json
 var embeddedCategories []byte
@@ -29,7 +31,7 @@ const (
 // into codes.
 var (
 	errCategoryUnknown   = codeErr(catalog.ProductCategoryNotFound, "category id unknown")         // §3.2 1000009 D (audit_category, COMM)
-	errCategoryNotLevel3 = codeErr(catalog.ProductCategoryNotLevel3, "category id is not level 3") // §3.2 1000007; contract "Built-in category tree"
+	errCategoryNotLevel3 = codeErr(catalog.ProductCategoryNotLevel3, "category id is not level 3") // §3.2 1000007 (D text, I trigger)
 )
 
 // category is one level-3 category with its ancestors, exactly as
@@ -78,20 +80,21 @@ func (t *categoryTree) lookup(id int64) (*category, error) {
 }
 
 // categories is the embedded tree, loaded once. It is immutable data,
-// like the catalog, so sharing it between sandboxes shares no state.
+// like the catalog, so sharing it between accounts shares no state.
 var categories = sync.OnceValues(func() (*categoryTree, error) {
 	return loadCategories(embeddedCategories, "refsandbox/categories.json")
 })
 
-// loadedCategories is the tree for handlers: New has already refused to
-// start when it does not load.
+// loadedCategories is the tree every account starts with: New has already
+// refused to start when it does not load.
 func loadedCategories() *categoryTree {
 	t, _ := categories()
 	return t
 }
 
-// loadCategories reads a JSON array of categories strictly (style rule
-// 15a) and checks that it is a tree; every problem is reported.
+// loadCategories reads a JSON array of categories strictly (unknown
+// fields are errors, with file:line:col) and checks that it is a tree;
+// every problem is reported.
 func loadCategories(data []byte, filename string) (*categoryTree, error) {
 	f := &strictFile{name: filename, data: data}
 	root := f.parse()
@@ -171,15 +174,16 @@ func (b *treeBuilder) add(c category) error {
 	return errors.Join(errs...)
 }
 
-// catGet answers /shop/cat/get (§2.3): the whole level-3 list. It takes
-// no parameters ("{}"); anything in the body is ignored.
-func catGet(*request) (map[string]any, error) {
-	return map[string]any{"third_cat_list": loadedCategories().list}, nil
+// catGet answers /shop/cat/get (§2.3): the account tree's whole level-3
+// list. It takes no parameters ("{}"); the spec declares none, so
+// anything in the body is ignored.
+func catGet(req *request) (map[string]any, error) {
+	return map[string]any{"third_cat_list": req.acct.audit.tree.list}, nil
 }
 
-// sellable lists the categories the merchant may sell in (contract:
-// qualification_type 0 or 2 always, 1 once a category audit granted it),
-// in the tree's order.
+// sellable lists the categories the merchant may sell in: qualification
+// type 0 or 2 always, 1 once a category audit granted it
+// (refsandbox/README.md "Category tree"), in the tree's order.
 func (t *categoryTree) sellable(granted func(int64) bool) []grantedCategory {
 	out := []grantedCategory{}
 	for _, c := range t.list {

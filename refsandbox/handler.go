@@ -17,8 +17,8 @@ type handlerFunc func(req *request) (map[string]any, error)
 type request struct {
 	acct     *account        // the caller's partition; acct.mu is held for the whole call
 	profile  *Profile        // resolved (no nil pointers), read-only
-	body     map[string]any  // numbers are json.Number; nil on multipart routes
-	http     *http.Request   // the raw request: multipart routes parse their form from it
+	body     map[string]any  // numbers are json.Number; a multipart form's fields are strings and validate.FileParts
+	http     *http.Request   // the raw request (its context, for calls a handler makes)
 	now      time.Time       // the clock reading every stage of this call used
 	random   *lockedReader   // for ids the handler mints
 	merchant *merchantCaller // coupon/confirm's way to the merchant simulator

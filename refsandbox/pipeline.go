@@ -90,10 +90,11 @@ func (s *Sandbox) routeStage(c *call) (reply, bool) {
 	return reply{}, cont
 }
 
-// jsonStage decodes the body (§1 "strict JSON"). Multipart routes skip it
-// and their handler reads the raw request.
+// jsonStage decodes the body (§1 "strict JSON"). A multipart route's form
+// is read into its fields instead (readForm), for the same validator.
 func (s *Sandbox) jsonStage(c *call) (reply, bool) {
 	if c.route.spec.Multipart {
+		c.body = readForm(c.r, c.route.spec.Request)
 		return reply{}, cont
 	}
 	body, err := readJSONObject(c.r.Body)
@@ -148,8 +149,7 @@ func (s *Sandbox) magicStage(c *call) (reply, bool) {
 }
 
 // fieldStage is the spec's validator: every field rule of the endpoint,
-// in the spec's order (apispec/README.md). A multipart body is the
-// handler's to read.
+// in the spec's order (apispec/README.md).
 func (s *Sandbox) fieldStage(c *call) (reply, bool) {
 	if c.body == nil {
 		return reply{}, cont

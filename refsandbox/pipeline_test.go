@@ -130,7 +130,8 @@ func TestPrecedence(t *testing.T) {
 			{"openid before page size", "default", "POST", "/shop/sharer/get_sharer_live_summary_list", `{"page":1,"page_size":21}`, catalog.OpenIDMissing},
 			{"field rules in order", "default", "POST", "/shop/spu/get_list",
 				`{"page_size":101,"start_create_time":"2024-05-02 00:00:00","end_create_time":"2024-05-01 00:00:00"}`, catalog.PageSizeTooLarge},
-			{"content before handler", "default", "POST", "/shop/spu/add", `{"title":"最佳商品"}`, catalog.ContentViolation},
+			{"content before handler", "default", "POST", "/shop/audit/audit_brand",
+				`{"audit_req":{"license":["https://mmecimage.cn/p/l.jpg"],"brand_info":{"brand_wording":"最佳品牌"}}}`, catalog.ContentViolation},
 		} {
 			tok := ""
 			if tc.profile != "" {

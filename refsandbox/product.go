@@ -1,6 +1,7 @@
 package refsandbox
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -14,8 +15,8 @@ import (
 // review, and an online copy, which only an approved review produces
 // (§2.4 "Model"). Reviews are done by people, so their outcome is account
 // state: a profile either approves every submission at once
-// (product.reviews_approve) or leaves it under review forever (contract
-// "Review policy"). This file holds the state, the id pair, the views
+// (product.reviews_approve) or leaves it under review forever
+// (refsandbox/README.md "Model"). This file holds the state, the id pair, the views
 // and the handlers that only read or move a product's status;
 // product_write.go holds add, update and update_without_audit, and
 // product_list.go get_list.
@@ -32,8 +33,8 @@ const (
 )
 
 const (
-	noBrandID                 = 2100000000 // §2.4 "2100000000 = no brand"; contract: always allowed
-	defaultReviewLimitPerHour = 20         // contract; §3.2 1000019 (I) documents only "an hourly cap"
+	noBrandID                 = 2100000000 // §2.4 "2100000000 = no brand": always allowed
+	defaultReviewLimitPerHour = 20         // the sandbox's (refsandbox/README.md); §3.2 1000019 documents only "an hourly cap"
 	// firstProductID is above 2^53 so that a client holding ids in a
 	// float64 breaks visibly (§1, §7: keep 64-bit ids exact).
 	firstProductID uint64 = 1<<53 + 1
@@ -92,7 +93,7 @@ type product struct {
 	editStatus  int
 	status      int
 	deleted     bool
-	infoVersion string // the newest one the merchant sent (contract: 1000013)
+	infoVersion string // the newest one the merchant sent (1000013 for an older one)
 	created     time.Time
 	updated     time.Time
 	review      reviewInfo
@@ -156,9 +157,10 @@ func (d spuData) clone() spuData {
 	return c
 }
 
-// Sentinels of the product layer; productCodes maps them to §3.2 codes.
+// Sentinels of the product layer, each naming its §3.2 code. The field
+// codes (1000001, 1000014, 1000015, 1000020) are the spec's
+// (apispec/data/product.json): a handler sees only valid bodies.
 var (
-	errProductIDMissing           = codeErr(catalog.ProductOutProductIDMissing, "product id missing")                     // 1000001 D
 	errProductUnderReview         = codeErr(catalog.ProductUnderReview, "product under review")                           // 1000002 D code, I endpoint set
 	errProductNeverApproved       = codeErr(catalog.ProductNeverApproved, "product never approved")                       // 1000003 I
 	errNewSKU                     = codeErr(catalog.ProductNewSKUNeedsReview, "sku not in the approved version")          // 1000004 D text
@@ -168,27 +170,27 @@ var (
 	errProductNotFound            = codeErr(catalog.ProductNotFound, "product not found")                                 // 1000011 D
 	errProductExists              = codeErr(catalog.ProductAlreadyExists, "product exists")                               // 1000012 D
 	errProductConflict            = codeErr(catalog.ProductUpdateConflict, "update conflict")                             // 1000013 I
-	errProductFieldMissing        = codeErr(catalog.ProductRequiredFieldMissing, "required field missing")                // 1000014 D text, I
-	errSKUStockZero               = codeErr(catalog.ProductSKUStockZero, "sku stock zero")                                // 1000015 D text
 	errProductNotUnderReview      = codeErr(catalog.ProductNotUnderReview, "product not under review")                    // 1000016 D text, I endpoint
 	errReviewPushFailed           = codeErr(catalog.ProductSubmitReviewFailed, "review push failed")                      // 1000017 I (NS: magic value)
 	errReviewRateLimited          = codeErr(catalog.ProductReviewRateLimited, "review submissions over the hourly limit") // 1000019 D text (NS: profile)
-	errSKUListEmpty               = codeErr(catalog.ProductSKUListEmpty, "sku list empty")                                // 1000020 D
 	errDepositUnpaid              = codeErr(catalog.ProductDepositInsufficient, "deposit unpaid")                         // 1000021 D text (NS: profile)
 )
 
-// readRef is the id-presence check (§7 first; §3.2 1000001 "spu/* with
-// neither id").
-func readRef(body map[string]any) (idPair, error) {
-	return readIDPair(body, "product_id", "out_product_id", failf(errProductIDMissing, "send product_id or out_product_id"))
+// productRef reads the id pair the spec has checked: at least one id is
+// supplied (1000001, §3.2 "spu/* with neither id"), product_id is a uint64
+// and out_product_id a string. An id of 0 is not supplied (§1).
+func productRef(body map[string]any) idPair {
+	var ref idPair
+	if id, ok := asUint(body["product_id"]); ok && id != 0 {
+		ref.id, ref.hasID = id, true
+	}
+	ref.outID, _ = asString(body["out_product_id"])
+	return ref
 }
 
 // resolve is the existence check (§3.2 1000011). Both ids given must name
 // the same product; deleted products do not exist.
 func (st *productState) resolve(ref idPair) (*product, error) {
-	if ref.badID != nil {
-		return nil, failf(errProductNotFound, "product_id %v is not a uint64", ref.badID)
-	}
 	var p *product
 	if ref.hasID {
 		p = st.byID[ref.id]
@@ -206,14 +208,9 @@ func (st *productState) resolve(ref idPair) (*product, error) {
 	return p, nil
 }
 
-// find is readRef then resolve, for the handlers with nothing to
-// validate in between.
+// find is the existence check of the handlers with nothing else to read.
 func (st *productState) find(body map[string]any) (*product, error) {
-	ref, err := readRef(body)
-	if err != nil {
-		return nil, err
-	}
-	return st.resolve(ref)
+	return st.resolve(productRef(body))
 }
 
 // copyFor is the copy spu/get shows: the draft (need_edit_spu 1) or the
@@ -298,8 +295,8 @@ func spuGet(req *request) (map[string]any, error) {
 	return map[string]any{"spu": p.view(d)}, nil
 }
 
-// wantsDraft reads need_edit_spu: 1 is the draft, anything else the
-// online copy (§2.4 "0 online (default) / 1 draft").
+// wantsDraft reads need_edit_spu, 0 or 1 by the spec: 1 is the draft, 0
+// or absent the online copy (§2.4 "0 online (default) / 1 draft").
 func wantsDraft(body map[string]any) bool {
 	n, ok := asInt(body["need_edit_spu"])
 	return ok && n == 1
@@ -372,4 +369,20 @@ func spuDelisting(req *request) (map[string]any, error) {
 }
 
 // productChecks are this domain's named rules of the spec.
-var productChecks = map[string]validate.Check{}
+var productChecks = map[string]validate.Check{
+	"spu_stock_not_zero": spuStockNotZero,
+}
+
+// spuStockNotZero: no sku of a new product has stock 0 (§3.2 1000015, D
+// text). The spec runs it after every sku's fields, so a missing field
+// wins over a zero stock.
+func spuStockNotZero(obj map[string]any, _ validate.Env) (string, bool) {
+	skus, _ := obj["skus"].([]any)
+	for i, it := range skus {
+		sku, _ := asObject(it)
+		if n, _ := asInt(sku["stock_num"]); n == 0 {
+			return fmt.Sprintf("skus[%d].stock_num is 0", i), false
+		}
+	}
+	return "", true
+}

@@ -2,11 +2,11 @@ package refsandbox
 
 import "time"
 
-// spu/get_list (§2.4). The route's field rules have already answered
-// page_size over 100 (990005), a start time after its end (990009) and a
-// missing page or page_size (990007); this handler reads what is left.
+// spu/get_list (§2.4). The spec's rules have answered page_size over 100
+// (990005), a start time after its end (990009) and a missing, unusable
+// or half-given value (990007); this handler reads what is left.
 
-// listQuery is a validated get_list body.
+// listQuery is a valid get_list body.
 type listQuery struct {
 	page, pageSize int64
 	status         *int64
@@ -15,46 +15,27 @@ type listQuery struct {
 	start, end     time.Time
 }
 
-// parseListQuery: page ≥ 1 and page_size ≥ 1 (§2.4 "page int R (≥1)"),
-// status an integer, and each time range given as a whole pair of
-// "yyyy-MM-dd HH:mm:ss" times. No code is documented for a bad value
-// here, so each is answered like a missing one, 990007 (§3.1).
-func parseListQuery(body map[string]any) (listQuery, error) {
-	r := &fieldReader{obj: body, kind: errParameterMissing}
-	q := listQuery{page: r.integer("page"), pageSize: r.integer("page_size"), draft: wantsDraft(body)}
-	if r.err == nil && (q.page < 1 || q.pageSize < 1) {
-		r.fail("page and page_size", "must be ≥ 1")
-	}
-	if body["status"] != nil {
-		s := r.integer("status")
+// readListQuery reads page and page_size (≥ 1), status (a documented
+// value) and the time ranges, each given as a whole pair of
+// "yyyy-MM-dd HH:mm:ss" times. When both ranges are given the create
+// range filters (§2.4 "create range wins").
+func readListQuery(body map[string]any) listQuery {
+	q := listQuery{draft: wantsDraft(body)}
+	q.page, _ = asInt(body["page"])
+	q.pageSize, _ = asInt(body["page_size"])
+	if s, ok := asInt(body["status"]); ok {
 		q.status = &s
 	}
-	// §2.4: "start_update_time/end_update_time O (pair; create range wins)".
 	for _, f := range []string{"update", "create"} {
-		start, end, ok := timePair(r, "start_"+f+"_time", "end_"+f+"_time")
-		if ok {
-			q.field, q.start, q.end = f, start, end
+		start, startOK := body["start_"+f+"_time"].(string)
+		end, endOK := body["end_"+f+"_time"].(string)
+		if startOK && endOK && start != "" && end != "" {
+			q.field = f
+			q.start, _ = time.ParseInLocation(time.DateTime, start, shanghai)
+			q.end, _ = time.ParseInLocation(time.DateTime, end, shanghai)
 		}
 	}
-	return q, r.err
-}
-
-// timePair reads an optional pair of times; half a pair is missing its
-// other half.
-func timePair(r *fieldReader, startKey, endKey string) (start, end time.Time, ok bool) {
-	if r.obj[startKey] == nil && r.obj[endKey] == nil {
-		return start, end, false
-	}
-	read := func(key string) time.Time {
-		s, _ := r.obj[key].(string)
-		t, err := time.ParseInLocation(time.DateTime, s, shanghai)
-		if err != nil {
-			r.fail(key, `is missing or not "yyyy-MM-dd HH:mm:ss"`)
-		}
-		return t
-	}
-	start, end = read(startKey), read(endKey)
-	return start, end, r.err == nil
+	return q
 }
 
 func (q listQuery) matches(p *product) bool {
@@ -78,10 +59,7 @@ func (q listQuery) matches(p *product) bool {
 // its draft while it has none: a list hides no product (spu/get answers
 // 1000003 instead, since it is asked for the online copy by name).
 func spuGetList(req *request) (map[string]any, error) {
-	q, err := parseListQuery(req.body)
-	if err != nil {
-		return nil, err
-	}
+	q := readListQuery(req.body)
 	var hits []*product
 	for _, p := range req.acct.product.list {
 		if q.matches(p) {

@@ -43,7 +43,7 @@ const (
 )
 
 // TestProductCodes provokes every §3.2 code by a request, or by the state
-// earlier requests build, on the contract's profiles.
+// earlier requests build, on the built-in profiles (refsandbox/README.md).
 func TestProductCodes(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {
 		for _, tc := range []struct {
@@ -93,7 +93,7 @@ func TestProductCodes(t *testing.T) {
 				{add, spuBody("p15"), 0}, {delAudit, ref("p15"), 0}, {update, spuBody("p15", setSKU("stock_num", 0)), 0}}},
 			{"1000016 withdraw twice", "default", []step{{add, spuBody("p16"), 0}, {delAudit, ref("p16"), 0}, {delAudit, ref("p16"), catalog.ProductNotUnderReview}}},
 			{"1000016 approved product", "reviews-approve", []step{{add, spuBody("p16"), 0}, {delAudit, ref("p16"), catalog.ProductNotUnderReview}}},
-			{"1000019 second submission within the hour (contract)", "review-limit-1", []step{{add, spuBody("p19"), 0}, {delAudit, ref("p19"), 0},
+			{"1000019 second submission within the hour (profile review-limit-1)", "review-limit-1", []step{{add, spuBody("p19"), 0}, {delAudit, ref("p19"), 0},
 				{update, spuBody("p19"), catalog.ProductReviewRateLimited}}},
 			{"1000020 sku list", "default", []step{{add, spuBody("p", set("skus", []any{})), catalog.ProductSKUListEmpty},
 				{add, spuBody("p", del("skus")), catalog.ProductSKUListEmpty}, {add, spuBody("p", set("skus", map[string]any{"out_sku_id": "x"})), catalog.ProductSKUListEmpty}}},
@@ -106,7 +106,7 @@ func TestProductCodes(t *testing.T) {
 }
 
 // TestProductPrecedence: each step breaks two rules; the earlier in the
-// documented order (§7, contract) must answer.
+// documented order (§7, refsandbox/README.md "Order of checks") must answer.
 func TestProductPrecedence(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {
 		long := strings.Repeat("x", 129)
@@ -119,13 +119,13 @@ func TestProductPrecedence(t *testing.T) {
 			step{add, spuBody("q", set("third_cat_id", 6201), set("brand_id", 5)), catalog.ProductQualificationPicsMissing}, // 1000008 (field) before grants
 			step{update, spuBody("nope", del("title")), catalog.ProductRequiredFieldMissing},                                // validation before existence
 			step{add, spuBody("q"), 0},
-			step{add, spuBody("q", set("brand_id", 5)), catalog.ProductAlreadyExists},                                                                                   // existence before grants
-			step{update, spuBody("q", set("third_cat_id", 999999)), catalog.ProductCategoryNotFound},                                                                    // validation before state
-			step{update, spuBody("q", set("brand_id", 5)), catalog.ProductUnderReview},                                                                                  // product state before grants
-			step{get, `{"product_id":1,"out_product_id":"q"}`, catalog.ProductNotFound},                                                                                 // both ids must name one product
-			step{uwa, `{"out_product_id":"nope","info_version":"1"}`, catalog.ProductNotFound},                                                                          // existence before conflict
-			step{uwa, `{"out_product_id":"q","skus":[{"out_sku_id":"NEW"}]}`, catalog.ProductNeverApproved},                                                             // 1000003 before 1000004
-			step{add, spuBody("r", set("third_cat_id", 6201), set("qualification_pics", []string{"x"}), set("brand_id", 5)), catalog.ProductCategoryNeedsQualification}, // category grant before brand
+			step{add, spuBody("q", set("brand_id", 5)), catalog.ProductAlreadyExists},                                                                                                              // existence before grants
+			step{update, spuBody("q", set("third_cat_id", 999999)), catalog.ProductCategoryNotFound},                                                                                               // validation before state
+			step{update, spuBody("q", set("brand_id", 5)), catalog.ProductUnderReview},                                                                                                             // product state before grants
+			step{get, `{"product_id":1,"out_product_id":"q"}`, catalog.ProductNotFound},                                                                                                            // both ids must name one product
+			step{uwa, `{"out_product_id":"nope","info_version":"1"}`, catalog.ProductNotFound},                                                                                                     // existence before conflict
+			step{uwa, `{"out_product_id":"q","skus":[{"out_sku_id":"NEW"}]}`, catalog.ProductNeverApproved},                                                                                        // 1000003 before 1000004
+			step{add, spuBody("r", set("third_cat_id", 6201), set("qualification_pics", []string{"https://mmecimage.cn/p/q.jpg"}), set("brand_id", 5)), catalog.ProductCategoryNeedsQualification}, // category grant before brand
 		)
 		run(t, tg, "deposit-unpaid",
 			step{add, spuBody("d", set("brand_id", 5)), catalog.ProductBrandUnauthorized},                    // grants before deposit
@@ -139,7 +139,7 @@ func TestProductPrecedence(t *testing.T) {
 }
 
 // TestProductMagicPushFailed: 1000017 saves the draft without submitting
-// it (contract), and a plain update resubmits.
+// it (§3.2 "call update again to resubmit"), and a plain update resubmits.
 func TestProductMagicPushFailed(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {
 		tok := token(t, tg, "default")

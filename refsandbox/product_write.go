@@ -1,7 +1,6 @@
 package refsandbox
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -9,139 +8,103 @@ import (
 
 // The product writes: spu/add, spu/update (both save the draft and submit
 // it for review) and spu/update_without_audit (patches approved SKUs).
-// Their checks run in the order of api-reference §7 and the issue-3
-// contract: id presence → field validation → existence → the product's
-// state → the account's state → the review rate → the review push.
+// Their checks run in the order of api-reference §7: the spec's id
+// presence and field rules (apispec/data/product.json) → the category in
+// the account's tree → existence → the product's state → the account's
+// grants → the review rate → the review push.
 
-// spuInput is a validated add or update body.
+// spuInput is a valid add or update body.
 type spuInput struct {
 	data       spuData
 	category   *category
 	hasVersion bool
 }
 
-// parseSPU is the field validation of add and update, in the order of the
-// §2.4 table: top-level required fields (1000014), the sku list (1000020),
-// each sku's required fields (1000014), stock on add (1000015), the
-// optional fields (1000014), then the category: it exists (1000009), is
-// level 3 (1000007) and, when its product_qualification_type is 1, the
-// body carries qualification_pics (1000008). The category's checks are
-// static data, so they are field validation; the account's grants come
-// later (checkGrants).
-func parseSPU(body map[string]any, add bool) (spuInput, error) {
+// readSPU reads an add or update body the spec has checked: the required
+// fields (1000014), the sku list (1000020), each sku's fields (1000014),
+// stock on add (1000015) and the optional fields (1000014), each of its
+// documented type, range and format.
+func readSPU(body map[string]any) spuInput {
 	var in spuInput
 	d := &in.data
-	r := &fieldReader{obj: body, kind: errProductFieldMissing} // §3.2 1000014 D text, I
-	d.Title = r.str("title")
-	d.Path = r.str("path")
-	d.HeadImg = r.strs("head_img")
-	d.ThirdCatID = r.integer("third_cat_id")
-	d.BrandID = r.id("brand_id")
-	if r.err != nil {
-		return in, r.err
+	d.Title, _ = asString(body["title"])
+	d.Path, _ = asString(body["path"])
+	d.HeadImg = stringsOf(body["head_img"])
+	d.ThirdCatID, _ = asInt(body["third_cat_id"])
+	d.BrandID, _ = asUint(body["brand_id"])
+	d.SKUs = []sku{}
+	for _, it := range itemsOf(body["skus"]) {
+		d.SKUs = append(d.SKUs, readSKU(it))
 	}
-	var err error
-	if d.SKUs, err = parseSKUs(body["skus"], add); err != nil {
-		return in, err
-	}
-	d.QualificationPics = r.optStrs("qualification_pics")
-	d.DescInfo = parseDesc(r)
+	d.QualificationPics = stringsOf(body["qualification_pics"])
+	desc, _ := asObject(body["desc_info"])
+	d.DescInfo.Desc, _ = asString(desc["desc"])
+	d.DescInfo.Imgs = stringsOf(desc["imgs"])
 	d.InfoVersion, in.hasVersion = asText(body["info_version"])
-	if !in.hasVersion && !absent(body["info_version"]) {
-		r.fail("info_version", "must be a string")
-	}
-	if r.err != nil {
-		return in, r.err
-	}
-	if in.category, err = loadedCategories().lookup(d.ThirdCatID); err != nil { // §3.2 1000009 D, 1000007 D text
-		return in, failf(err, "third_cat_id %d", d.ThirdCatID)
-	}
-	hasPics := slices.ContainsFunc(d.QualificationPics, func(p string) bool { return p != "" })
-	if in.category.ProductQualificationType == qualificationMandatory && !hasPics { // §3.2 1000008 D text, I
-		return in, failf(errQualificationPicsMissing, "category %d needs qualification_pics (%s)", d.ThirdCatID, in.category.ProductQualification)
-	}
-	return in, nil
+	return in
 }
 
-// parseSKUs reads skus[]: absent, not an array or empty is 1000020 (§3.2,
-// D: "skus": [], missing, or an object). Each sku's required fields come
-// first for every sku, then stock 0 on add (§3.2 1000015 D text), so a
-// missing field wins over a zero stock.
-func parseSKUs(v any, add bool) ([]sku, error) {
-	items, ok := v.([]any)
-	if !ok || len(items) == 0 {
-		return nil, failf(errSKUListEmpty, "skus must be a non-empty array")
+func readSKU(v any) sku {
+	obj, _ := asObject(v)
+	text := func(key string) string { s, _ := asString(obj[key]); return s }
+	number := func(key string) int64 { n, _ := asInt(obj[key]); return n }
+	s := sku{
+		OutProductID: text("out_product_id"),
+		OutSKUID:     text("out_sku_id"),
+		ThumbImg:     text("thumb_img"),
+		SalePrice:    number("sale_price"),
+		MarketPrice:  number("market_price"),
+		StockNum:     number("stock_num"),
+		SKUCode:      text("sku_code"),
+		Barcode:      text("barcode"),
+		SKUAttrs:     []skuAttr{},
 	}
-	out := make([]sku, len(items))
-	for i, it := range items {
-		obj, ok := asObject(it)
-		if !ok {
-			return nil, failf(errProductFieldMissing, "skus[%d] is not an object", i)
-		}
-		r := &fieldReader{obj: obj, prefix: fmt.Sprintf("skus[%d].", i), kind: errProductFieldMissing}
-		out[i] = sku{
-			OutProductID: r.str("out_product_id"),
-			OutSKUID:     r.str("out_sku_id"),
-			ThumbImg:     r.str("thumb_img"),
-			SalePrice:    r.count("sale_price"),
-			MarketPrice:  r.count("market_price"),
-			StockNum:     r.count("stock_num"),
-			SKUCode:      r.optStr("sku_code"),
-			Barcode:      r.optStr("barcode"),
-			SKUAttrs:     parseAttrs(r),
-		}
-		if r.err != nil {
-			return nil, r.err
-		}
+	for _, it := range itemsOf(obj["sku_attrs"]) {
+		attr, _ := asObject(it)
+		key, _ := asString(attr["attr_key"])
+		val, _ := asString(attr["attr_value"])
+		s.SKUAttrs = append(s.SKUAttrs, skuAttr{key, val})
 	}
-	for i, s := range out {
-		if add && s.StockNum == 0 {
-			return nil, failf(errSKUStockZero, "skus[%d].stock_num is 0", i)
-		}
-	}
-	return out, nil
+	return s
 }
 
-// parseAttrs reads sku_attrs[]: optional (a maintainer allows omitting it
-// for single-spec goods, §2.4), but each item needs both strings.
-func parseAttrs(r *fieldReader) []skuAttr {
-	v := r.obj["sku_attrs"]
-	if v == nil {
-		return []skuAttr{}
-	}
-	items, ok := v.([]any)
-	if !ok {
-		r.fail("sku_attrs", "must be an array")
-		return []skuAttr{}
-	}
-	out := make([]skuAttr, 0, len(items))
-	for i, it := range items {
-		obj, _ := asObject(it)
-		key, kok := asString(obj["attr_key"])
-		val, vok := asString(obj["attr_value"])
-		if !kok || !vok {
-			r.fail(fmt.Sprintf("sku_attrs[%d]", i), "needs attr_key and attr_value strings")
-		}
-		out = append(out, skuAttr{key, val})
-	}
-	return out
+// itemsOf is an array's items; absent is none.
+func itemsOf(v any) []any {
+	items, _ := v.([]any)
+	return items
 }
 
-// parseDesc reads the optional desc_info {desc, imgs}.
-func parseDesc(r *fieldReader) descInfo {
-	sub := &fieldReader{obj: r.optObject("desc_info"), prefix: "desc_info.", kind: r.kind}
-	d := descInfo{Desc: sub.optStr("desc"), Imgs: sub.optStrs("imgs")}
-	if r.err == nil {
-		r.err = sub.err
+// stringsOf is an array of strings; absent is empty, never nil, so that
+// it answers as [] rather than null.
+func stringsOf(v any) []string {
+	list, _ := asStrings(v)
+	if list == nil {
+		return []string{}
 	}
-	return d
+	return list
+}
+
+// checkCategory judges third_cat_id against the account's category tree,
+// after every field rule (§3.2): it exists (1000009, D), it is level 3
+// (1000007, D text) and, when its product_qualification_type is 1, the
+// body carries qualification_pics (1000008, D text, I).
+func (in *spuInput) checkCategory(tree *categoryTree) error {
+	id := in.data.ThirdCatID
+	cat, err := tree.lookup(id)
+	switch {
+	case err != nil:
+		return failf(err, "third_cat_id %d", id)
+	case cat.ProductQualificationType == qualificationMandatory && len(in.data.QualificationPics) == 0:
+		return failf(errQualificationPicsMissing, "category %d needs qualification_pics (%s)", id, cat.ProductQualification)
+	}
+	in.category = cat
+	return nil
 }
 
 // checkGrants is the account state add and update depend on: a category
 // whose qualification_type is 1 needs an approved category audit (§3.2
-// 1000005, D text / I; contract "Built-in category tree"), and any brand
-// but 2100000000 an approved brand audit (§3.2 1000006, D text / I;
-// contract "Brands").
+// 1000005, D text / I), and any brand but 2100000000 an approved brand
+// audit (§3.2 1000006, D text / I).
 func checkGrants(in spuInput, audits *auditState) error {
 	if c := in.category; c.QualificationType == qualificationMandatory && !audits.categoryGranted(c.ThirdCatID) {
 		return failf(errCategoryNeedsQualification, "category %d needs an approved audit_category (%s)", c.ThirdCatID, c.Qualification)
@@ -152,8 +115,8 @@ func checkGrants(in spuInput, audits *auditState) error {
 	return nil
 }
 
-// checkVersion is the contract's 1000013 (§3.2, I): an info_version lower
-// than the stored one is stale. It runs right after existence, before the
+// checkVersion is 1000013 (§3.2, I; refsandbox/README.md): an
+// info_version lower than the stored one is stale. It runs right after existence, before the
 // product's review state: a stale request is refused whatever the product
 // is doing.
 func (p *product) checkVersion(v string) error {
@@ -164,7 +127,7 @@ func (p *product) checkVersion(v string) error {
 }
 
 // versionLess compares as integers when both are, else as strings
-// (contract "Product data").
+// (refsandbox/README.md).
 func versionLess(a, b string) bool {
 	x, errA := strconv.ParseInt(a, 10, 64)
 	y, errB := strconv.ParseInt(b, 10, 64)
@@ -174,16 +137,14 @@ func versionLess(a, b string) bool {
 	return a < b
 }
 
-// spuAdd answers /shop/spu/add: out_product_id (1000001) → parseSPU →
-// existence (1000012, deleted products included) → checkGrants → save →
-// submit.
+// spuAdd answers /shop/spu/add once the spec's rules passed: the
+// category (checkCategory) → out_product_id taken (1000012, deleted
+// products included) → checkGrants → save → submit.
 func spuAdd(req *request) (map[string]any, error) {
 	st := req.acct.product
-	outID, ok := asString(req.body["out_product_id"])
-	if !ok { // §3.2 1000001 D
-		return nil, failf(errProductIDMissing, "out_product_id")
-	}
-	in, err := parseSPU(req.body, true)
+	outID, _ := asString(req.body["out_product_id"])
+	in := readSPU(req.body)
+	err := in.checkCategory(req.acct.audit.tree)
 	if err == nil && st.byOut[outID] != nil { // §3.2 1000012 D
 		err = failf(errProductExists, "out_product_id %q is taken (deleted products keep theirs); use update", outID)
 	}
@@ -204,19 +165,16 @@ func spuAdd(req *request) (map[string]any, error) {
 	}}, err
 }
 
-// spuUpdate answers /shop/spu/update: id pair (1000001) → parseSPU →
-// existence (1000011) → checkVersion (1000013) → not under review
-// (1000002, §3.2 D) → checkGrants → save → submit.
+// spuUpdate answers /shop/spu/update once the spec's rules passed: the
+// category (checkCategory) → existence (1000011) → checkVersion (1000013)
+// → not under review (1000002, §3.2 D) → checkGrants → save → submit.
 func spuUpdate(req *request) (map[string]any, error) {
 	st := req.acct.product
-	ref, err := readRef(req.body)
-	var in spuInput
-	if err == nil {
-		in, err = parseSPU(req.body, false)
-	}
+	in := readSPU(req.body)
+	err := in.checkCategory(req.acct.audit.tree)
 	var p *product
 	if err == nil {
-		p, err = st.resolve(ref)
+		p, err = st.resolve(productRef(req.body))
 	}
 	if err == nil {
 		err = p.checkVersion(in.data.InfoVersion)
@@ -284,7 +242,8 @@ func (st *productState) assignSKUIDs(p *product, skus []sku) {
 
 // submit sends the saved draft for review. Its three failures are
 // submission failures, so each leaves the draft saved and not submitted
-// (edit_status 1), as the contract says of 1000017; spu/update resubmits.
+// (edit_status 1), as §3.2 says of 1000017 ("call update again to
+// resubmit"); spu/update resubmits.
 func (st *productState) submit(p *product, now time.Time) error {
 	p.submissions = slices.DeleteFunc(p.submissions, func(t time.Time) bool { return now.Sub(t) >= time.Hour })
 	switch {
@@ -324,71 +283,59 @@ type skuPatch struct {
 	skuCode, barcode                 *string
 }
 
-// patchInput is a validated update_without_audit body (§2.4: path O;
-// skus[] O {out_sku_id R, sale_price, market_price, stock_num, sku_code,
-// barcode}; info_version per the contract).
+// patchInput is a valid update_without_audit body (§2.4: path O; skus[]
+// O {out_sku_id R, sale_price, market_price, stock_num, sku_code,
+// barcode}; info_version as on update).
 type patchInput struct {
 	path    string
 	skus    []skuPatch
 	version string
 }
 
-// parsePatch is update_without_audit's field validation; every problem is
-// 1000014 (§3.2 D text, I): a present field of the wrong type, or an item
-// without out_sku_id.
-func parsePatch(body map[string]any) (patchInput, error) {
-	r := &fieldReader{obj: body, kind: errProductFieldMissing}
-	in := patchInput{path: r.optStr("path")}
+// readPatch reads an update_without_audit body the spec has checked
+// (types and ranges, every item's out_sku_id, no out_sku_id twice: 1000014).
+func readPatch(body map[string]any) patchInput {
+	var in patchInput
+	in.path, _ = asString(body["path"])
 	in.version, _ = asText(body["info_version"])
-	if in.version == "" && !absent(body["info_version"]) {
-		r.fail("info_version", "must be a string")
-	}
-	items, ok := body["skus"].([]any)
-	if !ok && body["skus"] != nil {
-		r.fail("skus", "must be an array")
-	}
-	for i, it := range items {
+	for _, it := range itemsOf(body["skus"]) {
 		obj, _ := asObject(it)
-		sr := &fieldReader{obj: obj, prefix: fmt.Sprintf("skus[%d].", i), kind: errProductFieldMissing}
-		in.skus = append(in.skus, skuPatch{
-			outSKUID:    sr.str("out_sku_id"),
-			salePrice:   sr.optCount("sale_price"),
-			marketPrice: sr.optCount("market_price"),
-			stockNum:    sr.optCount("stock_num"),
-			skuCode:     optString(sr, "sku_code"),
-			barcode:     optString(sr, "barcode"),
-		})
-		if r.err == nil {
-			r.err = sr.err
+		number := func(key string) *int64 {
+			n, ok := asInt(obj[key])
+			if !ok {
+				return nil
+			}
+			return &n
 		}
+		text := func(key string) *string {
+			s, ok := asString(obj[key])
+			if !ok {
+				return nil
+			}
+			return &s
+		}
+		out, _ := asString(obj["out_sku_id"])
+		in.skus = append(in.skus, skuPatch{
+			outSKUID:    out,
+			salePrice:   number("sale_price"),
+			marketPrice: number("market_price"),
+			stockNum:    number("stock_num"),
+			skuCode:     text("sku_code"),
+			barcode:     text("barcode"),
+		})
 	}
-	return in, r.err
+	return in
 }
 
-func optString(r *fieldReader, key string) *string {
-	if r.obj[key] == nil {
-		return nil
-	}
-	s := r.optStr(key)
-	return &s
-}
-
-// spuUpdateWithoutAudit answers /shop/spu/update_without_audit: id pair
-// (1000001) → parsePatch → existence (1000011) → checkVersion (1000013) →
-// an approved version exists (1000003, §3.2 I) → every out_sku_id is in
-// it (1000004, §3.2 D text) → patch. It needs no review, so no submission
+// spuUpdateWithoutAudit answers /shop/spu/update_without_audit once the
+// spec's rules passed: existence (1000011) → checkVersion (1000013) → an
+// approved version exists (1000003, §3.2 I) → every out_sku_id is in it
+// (1000004, §3.2 D text) → patch. It needs no review, so no submission
 // rule applies. The answer carries the real ids and time, not the zeros
 // one live answer showed (§6.2 item 8).
 func spuUpdateWithoutAudit(req *request) (map[string]any, error) {
-	ref, err := readRef(req.body)
-	var in patchInput
-	if err == nil {
-		in, err = parsePatch(req.body)
-	}
-	var p *product
-	if err == nil {
-		p, err = req.acct.product.resolve(ref)
-	}
+	in := readPatch(req.body)
+	p, err := req.acct.product.resolve(productRef(req.body))
 	if err == nil {
 		err = p.checkVersion(in.version)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/shopconform/shopconform/catalog"
 )
 
-// tinyPNG is the contract's 1×1 PNG.
+// tinyPNG is a 1×1 PNG.
 var tinyPNG, _ = base64.StdEncoding.DecodeString("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
 
 // part is one multipart part: a plain field when filename is "".
@@ -123,4 +123,31 @@ func TestCappedReader(t *testing.T) {
 			t.Errorf("%q: read %q, err %v, exceeded %v", tc.body, data, err, c.exceeded)
 		}
 	}
+}
+
+// TestUploadFieldRules: the form's rules beyond those of TestUploadCodes.
+func TestUploadFieldRules(t *testing.T) {
+	forEachTarget(t, func(t *testing.T, tg *target) {
+		tok := token(t, tg, "default")
+		png := media("a.png", tinyPNG)
+		for _, tc := range []struct {
+			name  string
+			parts []part
+			want  catalog.Code
+		}{
+			{"enum: upload_type 2", []part{field("resp_type", "1"), field("upload_type", "2"), png}, catalog.ParameterMissing},
+			{"img_url sent with upload_type 0 is checked too", []part{field("resp_type", "1"), field("upload_type", "0"), png, field("img_url", "x")}, catalog.UploadFailed},
+			{"img_url as a file part is not a form field", []part{field("resp_type", "1"), field("upload_type", "1"),
+				{name: "img_url", filename: "u.txt", data: []byte("https://mmecimage.cn/p/a.jpg")}}, catalog.UploadFileEmpty},
+			{"img_url over 64 KB", []part{field("resp_type", "1"), field("upload_type", "1"),
+				field("img_url", "https://mmecimage.cn/p/"+strings.Repeat("a", maxFieldBytes)+".jpg")}, catalog.UploadFailed},
+			{"a JPEG by its bytes, whatever its name", []part{field("resp_type", "1"), field("upload_type", "0"), media("a.png", tinyJPEG)}, 0},
+		} {
+			if got := errcode(t, upload(t, tg, tok, tc.parts...)); got != tc.want {
+				t.Errorf("%s: errcode %d, want %d", tc.name, got, tc.want)
+			}
+		}
+		// Form fields are fields like any other: a generic magic value works.
+		wantCode(t, upload(t, tg, tok, field("resp_type", "SHOPCONFORM_MAGIC_BUSY")), catalog.SystemBusy)
+	})
 }
