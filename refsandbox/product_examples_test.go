@@ -21,8 +21,8 @@ type need struct {
 	setup   func(t *testing.T, tg *target, tok string)
 }
 
-// exampleNeeds maps the spec's needs, word for word, to state.
-var exampleNeeds = map[string]need{
+// productExampleNeeds maps the spec's needs, word for word, to state.
+var productExampleNeeds = map[string]need{
 	"third_cat_id 6666 in the account's category tree: level 3, no qualification needed": {setup: func(t *testing.T, tg *target, _ string) {
 		addCategories(t, tg, "default", category{FirstCatID: 6600, FirstCatName: "数码", SecondCatID: 6610, SecondCatName: "游戏设备",
 			ThirdCatID: 6666, ThirdCatName: "游戏机"})
@@ -75,7 +75,7 @@ func runExamples(t *testing.T, domain catalog.Domain) {
 				profile := "default"
 				var setups []func(*testing.T, *target, string)
 				for _, words := range ex.Needs {
-					nd, ok := exampleNeeds[words]
+					nd, ok := productExampleNeeds[words]
 					if !ok {
 						t.Fatalf("no state for the need %q (%s:%d)", words, ex.Pos.File, ex.Pos.Line)
 					}

@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	exampleNeeds["media is a JPEG file part"] = need{} // sendExample sends one
+	productExampleNeeds["media is a JPEG file part"] = need{} // sendExample sends one
 }
 
 func TestUploadExamples(t *testing.T) { runExamples(t, catalog.Upload) }
