@@ -52,7 +52,7 @@ func UniversalCodes(ep *Endpoint) []CodeUse {
 		CodeUse{Code: catalog.SystemError, When: "a backend failure (the reference sandbox: a magic value, refsandbox/README.md)"},
 	)
 	if len(ep.Content) > 0 {
-		out = append(out, CodeUse{Code: catalog.ContentViolation, When: "after the field rules: " + strings.Join(ep.Content, ", ") + " holds words the content policy forbids"})
+		out = append(out, CodeUse{Code: catalog.ContentViolation, When: "after the field rules: a text of " + strings.Join(ep.Content, ", ") + " holds words the content policy forbids"})
 	}
 	for i := range out {
 		out[i].Source = universalSource
