@@ -27,7 +27,7 @@ const testSpec = `{"endpoints": [
    {"rule": "one_of", "fields": ["order_id", "out_order_id"], "errcode": 1010001},
    {"name": "title", "type": "string", "presence": "required", "errcode": 1000014, "description": "The t's title."},
    {"name": "kind", "type": "integer", "enum": [1, 2], "errcodes": {"enum": 1010026}},
-   {"name": "label", "type": "text", "enum": [7, "x"]},
+   {"name": "label", "type": "text", "enum": [7, "x", "8"]},
    {"name": "created", "type": "string", "format": "datetime"},
    {"name": "expire", "type": "integer", "format": "unix_seconds", "window": {"min": 900, "max": 86400}},
    {"name": "price", "type": "integer", "min": 1, "max": 100, "note": "0 is refused: a price of nothing is no price."},
@@ -247,7 +247,7 @@ func TestFieldSchemas(t *testing.T) {
 	same(t, "description", title["description"], "The t's title.")
 	same(t, "enum", prop("kind")["enum"], []int{1, 2})
 	same(t, "enum code", prop("kind")["x-shopconform-errcodes"], map[string]int{"type": 990007, "enum": 1010026})
-	same(t, "a text enum takes numbers as text", prop("label")["enum"], []any{7, "7", "x"})
+	same(t, "a text enum takes numbers as text and back", prop("label")["enum"], []any{7, 8, "7", "x", "8"})
 	same(t, "datetime", prop("created")["x-shopconform-format"], "datetime")
 	if _, ok := prop("created")["pattern"]; !ok {
 		t.Error("datetime has no pattern")

@@ -1,8 +1,10 @@
 package openapi
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/shopconform/shopconform/apispec"
@@ -67,7 +69,11 @@ func typed(f *apispec.Field, isRequest bool) schema {
 		s["type"] = []string{"integer", "string"}
 		s["minimum"] = 0
 		s["pattern"] = idPattern
-		words = append(words, "A 64-bit id: a number, or its decimal text for clients that cannot hold a uint64; 0 counts as not supplied.")
+		if isRequest {
+			words = append(words, "A 64-bit id: a number, or its decimal text for clients that cannot hold a uint64; 0 counts as not supplied.")
+		} else {
+			words = append(words, "A 64-bit id: a number, or its decimal text.")
+		}
 	case apispec.Text:
 		s["type"] = []string{"string", "number"}
 		words = append(words, "A string or a number.")
@@ -203,13 +209,19 @@ func constrain(s schema, f *apispec.Field) []string {
 }
 
 // enum lists the allowed values. A text field takes a number or its
-// text, so each number of its enum is allowed as text too.
+// text, so each number of its enum is allowed as text too, and each
+// text that is a number as that number.
 func enum(f *apispec.Field) []any {
 	var out []any
 	for _, n := range f.Enum {
 		out = append(out, n)
 	}
 	if f.Type == apispec.Text {
+		for _, t := range f.EnumText {
+			if isNumber(t) && !slices.Contains(f.Enum, json.Number(t)) {
+				out = append(out, json.Number(t))
+			}
+		}
 		for _, n := range f.Enum {
 			if !slices.Contains(f.EnumText, n.String()) {
 				out = append(out, n.String())
@@ -220,6 +232,12 @@ func enum(f *apispec.Field) []any {
 		out = append(out, t)
 	}
 	return out
+}
+
+// isNumber reports whether s is the text of a JSON number.
+func isNumber(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil && json.Valid([]byte(s))
 }
 
 // blankRefused: a string of white space alone is a violation.
