@@ -13,6 +13,7 @@ import (
 	"github.com/onsi/gomega"
 	"github.com/onsi/gomega/types"
 
+	"github.com/shopconform/shopconform/apispec"
 	"github.com/shopconform/shopconform/catalog"
 	"github.com/shopconform/shopconform/fixtures"
 	"github.com/shopconform/shopconform/internal/version"
@@ -35,6 +36,10 @@ type Runner struct {
 	userAgent string
 	recorder  Recorder
 	sender    Sender
+	// spec documents every endpoint's success answer, which the verdict
+	// checks on every target; specErr is why it could not be read.
+	spec    *apispec.Spec
+	specErr error
 }
 
 // RunIDEnv carries the run prefix from `shopconform run` to its suites, so
@@ -64,6 +69,10 @@ func WithState(st *runstate.State) Option { return func(r *Runner) { r.state = s
 // deterministic clock, so that re-recording gives identical cassettes.
 func WithClock(now func() time.Time) Option { return func(r *Runner) { r.now = now } }
 
+// WithSpec judges success answers against spec instead of the embedded
+// one (apispec.Default).
+func WithSpec(spec *apispec.Spec) Option { return func(r *Runner) { r.spec = spec } }
+
 // WithRecorder hands every case's requests and answers to rec.
 func WithRecorder(rec Recorder) Option { return func(r *Runner) { r.recorder = rec } }
 
@@ -86,6 +95,9 @@ func New(cfg Config, target *Target, runID string, opts ...Option) *Runner {
 	}
 	for _, o := range opts {
 		o(r)
+	}
+	if r.spec == nil {
+		r.spec, r.specErr = apispec.Default()
 	}
 	if r.state == nil {
 		r.state, _ = runstate.Open("") // process-local state cannot fail to open
@@ -241,7 +253,10 @@ func (r *Runner) verdict(res *Result, env *fixtures.Env) *Result {
 		return res.conclude(results.Inconclusive, fmt.Sprintf("the environment answered errcode %s instead of the API: errmsg %q%s",
 			catalog.Default().Describe(got), res.errmsg, exchangeLog{attempts: res.Attempts, answers: res.answers}.describe()))
 	}
-	m, err := caseMatcher(c, env)
+	if r.specErr != nil {
+		return res.conclude(results.Error, "the embedded API spec does not load: "+r.specErr.Error())
+	}
+	m, err := caseMatcher(c, env, r.spec)
 	if err != nil {
 		return res.conclude(results.Error, err.Error())
 	}
@@ -265,21 +280,30 @@ func (r *Runner) verdict(res *Result, env *fixtures.Env) *Result {
 }
 
 // caseMatcher is the assertion a case makes about its own answer: the
-// expected errcode, then the expected response fields.
-func caseMatcher(c *fixtures.Case, env *fixtures.Env) (types.GomegaMatcher, error) {
-	errcode := matchers.HaveErrcode(c.Expect.Errcode)
-	if len(c.Expect.Has) == 0 && len(c.Expect.Equals) == 0 {
-		return errcode, nil
-	}
-	equals := map[string]any{}
-	for _, fv := range c.Expect.Equals {
-		v, err := fv.Value.Expand(env)
-		if err != nil {
-			return nil, fmt.Errorf("expect.equals %s: %w", fv.Path, err)
+// expected errcode, then the expected response fields, then, for a
+// success of an endpoint the spec knows, the shape the spec documents. A
+// target that leaves out a documented field fails the case, the
+// reference sandbox included.
+func caseMatcher(c *fixtures.Case, env *fixtures.Env, spec *apispec.Spec) (types.GomegaMatcher, error) {
+	all := []types.GomegaMatcher{matchers.HaveErrcode(c.Expect.Errcode)}
+	if len(c.Expect.Has) > 0 || len(c.Expect.Equals) > 0 {
+		equals := map[string]any{}
+		for _, fv := range c.Expect.Equals {
+			v, err := fv.Value.Expand(env)
+			if err != nil {
+				return nil, fmt.Errorf("expect.equals %s: %w", fv.Path, err)
+			}
+			equals[fv.Path] = v
 		}
-		equals[fv.Path] = v
+		all = append(all, matchers.HaveResponseFields(c.Expect.Has, equals))
 	}
-	return gomega.SatisfyAll(errcode, matchers.HaveResponseFields(c.Expect.Has, equals)), nil
+	if ep, ok := spec.Endpoint(c.Endpoint); ok && c.Expect.Errcode == catalog.OK {
+		all = append(all, matchers.HaveDocumentedShape(ep))
+	}
+	if len(all) == 1 {
+		return all[0], nil
+	}
+	return gomega.SatisfyAll(all...), nil
 }
 
 func (res *Result) conclude(o results.Outcome, reason string) *Result {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/shopconform/shopconform/runner/results"
 )
@@ -173,7 +174,7 @@ func caseEntry(target string, c results.Case) testcase {
 	}
 	switch c.Outcome {
 	case results.Fail:
-		tc.Failure = &problem{Message: fmt.Sprintf("expected errcode %d, got %s", c.ExpectedErrcode, actual), Type: "fail", Text: c.Reason}
+		tc.Failure = &problem{Message: failureMessage(c, actual), Type: "fail", Text: c.Reason}
 	case results.Error:
 		tc.Error = &problem{Message: firstLine(c.Reason), Type: "error", Text: c.Reason}
 	case results.Skipped:
@@ -182,6 +183,31 @@ func caseEntry(target string, c results.Case) testcase {
 		tc.Skipped = &skipped{Message: "inconclusive: " + c.Reason}
 	}
 	return tc
+}
+
+// failureMessage is the one line a CI page shows: the errcode when it
+// was wrong; otherwise what the right errcode's answer lacked (a field
+// the case expects, the shape the spec documents), from the matcher's
+// message, whose indented lines after "to have …" name each problem.
+func failureMessage(c results.Case, actual string) string {
+	if actual != strconv.Itoa(c.ExpectedErrcode) {
+		return fmt.Sprintf("expected errcode %d, got %s", c.ExpectedErrcode, actual)
+	}
+	lines := strings.Split(strings.TrimRight(c.Reason, "\n"), "\n")
+	for i, l := range lines {
+		if !strings.HasPrefix(l, "to have ") {
+			continue
+		}
+		var problems []string
+		for _, p := range lines[i+1:] {
+			if !strings.HasPrefix(p, "    ") {
+				break
+			}
+			problems = append(problems, strings.TrimSpace(p))
+		}
+		return fmt.Sprintf("errcode %s as expected, but the answer does not have %s: %s", actual, strings.TrimPrefix(l, "to have "), strings.Join(problems, "; "))
+	}
+	return fmt.Sprintf("errcode %s as expected, but: %s", actual, firstLine(c.Reason))
 }
 
 func firstLine(s string) string {

@@ -16,6 +16,8 @@ func TestJUnitCountsAndPlainProperties(t *testing.T) {
 			{ID: "ok", Domain: "universal", Endpoint: "/shop/x", ExpectedErrcode: 0, ActualErrcode: &actual, Outcome: results.Pass, Attempts: 1, DurationMS: 2},
 			{ID: "wrong", Domain: "universal", ExpectedErrcode: 40066, ActualErrcode: &actual, Outcome: results.Fail, Reason: "Expected\n..."},
 			{ID: "env", Domain: "universal", Outcome: results.Inconclusive, Reason: "quota"},
+			{ID: "shape", Domain: "universal", ExpectedErrcode: 0, ActualErrcode: &actual, Outcome: results.Fail,
+				Reason: "Expected\n    errcode 0 (success)\n    endpoint: /shop/x\nto have the response shape apispec documents for /shop/x\n    data.id: absent, though documented\n    data.n: a string, not an integer\n"},
 		}},
 		"product": {Domain: "product", Cases: []results.Case{{ID: "broken", Domain: "product", Outcome: results.Error, Reason: "transport"}},
 			Pending:  []results.Pending{{Code: 1000001, Domain: "product", Text: "Not uploaded_product_id"}},
@@ -29,11 +31,11 @@ func TestJUnitCountsAndPlainProperties(t *testing.T) {
 	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
 		t.Fatalf("not XML: %v\n%s", err, buf.String())
 	}
-	if doc.Tests != 6 || doc.Failures != 1 || doc.Errors != 2 || doc.Skipped != 2 {
+	if doc.Tests != 7 || doc.Failures != 2 || doc.Errors != 2 || doc.Skipped != 2 {
 		t.Errorf("totals tests=%d failures=%d errors=%d skipped=%d", doc.Tests, doc.Failures, doc.Errors, doc.Skipped)
 	}
 	u := doc.Suites[0]
-	if u.Name != "universal" || u.Tests != 3 || u.Failures != 1 || u.Skipped != 1 {
+	if u.Name != "universal" || u.Tests != 4 || u.Failures != 2 || u.Skipped != 1 {
 		t.Errorf("universal suite %+v", u)
 	}
 	props := map[string]string{}
@@ -48,6 +50,9 @@ func TestJUnitCountsAndPlainProperties(t *testing.T) {
 	}
 	if s := u.Cases[2].Skipped; s == nil || s.Message != "inconclusive: quota" {
 		t.Errorf("inconclusive %+v", s)
+	}
+	if f := u.Cases[3].Failure; f == nil || f.Message != "errcode 0 as expected, but the answer does not have the response shape apispec documents for /shop/x: data.id: absent, though documented; data.n: a string, not an integer" {
+		t.Errorf("a failure with the right errcode %+v", f)
 	}
 	p := doc.Suites[1]
 	if p.Cases[1].Skipped == nil || p.Cases[1].Name != "errcode 1000001 (pending)" {

@@ -1,0 +1,274 @@
+package openapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/pb33f/libopenapi"
+	validator "github.com/pb33f/libopenapi-validator"
+	vErrors "github.com/pb33f/libopenapi-validator/errors"
+
+	"github.com/shopconform/shopconform/apispec"
+	"github.com/shopconform/shopconform/catalog"
+)
+
+// These tests read the rendered document with an established third-party
+// implementation of OpenAPI 3.1 (pb33f/libopenapi and its validator),
+// not with the renderer's own idea of the format.
+
+// checked parses raw, builds its model and validates it against the
+// OpenAPI 3.1 schema, failing the test on any error.
+func checked(t *testing.T, raw []byte) (libopenapi.Document, validator.Validator) {
+	t.Helper()
+	doc, err := libopenapi.NewDocument(raw)
+	if err != nil {
+		t.Fatalf("libopenapi cannot read the document: %v", err)
+	}
+	if v := doc.GetSpecInfo().Version; v != "3.1.0" {
+		t.Fatalf("libopenapi reads version %q", v)
+	}
+	v, errs := validator.NewValidator(doc)
+	if len(errs) > 0 {
+		t.Fatalf("libopenapi cannot build the model: %v", errs)
+	}
+	if ok, verrs := v.ValidateDocument(); !ok {
+		t.Fatalf("the document breaks the OpenAPI 3.1 schema:\n%s", describe(verrs))
+	}
+	return doc, v
+}
+
+func describe(errs []*vErrors.ValidationError) string {
+	var b strings.Builder
+	for _, e := range errs {
+		fmt.Fprintf(&b, "  %s: %s\n", e.Message, e.Reason)
+		for _, s := range e.SchemaValidationErrors {
+			fmt.Fprintf(&b, "    %s: %s (%s)\n", s.FieldPath, s.Reason, s.KeywordLocation)
+		}
+	}
+	return b.String()
+}
+
+// TestEmbeddedSpecRendersValidOpenAPI: the document of the project's spec
+// is valid OpenAPI 3.1, has an operation for every endpoint, and names
+// only codes of the catalog.
+func TestEmbeddedSpecRendersValidOpenAPI(t *testing.T) {
+	spec, err := apispec.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, doc := render(t, spec, Options{})
+	parsed, _ := checked(t, raw)
+	model, err := parsed.BuildV3Model()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ep := range spec.Endpoints {
+		item := model.Model.Paths.PathItems.GetOrZero(ep.Path)
+		if item == nil || item.Post == nil {
+			t.Errorf("%s: no POST operation", ep.Path)
+			continue
+		}
+		if item.Post.OperationId == "" || item.Post.RequestBody == nil {
+			t.Errorf("%s: no operationId or request body", ep.Path)
+		}
+	}
+	for _, path := range []string{classicTokenPath, stableTokenPath} {
+		if model.Model.Paths.PathItems.GetOrZero(path) == nil {
+			t.Errorf("no %s", path)
+		}
+	}
+	codes := errcodesIn(doc, "")
+	if len(codes) == 0 {
+		t.Fatal("no x-shopconform-errcode found")
+	}
+	for where, code := range codes {
+		if !catalog.Default().Has(catalog.Code(code)) {
+			t.Errorf("%s: errcode %d is not in the catalog", where, code)
+		}
+	}
+}
+
+// errcodesIn collects every code of x-shopconform-errcode and
+// x-shopconform-errcodes (a list of {code} or a map of violation to code)
+// with where it was found.
+func errcodesIn(v any, at string) map[string]int {
+	out := map[string]int{}
+	switch x := v.(type) {
+	case map[string]any:
+		for k, sub := range x {
+			here := at + "/" + k
+			switch k {
+			case "x-shopconform-errcode":
+				out[here] = int(sub.(float64))
+				continue
+			case "x-shopconform-errcodes":
+				switch list := sub.(type) {
+				case []any:
+					for i, e := range list {
+						out[fmt.Sprintf("%s/%d", here, i)] = int(e.(map[string]any)["code"].(float64))
+					}
+				case map[string]any:
+					for viol, c := range list {
+						out[here+"/"+viol] = int(c.(float64))
+					}
+				}
+				continue
+			}
+			for w, c := range errcodesIn(sub, here) {
+				out[w] = c
+			}
+		}
+	case []any:
+		for i, sub := range x {
+			for w, c := range errcodesIn(sub, fmt.Sprintf("%s/%d", at, i)) {
+				out[w] = c
+			}
+		}
+	}
+	return out
+}
+
+func post(t *testing.T, path, body string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, Vendor+path+"?access_token=T", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	return req
+}
+
+// TestRequestsAgainstTheDocument: the validator of the third-party library
+// accepts the requests the spec allows and refuses those it refuses,
+// wherever JSON Schema can say the rule.
+func TestRequestsAgainstTheDocument(t *testing.T) {
+	raw, _ := render(t, loadTestSpec(t), Options{})
+	_, v := checked(t, raw)
+	const valid = `{"openid": "o123456789012345678901234567", "order_id": "18446744073709551615", "title": "t", "kind": 1, "label": "7",
+		"created": "2024-01-02 03:04:05", "price": 100, "url": "https://a.example/x", "phone": "+86 10-1234", "class": "45",
+		"address": {"name": "n"}, "skus": [{"sku": "a"}, {"sku": "b"}], "tags": ["a", "b"], "start": 2, "end": 3, "extra": [1]}`
+	if ok, errs := v.ValidateHttpRequest(post(t, "/shop/t/add", valid)); !ok {
+		t.Fatalf("a valid request is refused:\n%s", describe(errs))
+	}
+	for name, body := range map[string]string{
+		"required missing":    `{"title": "t"}`,
+		"blank title":         `{"openid": "o123456789012345678901234567", "title": "  "}`,
+		"malformed openid":    `{"openid": "nobody", "title": "t"}`,
+		"not in the enum":     `{"openid": "o123456789012345678901234567", "title": "t", "kind": 3}`,
+		"wrong type":          `{"openid": "o123456789012345678901234567", "title": "t", "price": "1"}`,
+		"above max":           `{"openid": "o123456789012345678901234567", "title": "t", "price": 101}`,
+		"too long":            `{"openid": "o123456789012345678901234567", "title": "t", "out_order_id": "123456789"}`,
+		"bad datetime":        `{"openid": "o123456789012345678901234567", "title": "t", "created": "2024-01-02T03:04:05Z"}`,
+		"bad decimal":         `{"openid": "o123456789012345678901234567", "title": "t", "class": "4.5"}`,
+		"bad phone":           `{"openid": "o123456789012345678901234567", "title": "t", "phone": "call me"}`,
+		"no items":            `{"openid": "o123456789012345678901234567", "title": "t", "skus": []}`,
+		"too many items":      `{"openid": "o123456789012345678901234567", "title": "t", "skus": [{"sku": "a"}, {"sku": "b"}, {"sku": "c"}]}`,
+		"item lacks a field":  `{"openid": "o123456789012345678901234567", "title": "t", "skus": [{}]}`,
+		"repeated items":      `{"openid": "o123456789012345678901234567", "title": "t", "tags": ["a", "a"]}`,
+		"object lacks fields": `{"openid": "o123456789012345678901234567", "title": "t", "address": {}}`,
+		"id not a number":     `{"openid": "o123456789012345678901234567", "title": "t", "order_id": "12a"}`,
+	} {
+		if ok, _ := v.ValidateHttpRequest(post(t, "/shop/t/add", body)); ok {
+			t.Errorf("%s: accepted %s", name, body)
+		}
+	}
+	if ok, _ := v.ValidateHttpRequest(post(t, "/shop/t/open", `{}`)); !ok {
+		t.Error("an endpoint without fields refuses {}")
+	}
+}
+
+// TestResponsesAgainstTheDocument: an error comes with HTTP 200 and only
+// the envelope; a success must carry its required fields.
+func TestResponsesAgainstTheDocument(t *testing.T) {
+	raw, _ := render(t, loadTestSpec(t), Options{})
+	_, v := checked(t, raw)
+	for body, want := range map[string]bool{
+		`{"errcode": 0, "errmsg": "ok", "data": {"order_id": 12}}`:   true,
+		`{"errcode": 1010011, "errmsg": "no such order rid: 1-2-3"}`: true,
+		`{"errcode": 0, "errmsg": "ok"}`:                             false,
+		`{"errcode": 0, "data": {}}`:                                 false,
+		`{"errmsg": "ok"}`:                                           false,
+	} {
+		resp := &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(body))}
+		ok, errs := v.ValidateHttpResponse(post(t, "/shop/t/add", `{}`), resp)
+		if ok != want {
+			t.Errorf("%s: valid %v, want %v\n%s", body, ok, want, describe(errs))
+		}
+	}
+}
+
+// TestEmbeddedExamplesAgainstTheDocument: every vendor example of the
+// spec that keeps its page's rules is a valid request of the document
+// (once its members that count as not supplied, null and "", are left
+// out), and without one of its required members it is not. A body that
+// supplies nothing is refused wherever something is required.
+func TestEmbeddedExamplesAgainstTheDocument(t *testing.T) {
+	spec, err := apispec.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := render(t, spec, Options{})
+	_, v := checked(t, raw)
+	for _, ep := range spec.Endpoints {
+		if ep.Multipart {
+			continue
+		}
+		required := requiredNames(ep.Request)
+		if ok, _ := v.ValidateHttpRequest(post(t, ep.Path, `{}`)); ok == (len(required) > 0) {
+			t.Errorf("%s: {} valid %v, though it requires %v", ep.Path, ok, required)
+		}
+		for i, ex := range ep.Examples {
+			if ex.Breaks != "" {
+				continue
+			}
+			var body map[string]any
+			if err := json.Unmarshal(ex.Body, &body); err != nil {
+				t.Fatalf("%s example %d: %v", ep.Path, i+1, err)
+			}
+			body = supplied(body).(map[string]any)
+			data, _ := json.Marshal(body)
+			if ok, errs := v.ValidateHttpRequest(post(t, ep.Path, string(data))); !ok {
+				t.Errorf("%s example %d (%s:%d) is refused by the document:\n%s", ep.Path, i+1, ex.Pos.File, ex.Pos.Line, describe(errs))
+			}
+			for _, name := range required {
+				without := map[string]any{}
+				for k, val := range body {
+					if k != name {
+						without[k] = val
+					}
+				}
+				data, _ := json.Marshal(without)
+				if ok, _ := v.ValidateHttpRequest(post(t, ep.Path, string(data))); ok {
+					t.Errorf("%s example %d without %s is accepted", ep.Path, i+1, name)
+				}
+			}
+		}
+	}
+}
+
+// supplied leaves out the members the spec counts as not supplied.
+func supplied(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, val := range x {
+			if val == nil || val == "" {
+				continue
+			}
+			out[k] = supplied(val)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, val := range x {
+			out[i] = supplied(val)
+		}
+		return out
+	}
+	return v
+}
