@@ -91,6 +91,7 @@ func TestRequest(t *testing.T) {
 		detail     string
 	}{
 		{"valid", `{` + valid + `, "kind": 2, "skus": [{"sku": "a"}], "expire": ` + itoa(now.Unix()+3600) + `}`, 0, ""},
+		{"a user of any shape", `{"openid": "OPENIDuser", "out_order_id": "a", "title": "t"}`, 0, ""},
 		{"openid missing", `{"out_order_id": "a"}`, catalog.OpenIDMissing, "openid is missing"},
 		{"openid malformed", `{"openid": "xxx"}`, catalog.OpenIDIllegalVariant, "openid is malformed"},
 		{"openid a stranger", `{"openid": "o12345678901234567890123abcd"}`, catalog.OpenIDIllegal, "openid is not a user of this appid"},
