@@ -167,7 +167,9 @@ func TestAftersaleV1UpdateAndDeadline(t *testing.T) {
 		upd := func(status, finish int) string {
 			return ids(me, "v", `"out_aftersale_id":"v-a"`, `"status":`+strconv.Itoa(status), `"finish_all_aftersale":`+strconv.Itoa(finish))
 		}
-		deadline := func(out string, d time.Duration) string { return ids(me, out, `"after_sale_deadline":`+unix(t0.Add(d))) }
+		deadline := func(out string, d time.Duration) string {
+			return ids(me, out, `"after_sale_deadline":`+unix(t0.Add(d)))
+		}
 		const day = 24 * time.Hour
 		run(t, tg, "default", steps(receivedOrder(me, "v"), []step{
 			{asAddPath, asBody(me, "v", "v-a", 1), 0},
