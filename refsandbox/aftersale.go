@@ -1,53 +1,78 @@
 package refsandbox
 
 import (
-	"fmt"
 	"slices"
 	"time"
 
 	"github.com/shopconform/shopconform/apispec/validate"
+	"github.com/shopconform/shopconform/catalog"
 )
 
 // After-sale (api-reference §2.7, v1 /shop/aftersale/* and v2
 // /shop/ecaftersale/*; §3.3 codes 1020xxx). Part of the order domain: its
-// fixed account state lives in orderProfile, its codes in orderCodes.
+// fixed account state lives in orderProfile, its codes in the order
+// world's sentinels.
 //
-// One after-sale record serves both generations: v2 creates and moves it
-// (this file and aftersale_moves.go), v1 lists it by order and sets its
-// status (aftersale_v1.go). An after-sale is tied to one line of one
-// order; when every line of an order is fully refunded the order becomes
-// 200 (contract "Order status machine").
+// One after-sale record serves both generations: ecaftersale/add and v1
+// aftersale/add create it, the v2 moves (aftersale_moves.go,
+// aftersale_merchant.go) and v1 aftersale/update change it, both list it
+// (aftersale_list.go, aftersale_v1.go). Every field rule is the spec's
+// (apispec/data/aftersale.json): the handlers here read validated values
+// and keep the rules about state. An after-sale claims units of lines of
+// one order; when every unit of every line is refunded the order becomes
+// 200 (refsandbox/README.md, order status machine).
 
 // v2 after-sale status values (§2.7 ecaftersale/get_list status enum).
 const (
 	asUserCancelled    = 1
-	asProcessing       = 2 // after add (contract)
+	asProcessing       = 2 // after ecaftersale/add
 	asRefundRefused    = 4
 	asReturnRefused    = 5
 	asAwaitingReturn   = 6 // the merchant accepted the return
+	asClosed           = 7
 	asAwaitingReceipt  = 8 // the buyer shipped the return
 	asRefunded         = 13
 	asReturnedRefunded = 14
+	asRefusedOrClosed  = 18 // v1: exchange refused; v2: closed by customer service
 )
 
-// aftersaleOrderStatuses are the order statuses that take an after-sale
-// (contract: 20, 21, 30 or 100; §3.3 1000000 "aftersale/add on an order in
-// 10/200/250").
+// aftersaleOrderStatuses are the order statuses that take an after-sale:
+// paid and not closed (§3.3 1000000: "aftersale/add on an order in
+// 10/200/250"; 181 was never paid).
 var aftersaleOrderStatuses = []int{orderAwaitingShipment, orderPartlyShipped, orderAwaitingReceipt, orderCompleted}
 
 // openAftersale are the statuses in which an after-sale still moves.
 var openAftersale = []int{asProcessing, asAwaitingReturn, asAwaitingReceipt}
 
+// releasedStatuses end an after-sale without a refund: its units and money
+// can be claimed again. They mean the same in the v1 and v2 enums (§2.7).
+var releasedStatuses = []int{asUserCancelled, asRefundRefused, asReturnRefused, asClosed, asRefusedOrClosed}
+
 // firstAftersaleID: uint64 above 2^53, like every id of the sandbox (§1).
 const firstAftersaleID uint64 = 1<<53 + 1
 
+// Sentinels of the after-sale rules beyond the order world's.
+var (
+	// errAftersaleBeyondOrder is a claim of more units or money than the
+	// order holds: 1020004, "the requested after-sale product is not in
+	// the original order" (I; the live 2747020, §5, is not in the
+	// catalog).
+	errAftersaleBeyondOrder = codeErr(catalog.AfterSaleProductNotInOrder, "after-sale claims more than the order holds")
+	// errAftersaleTypeChanged: ecaftersale/update may not change the type
+	// (§2.7, D); no code of its own, so 990007.
+	errAftersaleTypeChanged = codeErr(catalog.ParameterMissing, "after-sale type cannot change")
+)
+
 // aftersaleState is one account's after-sale orders; guarded by
-// account.mu. Ids are unique per account, across orders (contract).
+// account.mu. Ids are unique per account, across orders.
 type aftersaleState struct {
-	byID   map[uint64]*afterSale
-	byOut  map[string]*afterSale
-	list   []*afterSale // creation order
-	nextID uint64       // after-sales, refund ids and return ids share it
+	byID  map[uint64]*afterSale
+	byOut map[string]*afterSale
+	all   []*afterSale // every after-sale, in creation order
+	// list holds the ones ecaftersale/add created, in creation order:
+	// register/check's ec_after_sale flags read it.
+	list   []*afterSale
+	nextID uint64 // after-sales, refund ids and return ids share it
 }
 
 func newAftersaleState(orderProfile) *aftersaleState {
@@ -62,14 +87,18 @@ func (st *aftersaleState) newID() uint64 {
 
 // afterSale is one after-sale order.
 type afterSale struct {
-	id      uint64
-	outID   string
-	order   *order
-	line    int // index into order.fields.lines
-	claim   claim
-	product aftersaleProduct
-	status  int
-	ret     returnInfo
+	id     uint64
+	outID  string
+	order  *order
+	lines  []claimedLine // v2: exactly one
+	claim  claim
+	status int
+	ret    returnInfo
+	// v1 aftersale/add's own fields (empty for ecaftersale/add's): the
+	// mini-program page and create_time as sent.
+	v1         bool
+	path       string
+	createTime string
 	// Merchant side: where returns go, the evidence, the payment ids.
 	returnAddress addressInfo
 	refundDesc    string
@@ -80,10 +109,16 @@ type afterSale struct {
 	updated       time.Time
 }
 
-// claim is what the buyer asks for (ecaftersale/add and update).
+// claimedLine is units of one line of the after-sale's order.
+type claimedLine struct {
+	line int // index into order.fields.lines
+	cnt  int64
+}
+
+// claim is what the after-sale asks for.
 type claim struct {
-	typ        int64 // 1 refund, 2 return and refund
-	amount     int64 // orderamt, fen
+	typ        int64 // 1 refund, 2 return and refund (v1 also 3 exchange)
+	amount     int64 // orderamt (v1: refund), fen
 	reason     string
 	reasonType int64
 	media      []mediaItem
@@ -110,70 +145,62 @@ type returnInfo struct {
 	OrderReturnTime int64  `json:"order_return_time"` // unix ms
 }
 
-// readClaim reads the buyer's fields (§2.7 add/update: type 1 or 2,
-// orderamt, refund_reason, refund_reason_type 1–12 R; media_list O with
-// type, url and thumb_url). They have no code of their own: 990007.
-func readClaim(body map[string]any) (claim, error) {
-	r := &fieldReader{obj: body, kind: errParameterMissing}
-	c := claim{typ: r.integer("type"), amount: r.count("orderamt"), reason: r.str("refund_reason"), reasonType: r.integer("refund_reason_type")}
-	switch {
-	case r.err != nil:
-	case c.typ < 1 || c.typ > 2:
-		r.fail("type", "must be 1 (refund) or 2 (return and refund)")
-	case c.reasonType < 1 || c.reasonType > 12:
-		r.fail("refund_reason_type", "must be 1 to 12")
-	}
-	c.media = readMedia(r)
-	return c, r.err
+// product is the after-sale's first claimed line, in the shape
+// ecaftersale/get answers (product_info).
+func (a *afterSale) product() aftersaleProduct {
+	c := a.lines[0]
+	l := a.order.fields.lines[c.line]
+	return aftersaleProduct{ProductID: l.ProductID, OutProductID: l.OutProductID, SKUID: l.SKUID, OutSKUID: l.OutSKUID, ProductCnt: c.cnt}
 }
 
-func readMedia(r *fieldReader) []mediaItem {
-	items, ok := r.obj["media_list"].([]any)
-	if r.obj["media_list"] != nil && !ok {
-		r.fail("media_list", "must be an array")
-	}
-	out := []mediaItem{}
-	for i, it := range items {
+// holds reports whether a still holds the units and money it claims.
+func (a *afterSale) holds() bool { return !slices.Contains(releasedStatuses, a.status) }
+
+func (a *afterSale) touches(line int) bool {
+	return slices.ContainsFunc(a.lines, func(c claimedLine) bool { return c.line == line })
+}
+
+// intOf reads an integer the spec has validated; absent is 0.
+func intOf(v any) int64 {
+	n, _ := asInt(v)
+	return n
+}
+
+// readClaim reads the buyer's validated claim (§2.7 add and update).
+func readClaim(body map[string]any) claim {
+	c := claim{typ: intOf(body["type"]), amount: intOf(body["orderamt"]), reasonType: intOf(body["refund_reason_type"]), media: []mediaItem{}}
+	c.reason, _ = body["refund_reason"].(string)
+	items, _ := body["media_list"].([]any)
+	for _, it := range items {
 		obj, _ := asObject(it)
-		mr := &fieldReader{obj: obj, prefix: fmt.Sprintf("media_list[%d].", i), kind: errParameterMissing}
-		out = append(out, mediaItem{Type: mr.integer("type"), URL: mr.str("url"), ThumbURL: mr.str("thumb_url")})
-		if r.err == nil {
-			r.err = mr.err
-		}
+		m := mediaItem{Type: intOf(obj["type"])}
+		m.URL, _ = obj["url"].(string)
+		m.ThumbURL, _ = obj["thumb_url"].(string)
+		c.media = append(c.media, m)
 	}
-	return out
+	return c
 }
 
-// productClaim is ecaftersale/add's product_info: a product by either
-// id, optionally a sku by either id, and a count.
+// productClaim names one line by product and, optionally, sku: the ids
+// that were sent, each of which must match the line.
 type productClaim struct {
 	productID    uint64
 	outProductID string
 	skuID        uint64
 	outSKUID     *string // nil when not sent; "" is a value (§3.3 1020004)
-	cnt          int64
+	cnt          int64   // 0: every unit of the line (v1 product_cnt left out)
 }
 
-// readProductClaim is §3.3 1020005 (D text): product_info missing, or
-// naming no product, or without a product_cnt ≥ 1, lacks the products.
-func readProductClaim(body map[string]any) (productClaim, error) {
-	obj, ok := asObject(body["product_info"])
-	if !ok {
-		return productClaim{}, failf(errAftersaleProductMissing, "product_info is missing or not an object")
-	}
+func readProductClaim(obj map[string]any) productClaim {
 	var c productClaim
 	c.productID, _ = asUint(obj["product_id"])
-	c.outProductID, _ = asString(obj["out_product_id"])
+	c.outProductID, _ = obj["out_product_id"].(string)
 	c.skuID, _ = asUint(obj["sku_id"])
 	if s, ok := obj["out_sku_id"].(string); ok {
 		c.outSKUID = &s
 	}
-	var cntOK bool
-	c.cnt, cntOK = asInt(obj["product_cnt"])
-	if c.productID == 0 && c.outProductID == "" || !cntOK || c.cnt < 1 {
-		return c, failf(errAftersaleProductMissing, "product_info needs product_id or out_product_id and a product_cnt ≥ 1")
-	}
-	return c, nil
+	c.cnt = intOf(obj["product_cnt"])
+	return c
 }
 
 // lineOf is the order line the claim names, or -1 (§3.3 1020004, D:
@@ -187,73 +214,119 @@ func (c productClaim) lineOf(lines []orderLine) int {
 	})
 }
 
-// ecaftersaleAdd answers /shop/ecaftersale/add: route openid (990004/
-// 990002/990001) → order id pair (1010001) → product_info (1020005) →
-// the order exists and is the caller's (1010011) → it is in 20, 21, 30 or
-// 100 (1000000) → the product is one of its lines (1020004) →
-// out_aftersale_id unused (1020002) → the claim's fields and
-// out_aftersale_id's type (990007, after every coded rule) → created in
-// status 2.
-func ecaftersaleAdd(req *request) (map[string]any, error) {
-	st := req.acct.aftersale
-	var ref idPair
-	var pc productClaim
-	var c claim
-	var o *order
-	var line int
-	outID, _ := asString(req.body["out_aftersale_id"])
-	err := firstErr(
-		func() (err error) { ref, err = readOrderRef(req.body); return err },
-		func() (err error) { pc, err = readProductClaim(req.body); return err },
-		func() (err error) { o, err = req.acct.order.resolve(ref, bodyOpenID(req.body), req.now); return err },
-		func() (err error) { line, err = st.claimable(o, pc, outID); return err },
-		func() (err error) { c, err = readClaim(req.body); return err },
-		func() error { return checkOutAftersaleID(req.body) },
-	)
-	if err != nil {
-		return nil, err
+// claimLines resolves the claims to lines of o, merging claims of one
+// line; 1020004 for a claim that names none.
+func claimLines(o *order, pcs []productClaim) ([]claimedLine, error) {
+	var out []claimedLine
+	for _, pc := range pcs {
+		i := pc.lineOf(o.fields.lines)
+		if i < 0 {
+			return nil, failf(errAftersaleProductNotInOrder, "the product or sku named is in no line of the order")
+		}
+		cnt := pc.cnt
+		if cnt == 0 {
+			cnt = o.fields.lines[i].ProductCnt
+		}
+		if j := slices.IndexFunc(out, func(c claimedLine) bool { return c.line == i }); j >= 0 {
+			out[j].cnt += cnt
+			continue
+		}
+		out = append(out, claimedLine{line: i, cnt: cnt})
 	}
-	a := st.create(o, line, pc.cnt, c, outID, req.now)
-	return map[string]any{"aftersale_id": a.id}, nil
+	return out, nil
 }
 
-// checkOutAftersaleID: out_aftersale_id is optional, but a string (990007).
-func checkOutAftersaleID(body map[string]any) error {
-	if _, isStr := body["out_aftersale_id"].(string); body["out_aftersale_id"] != nil && !isStr {
-		return failf(errParameterMissing, "out_aftersale_id must be a string")
+// linePaid is what the buyer paid for line i of o: the new flow's
+// sku_real_price (the line's total), the old flow's real_price per unit,
+// or sale_price when it sent none (§2.5).
+func linePaid(o *order, i int) int64 {
+	l := o.fields.lines[i]
+	switch {
+	case o.newFlow:
+		return l.SKURealPrice
+	case l.RealPrice > 0:
+		return l.RealPrice * l.ProductCnt
+	}
+	return l.SalePrice * l.ProductCnt
+}
+
+// checkRoom is the cap of a claim by what the order holds (1020004): the
+// units of each line and the money paid for the lines, less what the
+// order's other after-sales that still hold them claim. except is the
+// after-sale being rewritten, which does not count against itself.
+func (st *aftersaleState) checkRoom(o *order, lines []claimedLine, amount int64, except *afterSale) error {
+	var paid, taken int64
+	for _, c := range lines {
+		held := int64(0)
+		for _, a := range st.all {
+			if a == except || a.order != o || !a.holds() {
+				continue
+			}
+			for _, d := range a.lines {
+				if d.line == c.line {
+					held += d.cnt
+				}
+			}
+		}
+		if left := o.fields.lines[c.line].ProductCnt - held; c.cnt > left {
+			return failf(errAftersaleBeyondOrder, "product_cnt %d: the line has %d unit(s) left to claim", c.cnt, max(left, 0))
+		}
+		paid += linePaid(o, c.line)
+	}
+	for _, a := range st.all {
+		if a != except && a.order == o && a.holds() && slices.ContainsFunc(lines, func(c claimedLine) bool { return a.touches(c.line) }) {
+			taken += a.claim.amount
+		}
+	}
+	if left := paid - taken; amount > left {
+		return failf(errAftersaleBeyondOrder, "the refund %d is more than the %d fen paid for the line(s) and not yet claimed", amount, max(left, 0))
 	}
 	return nil
 }
 
-// claimable is the state part of ecaftersale/add: the order's status
-// (1000000), the line (1020004), the merchant id (1020002). It answers the
-// index of the claimed line.
-func (st *aftersaleState) claimable(o *order, pc productClaim, outID string) (int, error) {
+// ecaftersaleAdd answers /shop/ecaftersale/add once the spec's rules
+// passed: the order exists and is the caller's (1010011) → it is in 20,
+// 21, 30 or 100 (1000000) → the product is one of its lines (1020004) →
+// out_aftersale_id unused (1020002) → the units and money are the order's
+// to claim (1020004) → created in status 2.
+func ecaftersaleAdd(req *request) (map[string]any, error) {
+	st := req.acct.aftersale
+	ref, err := readOrderRef(req.body)
+	var o *order
+	if err == nil {
+		o, err = req.acct.order.resolve(ref, bodyOpenID(req.body), req.now)
+	}
+	if err != nil {
+		return nil, err
+	}
 	if !o.in(aftersaleOrderStatuses...) {
-		return -1, failf(errStatusFlow, "the order has status %d; after-sales need 20, 21, 30 or 100", o.status)
+		return nil, failf(errStatusFlow, "the order has status %d; after-sales need 20, 21, 30 or 100", o.status)
 	}
-	line := pc.lineOf(o.fields.lines)
-	if line < 0 {
-		return -1, failf(errAftersaleProductNotInOrder, "product_info names a product or sku that is in no line of the order")
+	pi, _ := asObject(req.body["product_info"])
+	lines, err := claimLines(o, []productClaim{readProductClaim(pi)})
+	if err != nil {
+		return nil, err
 	}
+	outID, _ := req.body["out_aftersale_id"].(string)
 	if outID != "" && st.byOut[outID] != nil {
-		return -1, failf(errAftersaleExists, "out_aftersale_id %q is taken", outID)
+		return nil, failf(errAftersaleExists, "out_aftersale_id %q is taken", outID)
 	}
-	return line, nil
+	c := readClaim(req.body)
+	if err := st.checkRoom(o, lines, c.amount, nil); err != nil {
+		return nil, err
+	}
+	a := st.create(o, lines, c, outID, req.now)
+	st.list = append(st.list, a)
+	return map[string]any{"aftersale_id": a.id}, nil
 }
 
-func (st *aftersaleState) create(o *order, line int, cnt int64, c claim, outID string, now time.Time) *afterSale {
-	l := o.fields.lines[line]
-	a := &afterSale{
-		id: st.newID(), outID: outID, order: o, line: line, claim: c, status: asProcessing,
-		product: aftersaleProduct{ProductID: l.ProductID, OutProductID: l.OutProductID, SKUID: l.SKUID, OutSKUID: l.OutSKUID, ProductCnt: cnt},
-		created: now, updated: now,
-	}
+func (st *aftersaleState) create(o *order, lines []claimedLine, c claim, outID string, now time.Time) *afterSale {
+	a := &afterSale{id: st.newID(), outID: outID, order: o, lines: lines, claim: c, status: asProcessing, created: now, updated: now}
 	st.byID[a.id] = a
 	if outID != "" {
 		st.byOut[outID] = a
 	}
-	st.list = append(st.list, a)
+	st.all = append(st.all, a)
 	return a
 }
 
@@ -261,16 +334,21 @@ func (st *aftersaleState) create(o *order, line int, cnt int64, c claim, outID s
 // cover.
 func (st *aftersaleState) refundedCount(o *order, i int) int64 {
 	var n int64
-	for _, a := range st.list {
-		if a.order == o && a.line == i && (a.status == asRefunded || a.status == asReturnedRefunded) {
-			n += a.product.ProductCnt
+	for _, a := range st.all {
+		if a.order != o || (a.status != asRefunded && a.status != asReturnedRefunded) {
+			continue
+		}
+		for _, c := range a.lines {
+			if c.line == i {
+				n += c.cnt
+			}
 		}
 	}
 	return n
 }
 
 // closeIfRefunded moves an order whose every line is fully refunded to
-// 200 (contract "Order status machine").
+// 200 (refsandbox/README.md, order status machine).
 func (st *aftersaleState) closeIfRefunded(o *order, now time.Time) {
 	if !o.in(aftersaleOrderStatuses...) {
 		return
@@ -283,8 +361,8 @@ func (st *aftersaleState) closeIfRefunded(o *order, now time.Time) {
 	o.set(orderAftersaleClosed, now)
 }
 
-// readAftersaleRef: the after-sale domain has no "id missing" code, so
-// sending neither id is "no such after-sale" (§3.3 1020003, I).
+// readAftersaleRef reads the after-sale id pair the spec validated
+// (neither id is 1020003 there).
 func readAftersaleRef(body map[string]any) (idPair, error) {
 	return readIDPair(body, "aftersale_id", "out_aftersale_id", failf(errAftersaleNotFound, "send aftersale_id or out_aftersale_id"))
 }
@@ -316,5 +394,6 @@ func (st *aftersaleState) resolve(ref idPair, openid string) (*afterSale, error)
 	return a, nil
 }
 
-// aftersaleChecks are this domain's named rules of the spec.
+// aftersaleChecks are this domain's named rules of the spec: none, every
+// cross-field rule of these endpoints is a one_of or ordered rule.
 var aftersaleChecks = map[string]validate.Check{}

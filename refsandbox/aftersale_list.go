@@ -1,9 +1,12 @@
 package refsandbox
 
-import "time"
+import (
+	"time"
+)
 
 // What ecaftersale/get answers (§2.7; DOC:aftersale/data_structure; SKIT
-// ShopECAftersaleGetResponse) and ecaftersale/get_list.
+// ShopECAftersaleGetResponse), and the two lists: ecaftersale/get_list
+// (ids) and the older aftersale/list (the v1 shape, §2.11).
 
 type aftersaleView struct {
 	AftersaleID          uint64           `json:"aftersale_id"`
@@ -35,74 +38,84 @@ func (a *afterSale) view() aftersaleView {
 		AftersaleID: a.id, OutAftersaleID: a.outID, OrderID: a.order.id, OutOrderID: a.order.outID,
 		OpenID: a.order.openid, Type: a.claim.typ, Status: a.status, Orderamt: a.claim.amount,
 		RefundReasonType: a.claim.reasonType, RefundReason: a.claim.reason,
-		ProductInfo: a.product, ReturnInfo: a.ret, RefundPayDetail: refundPayDetail{a.refundID},
+		ProductInfo: a.product(), ReturnInfo: a.ret, RefundPayDetail: refundPayDetail{a.refundID},
 		MediaList: append([]mediaItem{}, a.claim.media...), ReturnID: a.returnID,
 		ComplaintOrderIDList: []uint64{},
 		CreateTime:           a.created.UnixMilli(), UpdateTime: a.updated.UnixMilli(),
 	}
 }
 
-// aftersaleFilter is get_list's optional filters.
+// aftersaleFilter is the lists' optional filters, validated by the spec.
 type aftersaleFilter struct {
 	status     *int64
-	order      idPair
-	hasOrder   bool
-	openid     string
-	begin, end time.Time // zero: open
+	orderID    uint64 // 0: any
+	outOrderID string // "": any
+	openid     string // "": any
+	begin, end time.Time
+}
+
+func readAftersaleFilter(body map[string]any) aftersaleFilter {
+	var f aftersaleFilter
+	if s, ok := asInt(body["status"]); ok {
+		f.status = &s
+	}
+	f.orderID, _ = asUint(body["order_id"])
+	f.outOrderID, _ = body["out_order_id"].(string)
+	f.openid, _ = body["openid"].(string)
+	if ms, ok := asInt(body["begin_create_time"]); ok {
+		f.begin = time.UnixMilli(ms)
+	}
+	if ms, ok := asInt(body["end_create_time"]); ok {
+		f.end = time.UnixMilli(ms)
+	}
+	return f
 }
 
 func (f aftersaleFilter) keeps(a *afterSale) bool {
 	o := a.order
 	return (f.status == nil || int64(a.status) == *f.status) &&
-		(!f.hasOrder || f.order.badID == nil && (!f.order.hasID || o.id == f.order.id) && (f.order.outID == "" || o.outID == f.order.outID)) &&
+		(f.orderID == 0 || o.id == f.orderID) &&
+		(f.outOrderID == "" || o.outID == f.outOrderID) &&
 		(f.openid == "" || o.openid == f.openid) &&
-		within(a.created, f.begin, f.end)
+		(f.begin.IsZero() || !a.created.Before(f.begin)) &&
+		(f.end.IsZero() || !a.created.After(f.end))
 }
 
-// readAftersaleFilter: offset ≥ 0 and limit 1–50 integers (§2.7; their
-// presence and limit ≤ 50 are route rules), status an integer, the ids
-// and openid strings or ids, the window in unix ms (990007 otherwise).
-func readAftersaleFilter(body map[string]any) (f aftersaleFilter, offset, limit int64, err error) {
-	r := &fieldReader{obj: body, kind: errParameterMissing}
-	offset, limit = r.count("offset"), r.integer("limit")
-	if r.err == nil && limit < 1 {
-		r.fail("limit", "must be ≥ 1")
-	}
-	if body["status"] != nil {
-		s := r.integer("status")
-		f.status = &s
-	}
-	f.openid = r.optStr("openid")
-	if !absent(body["order_id"]) || !absent(body["out_order_id"]) {
-		f.hasOrder = true
-		f.order, _ = readOrderRef(body)
-	}
-	if body["begin_create_time"] != nil {
-		f.begin = time.UnixMilli(r.integer("begin_create_time"))
-	}
-	if body["end_create_time"] != nil {
-		f.end = time.UnixMilli(r.integer("end_create_time"))
-	}
-	return f, offset, limit, r.err
-}
-
-// ecaftersaleGetList answers /shop/ecaftersale/get_list: the filters
-// (990007) → after_sales_orders[] (ids, creation order; SKIT
-// ShopECAftersaleGetListResponse) and has_more.
-func ecaftersaleGetList(req *request) (map[string]any, error) {
-	f, offset, limit, err := readAftersaleFilter(req.body)
-	if err != nil {
-		return nil, err
-	}
-	ids := []uint64{}
-	for _, a := range req.acct.aftersale.list {
+// page is the after-sales the filters keep, from offset, at most limit
+// of them, and whether more follow.
+func (st *aftersaleState) page(body map[string]any) ([]*afterSale, bool) {
+	f := readAftersaleFilter(body)
+	var hits []*afterSale
+	for _, a := range st.all {
 		if f.keeps(a) {
-			ids = append(ids, a.id)
+			hits = append(hits, a)
 		}
 	}
-	page := cut(ids[min(int64(len(ids)), offset):], paging{page: 1, size: limit})
-	return map[string]any{
-		"after_sales_orders": page,
-		"has_more":           offset+int64(len(page)) < int64(len(ids)),
-	}, nil
+	offset, limit := intOf(body["offset"]), intOf(body["limit"])
+	from := min(int64(len(hits)), offset)
+	to := min(int64(len(hits)), from+limit)
+	return hits[from:to], to < int64(len(hits))
+}
+
+// ecaftersaleGetList answers /shop/ecaftersale/get_list:
+// after_sales_orders[] (ids, creation order; SKIT
+// ShopECAftersaleGetListResponse) and has_more.
+func ecaftersaleGetList(req *request) (map[string]any, error) {
+	page, more := req.acct.aftersale.page(req.body)
+	ids := make([]uint64, 0, len(page))
+	for _, a := range page {
+		ids = append(ids, a.id)
+	}
+	return map[string]any{"after_sales_orders": ids, "has_more": more}, nil
+}
+
+// aftersaleList answers /shop/aftersale/list (§2.11, the spec's
+// inference): get_list's paging and filters, aftersale/get's v1 shape.
+func aftersaleList(req *request) (map[string]any, error) {
+	page, more := req.acct.aftersale.page(req.body)
+	infos := make([]aftersaleV1View, 0, len(page))
+	for _, a := range page {
+		infos = append(infos, a.v1View())
+	}
+	return map[string]any{"aftersale_infos": infos, "has_more": more}, nil
 }

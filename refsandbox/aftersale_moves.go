@@ -3,14 +3,14 @@ package refsandbox
 import (
 	"slices"
 	"strconv"
-	"time"
 )
 
 // The v2 after-sale endpoints that address one after-sale (§2.7
 // ecaftersale/cancel, update, uploadreturninfo, acceptrefund,
-// acceptreturn, reject, upload_certificates, get) and get_list.
+// acceptreturn, reject, upload_certificates, get); merchanttest and
+// merchantupdate are in aftersale_merchant.go.
 //
-// Status machine (contract "After-sale"; v2 enum of §2.7):
+// Status machine (refsandbox/README.md; v2 enum of §2.7):
 //
 //	add → 2 processing
 //	2 → acceptreturn → 6 awaiting the buyer's return → uploadreturninfo → 8 awaiting receipt
@@ -21,43 +21,35 @@ import (
 // A move from any other status is 1000000, the order domain's status-flow
 // code (§3.3; I: the docs list no code for after-sale moves).
 
-// aftersaleMove is one endpoint that acts on one after-sale.
+// aftersaleMove is one endpoint that acts on one after-sale. The spec
+// validated its fields; act applies the move's own state rules and the
+// change.
 type aftersaleMove struct {
 	buyer bool  // the buyer calls it with openid: another buyer's after-sale is 1020003
 	from  []int // statuses it acts on; nil is any
-	// parse validates the body (990007) and returns the action, which may
-	// still refuse the after-sale before it changes anything.
-	parse func(body map[string]any, st *aftersaleState) (func(a *afterSale, now time.Time) error, error)
+	act   func(req *request, a *afterSale) error
 }
 
-// handle runs the move's checks: id pair and existence (1020003, I),
-// the status (1000000), then the body's fields (990007, a fallback that
-// never hides a documented code).
+// handle runs the move: the after-sale exists (1020003, I) → its status
+// (1000000) → the move's own rules.
 func (m aftersaleMove) handle(req *request) (map[string]any, error) {
 	st := req.acct.aftersale
-	var a *afterSale
 	openid := ""
 	if m.buyer {
 		openid = bodyOpenID(req.body)
 	}
-	act, fieldErr := m.parse(req.body, st)
-	err := firstErr(
-		func() error {
-			ref, err := readAftersaleRef(req.body)
-			if err == nil {
-				a, err = st.resolve(ref, openid)
-			}
-			return err
-		},
-		func() error {
-			if m.from != nil && !slices.Contains(m.from, a.status) {
-				return failf(errStatusFlow, "the after-sale has status %d", a.status)
-			}
-			return fieldErr
-		},
-		func() error { return act(a, req.now) },
-	)
+	ref, err := readAftersaleRef(req.body)
+	var a *afterSale
+	if err == nil {
+		a, err = st.resolve(ref, openid)
+	}
 	if err != nil {
+		return nil, err
+	}
+	if m.from != nil && !slices.Contains(m.from, a.status) {
+		return nil, failf(errStatusFlow, "the after-sale has status %d", a.status)
+	}
+	if err := m.act(req, a); err != nil {
 		return nil, err
 	}
 	a.updated = req.now
@@ -66,109 +58,116 @@ func (m aftersaleMove) handle(req *request) (map[string]any, error) {
 }
 
 // to is a move without fields that sets a status.
-func to(status int) func(map[string]any, *aftersaleState) (func(*afterSale, time.Time) error, error) {
-	return func(map[string]any, *aftersaleState) (func(*afterSale, time.Time) error, error) {
-		return func(a *afterSale, _ time.Time) error { a.status = status; return nil }, nil
-	}
+func to(status int) func(*request, *afterSale) error {
+	return func(_ *request, a *afterSale) error { a.status = status; return nil }
 }
 
 // ecaftersaleCancel: the buyer withdraws (→ 1).
 func ecaftersaleCancel(req *request) (map[string]any, error) {
-	return aftersaleMove{buyer: true, from: openAftersale, parse: to(asUserCancelled)}.handle(req)
+	return aftersaleMove{buyer: true, from: openAftersale, act: to(asUserCancelled)}.handle(req)
 }
 
-// ecaftersaleUpdate: the buyer edits the claim; type cannot change
-// (§2.7; 990007). The "≤5 edits" limit has no code and is not modelled.
+// ecaftersaleUpdate: the buyer edits the claim. The type cannot change
+// (§2.7; 990007) and the new amount is capped like add's (1020004). The
+// "≤5 edits" limit has no code and is not modelled.
 func ecaftersaleUpdate(req *request) (map[string]any, error) {
-	return aftersaleMove{buyer: true, from: openAftersale, parse: func(body map[string]any, _ *aftersaleState) (func(*afterSale, time.Time) error, error) {
-		c, err := readClaim(body)
-		return func(a *afterSale, _ time.Time) error {
-			if c.typ != a.claim.typ {
-				return failf(errParameterMissing, "type cannot change (it is %d)", a.claim.typ)
-			}
-			a.claim = c
-			return nil
-		}, err
+	return aftersaleMove{buyer: true, from: openAftersale, act: func(req *request, a *afterSale) error {
+		c := readClaim(req.body)
+		if c.typ != a.claim.typ {
+			return failf(errAftersaleTypeChanged, "type is %d; it cannot change", a.claim.typ)
+		}
+		if err := req.acct.aftersale.checkRoom(a.order, a.lines, c.amount, a); err != nil {
+			return err
+		}
+		a.claim = c
+		return nil
 	}}.handle(req)
 }
 
-// ecaftersaleUploadReturnInfo: the buyer ships the return, 6 → 8;
-// delivery_id and waybill_id R (990007), delivery_name O.
+// ecaftersaleUploadReturnInfo: the buyer ships the return, 6 → 8.
 func ecaftersaleUploadReturnInfo(req *request) (map[string]any, error) {
-	return aftersaleMove{buyer: true, from: []int{asAwaitingReturn}, parse: func(body map[string]any, _ *aftersaleState) (func(*afterSale, time.Time) error, error) {
-		r := &fieldReader{obj: body, kind: errParameterMissing}
-		ret := returnInfo{DeliveryID: r.str("delivery_id"), WaybillID: r.str("waybill_id"), DeliveryName: r.optStr("delivery_name")}
-		return func(a *afterSale, now time.Time) error {
-			ret.OrderReturnTime = now.UnixMilli()
-			a.ret, a.status = ret, asAwaitingReceipt
-			return nil
-		}, r.err
+	return aftersaleMove{buyer: true, from: []int{asAwaitingReturn}, act: func(req *request, a *afterSale) error {
+		var ret returnInfo
+		ret.DeliveryID, _ = req.body["delivery_id"].(string)
+		ret.WaybillID, _ = req.body["waybill_id"].(string)
+		ret.DeliveryName, _ = req.body["delivery_name"].(string)
+		ret.OrderReturnTime = req.now.UnixMilli()
+		a.ret, a.status = ret, asAwaitingReceipt
+		return nil
 	}}.handle(req)
 }
 
 // ecaftersaleAcceptRefund: the merchant refunds; 14 when the return was
 // received (8), else 13. A refund id is minted for refund_pay_detail.
 func ecaftersaleAcceptRefund(req *request) (map[string]any, error) {
-	return aftersaleMove{from: openAftersale, parse: func(_ map[string]any, st *aftersaleState) (func(*afterSale, time.Time) error, error) {
-		return func(a *afterSale, _ time.Time) error {
-			if a.status == asAwaitingReceipt {
-				a.status = asReturnedRefunded
-			} else {
-				a.status = asRefunded
-			}
-			a.refundID = strconv.FormatUint(st.newID(), 10)
-			return nil
-		}, nil
+	return aftersaleMove{from: openAftersale, act: func(req *request, a *afterSale) error {
+		a.refund(req.acct.aftersale)
+		return nil
 	}}.handle(req)
 }
 
+// refund settles a: returned and refunded from 8, refunded otherwise.
+func (a *afterSale) refund(st *aftersaleState) {
+	if a.status == asAwaitingReceipt {
+		a.status = asReturnedRefunded
+	} else {
+		a.status = asRefunded
+	}
+	a.refundID = strconv.FormatUint(st.newID(), 10)
+}
+
 // ecaftersaleAcceptReturn: the merchant agrees to a return, 2 → 6, and
-// says where it goes: address_info with receiver_name, detailed_address,
-// tel_number, province, city, town R (DOC:aftersale/acceptreturn; 990007).
+// says where it goes (address_info, DOC:aftersale/acceptreturn).
 func ecaftersaleAcceptReturn(req *request) (map[string]any, error) {
-	return aftersaleMove{from: []int{asProcessing}, parse: func(body map[string]any, st *aftersaleState) (func(*afterSale, time.Time) error, error) {
-		obj, _ := asObject(body["address_info"])
-		r := &fieldReader{obj: obj, prefix: "address_info.", kind: errParameterMissing}
-		addr := addressInfo{
-			ReceiverName: r.str("receiver_name"), DetailedAddress: r.str("detailed_address"), TelNumber: r.str("tel_number"),
-			Province: r.str("province"), City: r.str("city"), Town: r.str("town"), Country: r.optStr("country"),
-		}
-		return func(a *afterSale, _ time.Time) error {
-			a.returnAddress, a.status = addr, asAwaitingReturn
-			a.returnID = strconv.FormatUint(st.newID(), 10)
-			return nil
-		}, r.err
+	return aftersaleMove{from: []int{asProcessing}, act: func(req *request, a *afterSale) error {
+		a.awaitReturn(req.acct.aftersale, readReturnAddress(req.body))
+		return nil
 	}}.handle(req)
+}
+
+// awaitReturn moves a to 6 with the address the goods go back to.
+func (a *afterSale) awaitReturn(st *aftersaleState, addr addressInfo) {
+	a.returnAddress, a.status = addr, asAwaitingReturn
+	a.returnID = strconv.FormatUint(st.newID(), 10)
+}
+
+// readReturnAddress reads the validated address_info.
+func readReturnAddress(body map[string]any) addressInfo {
+	obj, _ := asObject(body["address_info"])
+	s := func(k string) string { v, _ := obj[k].(string); return v }
+	return addressInfo{
+		ReceiverName: s("receiver_name"), DetailedAddress: s("detailed_address"), TelNumber: s("tel_number"),
+		Country: s("country"), Province: s("province"), City: s("city"), Town: s("town"),
+	}
 }
 
 // ecaftersaleReject: the merchant refuses: 4 for a refund, 5 for a return.
 func ecaftersaleReject(req *request) (map[string]any, error) {
-	return aftersaleMove{from: openAftersale, parse: func(map[string]any, *aftersaleState) (func(*afterSale, time.Time) error, error) {
-		return func(a *afterSale, _ time.Time) error {
-			a.status = asRefundRefused
-			if a.claim.typ == 2 {
-				a.status = asReturnRefused
-			}
-			return nil
-		}, nil
+	return aftersaleMove{from: openAftersale, act: func(_ *request, a *afterSale) error {
+		a.status = asRefundRefused
+		if a.claim.typ == 2 {
+			a.status = asReturnRefused
+		}
+		return nil
 	}}.handle(req)
 }
 
 // ecaftersaleUploadCertificates: the merchant's refund evidence, in any
-// status; refund_desc a string and certificates an array of strings when
-// sent (990007).
+// status.
 func ecaftersaleUploadCertificates(req *request) (map[string]any, error) {
-	return aftersaleMove{parse: func(body map[string]any, _ *aftersaleState) (func(*afterSale, time.Time) error, error) {
-		r := &fieldReader{obj: body, kind: errParameterMissing}
-		desc, certs := r.optStr("refund_desc"), r.optStrs("certificates")
-		return func(a *afterSale, _ time.Time) error {
-			a.refundDesc, a.certificates = desc, certs
-			return nil
-		}, r.err
+	return aftersaleMove{act: func(req *request, a *afterSale) error {
+		a.refundDesc, _ = req.body["refund_desc"].(string)
+		a.certificates = []string{}
+		items, _ := req.body["certificates"].([]any)
+		for _, it := range items {
+			s, _ := it.(string)
+			a.certificates = append(a.certificates, s)
+		}
+		return nil
 	}}.handle(req)
 }
 
-// ecaftersaleGet answers /shop/ecaftersale/get: id pair and existence
+// ecaftersaleGet answers /shop/ecaftersale/get: the after-sale exists
 // (1020003) → after_sales_order.
 func ecaftersaleGet(req *request) (map[string]any, error) {
 	ref, err := readAftersaleRef(req.body)

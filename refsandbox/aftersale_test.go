@@ -9,8 +9,8 @@ import (
 	"github.com/shopconform/shopconform/catalog"
 )
 
-// TestAftersaleMoves: the v2 status machine's other branches (contract
-// "After-sale"), each read back through ecaftersale/get.
+// TestAftersaleMoves: the v2 status machine's other branches
+// (refsandbox/README.md), each read back through ecaftersale/get.
 func TestAftersaleMoves(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {
 		tok := token(t, tg, "default")
@@ -57,7 +57,7 @@ func TestAftersaleMoves(t *testing.T) {
 }
 
 // TestOrderClosesWhenFullyRefunded: 200 only when every line's every unit
-// is refunded (contract "Order status machine").
+// is refunded (refsandbox/README.md, order status machine).
 func TestOrderClosesWhenFullyRefunded(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {
 		tok := token(t, tg, "default")
@@ -87,7 +87,7 @@ func TestAftersaleLists(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {
 		tok := token(t, tg, "default")
 		me := accountOf(t, tg, "default").OpenID
-		run(t, tg, "default", steps(paidOrder(me, "g1"), paidOrder(me, "g2"), []step{
+		run(t, tg, "default", steps(unitsOrder(me, "g1", 2), paidOrder(me, "g2"), []step{
 			{asAddPath, asBody(me, "g1", "g1-a", 1), 0}, {asAddPath, asBody(me, "g1", "g1-b", 1), 0}, {asAddPath, asBody(me, "g2", "g2-a", 2), 0},
 			{asRejectPath, `{"out_aftersale_id":"g1-b"}`, 0},
 		})...)
@@ -106,7 +106,6 @@ func TestAftersaleLists(t *testing.T) {
 			`{"offset":0,"limit":50,"openid":"` + me + `"}`:                                         3,
 			`{"offset":0,"limit":50,"begin_create_time":` + ms(t0.Add(time.Second)) + `}`:           0,
 			`{"offset":0,"limit":50,"end_create_time":` + ms(t0) + `,"begin_create_time":0}`:        3,
-			`{"offset":0,"limit":50,"order_id":"x"}`:                                                0,
 			`{"offset":5,"limit":50}`:                                                               0,
 			`{"offset":0,"limit":50,"out_order_id":"g2","openid":"` + me + `","status":2}`:          1,
 			`{"offset":0,"limit":50,"out_order_id":"g2","openid":"` + me + `","status":13}`:         0,
@@ -122,6 +121,8 @@ func TestAftersaleLists(t *testing.T) {
 		wantCode(t, post(t, tg, tok, asListPath, `{"offset":-1,"limit":5}`), catalog.ParameterMissing)
 		wantCode(t, post(t, tg, tok, asListPath, `{"offset":0,"limit":0}`), catalog.ParameterMissing)
 		wantCode(t, post(t, tg, tok, asListPath, `{"limit":5}`), catalog.ParameterMissing)
+		wantCode(t, post(t, tg, tok, asListPath, `{"offset":0,"limit":50,"order_id":"x"}`), catalog.ParameterMissing)
+		wantShape(t, asListPath, resp)
 
 		v1 := post(t, tg, tok, v1GetPath, ids(me, "g1"))
 		wantCode(t, v1, 0)
@@ -155,8 +156,10 @@ func TestAftersaleLists(t *testing.T) {
 func ms(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
 
 // TestAftersaleV1UpdateAndDeadline: aftersale/update sets a v1 status and
-// closes the order on finish_all_aftersale 1; update_deadline takes a
-// deadline 7 days to 3 years ahead on a completed order.
+// closes the order on finish_all_aftersale 1, after which the order takes
+// no v1 update (1000000, DOC:aftersale/update); update_deadline takes a
+// deadline 7 days to 3 years ahead on a completed order, once, and only
+// one that extends the window (§2.7).
 func TestAftersaleV1UpdateAndDeadline(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {
 		tok := token(t, tg, "default")
@@ -164,13 +167,18 @@ func TestAftersaleV1UpdateAndDeadline(t *testing.T) {
 		upd := func(status, finish int) string {
 			return ids(me, "v", `"out_aftersale_id":"v-a"`, `"status":`+strconv.Itoa(status), `"finish_all_aftersale":`+strconv.Itoa(finish))
 		}
-		deadline := func(d time.Duration) string { return ids(me, "v", `"after_sale_deadline":`+unix(t0.Add(d))) }
+		deadline := func(out string, d time.Duration) string {
+			return ids(me, out, `"after_sale_deadline":`+unix(t0.Add(d)))
+		}
+		const day = 24 * time.Hour
 		run(t, tg, "default", steps(receivedOrder(me, "v"), []step{
 			{asAddPath, asBody(me, "v", "v-a", 1), 0},
-			{deadlinePath, deadline(7 * 24 * time.Hour), 0},
-			{deadlinePath, deadline(3 * 365 * 24 * time.Hour), 0},
-			{deadlinePath, deadline(7*24*time.Hour - time.Second), catalog.ParameterMissing},
-			{deadlinePath, deadline(3*365*24*time.Hour + time.Second), catalog.ParameterMissing},
+			{deadlinePath, deadline("v", 7*day-time.Second), catalog.ParameterMissing},
+			{deadlinePath, deadline("v", 3*365*day+time.Second), catalog.ParameterMissing},
+			// received now: the default 7 days end exactly at now + 7 days, which extends nothing.
+			{deadlinePath, deadline("v", 7*day), catalog.ParameterMissing},
+			{deadlinePath, deadline("v", 3*365*day), 0},
+			{deadlinePath, deadline("v", 30*day), catalog.OrderStatusFlowError},
 			{v1UpdatePath, upd(9, 0), catalog.ParameterMissing},
 			{v1UpdatePath, upd(2, 2), catalog.ParameterMissing},
 			{v1UpdatePath, upd(11, 0), 0},
@@ -179,14 +187,22 @@ func TestAftersaleV1UpdateAndDeadline(t *testing.T) {
 			t.Errorf("v1 status %s", got)
 		}
 		resp := post(t, tg, tok, orderGetPath, ids(me, "v"))
-		if num(t, resp, "order.after_sale_deadline") != unix(t0.Add(3*365*24*time.Hour)) {
+		if num(t, resp, "order.after_sale_deadline") != unix(t0.Add(3*365*day)) {
 			t.Errorf("deadline %v", at(t, resp, "order.after_sale_deadline"))
 		}
 		wantCode(t, post(t, tg, tok, v1UpdatePath, upd(13, 1)), 0)
 		if got := orderStatus(t, tg, tok, me, "v"); got != "200" {
 			t.Errorf("finish_all_aftersale 1: order %s", got)
 		}
-		wantCode(t, post(t, tg, tok, deadlinePath, deadline(30*24*time.Hour)), catalog.OrderStatusFlowError)
+		wantCode(t, post(t, tg, tok, v1UpdatePath, upd(13, 0)), catalog.OrderStatusFlowError)
+		wantCode(t, post(t, tg, tok, deadlinePath, deadline("v", 30*day)), catalog.OrderStatusFlowError)
+
+		// An order with a 30-day window takes only a deadline past it.
+		long := newOrder(me, "v30", set("aftersale_duration", 30))
+		run(t, tg, "default", step{orderAddPath, long, 0}, step{orderPayPath, payBody(me, "v30"), 0},
+			step{sendPath, sendBody(me, "v30", 1), 0}, step{recievePath, ids(me, "v30"), 0},
+			step{deadlinePath, deadline("v30", 10*day), catalog.ParameterMissing},
+			step{deadlinePath, deadline("v30", 31*day), 0})
 	})
 }
 

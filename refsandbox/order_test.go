@@ -90,7 +90,7 @@ func TestOrderCodes(t *testing.T) {
 				{asGetPath, `{"out_aftersale_id":"nope"}`, catalog.AfterSaleNotFound}, {asGetPath, `{}`, catalog.AfterSaleNotFound},
 				{asCancelPath, `{"openid":"` + me + `","aftersale_id":1}`, catalog.AfterSaleNotFound}, {asRefundPath, `{"out_aftersale_id":"nope"}`, catalog.AfterSaleNotFound},
 				{asReturnPath, `{"out_aftersale_id":"nope",` + returnAddress + `}`, catalog.AfterSaleNotFound}, {asRejectPath, `{"aftersale_id":"x"}`, catalog.AfterSaleNotFound},
-				{asCertsPath, `{"out_aftersale_id":"nope"}`, catalog.AfterSaleNotFound}, {asUpdatePath, `{"openid":"` + me + `","out_aftersale_id":"nope"}`, catalog.AfterSaleNotFound},
+				{asCertsPath, `{"out_aftersale_id":"nope"}`, catalog.AfterSaleNotFound}, {asUpdatePath, `{"openid":"` + me + `","out_aftersale_id":"nope","type":1,"orderamt":1,"refund_reason":"x","refund_reason_type":1}`, catalog.AfterSaleNotFound},
 				{asShipPath, `{"openid":"` + me + `","out_aftersale_id":"nope","delivery_id":"SF","waybill_id":"w"}`, catalog.AfterSaleNotFound},
 				{v1UpdatePath, ids(me, "s30", `"out_aftersale_id":"nope"`, `"status":2`, `"finish_all_aftersale":0`), catalog.AfterSaleNotFound},
 				{v1GetPath, ids(me, "s30", `"out_aftersale_id":"nope"`), catalog.AfterSaleNotFound}})},
@@ -159,26 +159,29 @@ func TestOrderPrecedence(t *testing.T) {
 				{sendPath, ids(me, "p-unpaid"), catalog.OrderStatusFlowError},
 				{sendPath, ids(me, "p-paid", `"delivery_list":[{"delivery_id":"UPS","product_info_list":[{"out_product_id":"other"}]}]`), catalog.OrderDeliveryProductNotInOrder},
 				{sendPath, ids(me, "p-paid", `"delivery_list":[{"delivery_id":"UPS","waybill_id":"w"}]`), catalog.ParameterMissing},
-				// after-sale: 1020005 before existence; the order's status before 1020004; 1020004 before 1020002.
+				// after-sale: the spec's fields (1020005 among them) before existence; the order's status before 1020004; 1020004 before 1020002.
 				{asAddPath, ids(me, "nope", `"type":1`), catalog.AfterSaleProductMissing},
 				{asAddPath, ids(me, "p-unpaid", `"type":1`, `"product_info":{"out_product_id":"other","product_cnt":1}`, `"orderamt":1`, `"refund_reason":"x"`, `"refund_reason_type":1`), catalog.OrderStatusFlowError},
 				{asAddPath, asBody(me, "p-paid", "p-as", 1), 0},
 				{asAddPath, ids(me, "p-paid", `"out_aftersale_id":"p-as"`, `"type":1`, `"product_info":{"out_product_id":"other","product_cnt":1}`, `"orderamt":1`, `"refund_reason":"x"`, `"refund_reason_type":1`), catalog.AfterSaleProductNotInOrder},
-				// after-sale: the coded rules before the claim's fields.
-				{asAddPath, ids(me, "p-paid", `"product_info":{"out_product_id":"other","product_cnt":1}`), catalog.AfterSaleProductNotInOrder},
-				{asAddPath, ids(me, "p-paid", `"out_aftersale_id":"p-as"`, `"product_info":{"out_product_id":"never-uploaded","product_cnt":1}`), catalog.AfterSaleAlreadyExists},
+				// after-sale: every field rule (the claim's, 990007) before the rules of state.
+				{asAddPath, ids(me, "p-paid", `"product_info":{"out_product_id":"other","product_cnt":1}`), catalog.ParameterMissing},
+				{asAddPath, ids(me, "p-paid", `"out_aftersale_id":"p-as"`, `"product_info":{"out_product_id":"never-uploaded","product_cnt":1}`), catalog.ParameterMissing},
 				{asAddPath, ids(me, "p-paid", `"product_info":{"out_product_id":"never-uploaded","product_cnt":1}`, `"type":3`), catalog.ParameterMissing},
-				// deadline: the order's status before the deadline's range.
-				{deadlinePath, ids(me, "p-paid"), catalog.OrderStatusFlowError},
-				// v1 update: the after-sale first, then the order.
-				{v1UpdatePath, `{"openid":"` + me + `","out_aftersale_id":"nope"}`, catalog.AfterSaleNotFound},
-				{v1UpdatePath, ids(me, "nope", `"out_aftersale_id":"p-as"`), catalog.OrderNotFound},
-				{v1UpdatePath, ids(me, "p-unpaid", `"out_aftersale_id":"p-as"`), catalog.AfterSaleNotFound},
+				// deadline: the deadline's range (a field rule) before the order's status.
+				{deadlinePath, ids(me, "p-paid"), catalog.ParameterMissing},
+				{deadlinePath, ids(me, "p-paid", `"after_sale_deadline":`+unix(t0.Add(30*24*time.Hour))), catalog.OrderStatusFlowError},
+				// v1 update: the order's ids (a field rule) before the after-sale, then the after-sale before the order.
+				{v1UpdatePath, `{"openid":"` + me + `","out_aftersale_id":"nope","status":2,"finish_all_aftersale":0}`, catalog.OrderIDMissing},
+				{v1UpdatePath, ids(me, "nope", `"out_aftersale_id":"nope"`, `"status":2`, `"finish_all_aftersale":0`), catalog.AfterSaleNotFound},
+				{v1UpdatePath, ids(me, "nope", `"out_aftersale_id":"p-as"`, `"status":2`, `"finish_all_aftersale":0`), catalog.OrderNotFound},
+				{v1UpdatePath, ids(me, "p-unpaid", `"out_aftersale_id":"p-as"`, `"status":2`, `"finish_all_aftersale":0`), catalog.AfterSaleNotFound},
 				{v1UpdatePath, ids(me, "p-paid", `"out_aftersale_id":"p-as"`), catalog.ParameterMissing},
-				// after-sale moves: existence, then status, then fields.
-				{asReturnPath, `{"out_aftersale_id":"nope"}`, catalog.AfterSaleNotFound},
-				{asReturnPath, `{"out_aftersale_id":"p-as"}`, catalog.ParameterMissing},
-				{asShipPath, `{"openid":"` + me + `","out_aftersale_id":"p-as"}`, catalog.OrderStatusFlowError},
+				// after-sale moves: fields, then existence, then status.
+				{asReturnPath, `{"out_aftersale_id":"nope"}`, catalog.ParameterMissing},
+				{asReturnPath, `{"out_aftersale_id":"nope",` + returnAddress + `}`, catalog.AfterSaleNotFound},
+				{asShipPath, `{"openid":"` + me + `","out_aftersale_id":"p-as"}`, catalog.ParameterMissing},
+				{asShipPath, `{"openid":"` + me + `","out_aftersale_id":"p-as","delivery_id":"SF","waybill_id":"w"}`, catalog.OrderStatusFlowError},
 			},
 		)...)
 		// Old flow: existence of every product before any listing; the

@@ -61,11 +61,11 @@ func handlers() map[string]handlerFunc {
 		"/shop/delivery/update":           unmodelled,
 
 		// §2.7 after-sale, v1 and v2 ("ec").
-		"/shop/aftersale/add":                   unmodelled,
+		"/shop/aftersale/add":                   aftersaleAdd,
 		"/shop/aftersale/get":                   aftersaleGet,
 		"/shop/aftersale/update":                aftersaleUpdate,
 		"/shop/aftersale/update_deadline":       aftersaleUpdateDeadline,
-		"/shop/aftersale/list":                  unmodelled,
+		"/shop/aftersale/list":                  aftersaleList,
 		"/shop/ecaftersale/add":                 ecaftersaleAdd,
 		"/shop/ecaftersale/cancel":              ecaftersaleCancel,
 		"/shop/ecaftersale/update":              ecaftersaleUpdate,
@@ -76,8 +76,8 @@ func handlers() map[string]handlerFunc {
 		"/shop/ecaftersale/upload_certificates": ecaftersaleUploadCertificates,
 		"/shop/ecaftersale/get":                 ecaftersaleGet,
 		"/shop/ecaftersale/get_list":            ecaftersaleGetList,
-		"/shop/ecaftersale/merchanttest":        unmodelled,
-		"/shop/ecaftersale/merchantupdate":      unmodelled,
+		"/shop/ecaftersale/merchanttest":        ecaftersaleMerchantTest,
+		"/shop/ecaftersale/merchantupdate":      ecaftersaleMerchantUpdate,
 
 		// §2.8 coupons: every one but confirm needs the capability
 		// confirmed first (couponHandler).
