@@ -12,11 +12,13 @@ import (
 // 1000000, 1010xxx, 1030xxx). Delivery and after-sale, which share the
 // order domain's suite, profile and code table, have their own files.
 //
-// This file holds the state, the status machine, the id pair and the
-// code mapping; order_add.go and order_add_parse.go hold both
-// generations of order/add, order_pay.go pay, close, get,
-// getpaymentparams and scene/check, order_list.go the three lists,
-// order_view.go what order/get answers.
+// The spec (apispec/data/order.json, delivery.json) checks every field
+// before a handler runs; the handlers apply the state. This file holds
+// the state, the status machine, the id pair and the sentinels of the
+// state rules; order_add.go and order_add_parse.go hold both generations
+// of order/add and the spec's named checks, order_pay.go pay, close,
+// get, getpaymentparams and scene/check, order_list.go the three lists,
+// order_view.go what order/get answers, delivery.go the shipments.
 
 // Order status values (§2.5 "Order status values seen in docs").
 const (
@@ -200,8 +202,9 @@ func firstErr(checks ...func() error) error {
 	return nil
 }
 
-// readOrderRef is the id-presence check (§3.3 1010001, D; §7 "id
-// presence" before field validation).
+// readOrderRef reads the id pair. On the order and delivery endpoints the
+// spec's one_of rule has refused a body with neither id (§3.3 1010001);
+// the after-sale endpoints that lack the rule get the same code here.
 func readOrderRef(body map[string]any) (idPair, error) {
 	return readIDPair(body, "order_id", "out_order_id", failf(errOrderIDMissing, "send order_id or out_order_id"))
 }
@@ -234,8 +237,7 @@ func (st *orderState) resolve(ref idPair, openid string, now time.Time) (*order,
 	return o, nil
 }
 
-// find is readOrderRef then resolve with the body's openid, for the
-// handlers with nothing to validate in between.
+// find is readOrderRef then resolve with the body's openid.
 func (st *orderState) find(body map[string]any, now time.Time) (*order, error) {
 	ref, err := readOrderRef(body)
 	if err != nil {
@@ -252,8 +254,7 @@ func bodyOpenID(body map[string]any) string {
 }
 
 // orderChecks are this domain's named rules of the spec (rule "check"
-// in apispec/data/order.json); order_add_parse.go and order_pay.go hold
-// them.
+// in apispec/data/order.json); order_add_parse.go holds them.
 var orderChecks = map[string]validate.Check{
 	"line_paths":     checkLinePaths,
 	"amounts":        checkAmounts,
