@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/shopconform/shopconform/apispec"
-	"github.com/shopconform/shopconform/apispec/validate"
 	"github.com/shopconform/shopconform/catalog"
 )
 
@@ -154,22 +153,6 @@ func sendDomainExamples(t *testing.T, domain catalog.Domain) {
 			t.Errorf("no examples in domain %s", domain)
 		}
 	})
-}
-
-// wantShape checks a success answer against the spec's response of path.
-func wantShape(t *testing.T, path string, resp map[string]any) {
-	t.Helper()
-	spec, err := apispec.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ep, ok := spec.Endpoint(path)
-	if !ok {
-		t.Fatalf("%s is not in the spec", path)
-	}
-	for _, p := range validate.Response(ep, resp) {
-		t.Errorf("%s answer: %s (%v)", path, p, resp)
-	}
 }
 
 // TestAccessResponseShapes: register/check's answer has the documented

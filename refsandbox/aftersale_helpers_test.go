@@ -1,11 +1,6 @@
 package refsandbox
 
-import (
-	"testing"
-
-	"github.com/shopconform/shopconform/apispec"
-	"github.com/shopconform/shopconform/apispec/validate"
-)
+import ()
 
 // Helpers of the after-sale tests, written by hand from api-reference
 // §2.7 (never read from fixtures/).
@@ -45,20 +40,4 @@ func v1Add(openid, out, outAS string, edits ...edit) string {
 		e(b)
 	}
 	return jsonText(b)
-}
-
-// wantShape checks a success answer against the spec's response shape.
-func wantShape(t *testing.T, path string, resp map[string]any) {
-	t.Helper()
-	s, err := apispec.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ep, ok := s.Endpoint(path)
-	if !ok {
-		t.Fatalf("no spec of %s", path)
-	}
-	for _, p := range validate.Response(ep, resp) {
-		t.Errorf("%s answer: %s", path, p)
-	}
 }

@@ -205,22 +205,3 @@ func TestAftersaleV1UpdateAndDeadline(t *testing.T) {
 			step{deadlinePath, deadline("v30", 31*day), 0})
 	})
 }
-
-// TestDeliveryFields: the fields of delivery/send that have no code of
-// their own are 990007.
-func TestDeliveryFields(t *testing.T) {
-	forEachTarget(t, func(t *testing.T, tg *target) {
-		me := accountOf(t, tg, "default").OpenID
-		run(t, tg, "default", steps(paidOrder(me, "d"), []step{
-			{sendPath, ids(me, "d"), catalog.ParameterMissing},
-			{sendPath, ids(me, "d", `"finish_all_delivery":2`), catalog.ParameterMissing},
-			{sendPath, ids(me, "d", `"finish_all_delivery":0`, `"delivery_list":{}`), catalog.ParameterMissing},
-			{sendPath, ids(me, "d", `"finish_all_delivery":0`, `"delivery_list":[{"delivery_id":"UPS","waybill_id":"w"}]`), catalog.ParameterMissing},
-			{sendPath, ids(me, "d", `"finish_all_delivery":0`, `"delivery_list":[{"delivery_id":"SF"}]`), catalog.ParameterMissing},
-			{sendPath, ids(me, "d", `"finish_all_delivery":0`, `"delivery_list":[{"delivery_id":"SF","waybill_id":"w","product_info_list":[{}]}]`), catalog.ParameterMissing},
-			{sendPath, ids(me, "d", `"finish_all_delivery":0`, `"delivery_list":[{"delivery_id":"JD","waybill_id":"w","product_info_list":[{"out_product_id":"never-uploaded"}]}]`), 0},
-			{sendPath, ids(me, "d", `"finish_all_delivery":1`), 0},
-			{sendPath, ids(me, "d", `"finish_all_delivery":1`), catalog.OrderStatusFlowError},
-		})...)
-	})
-}

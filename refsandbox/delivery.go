@@ -1,20 +1,14 @@
 package refsandbox
 
-import (
-	"fmt"
-	"slices"
-
-	"github.com/shopconform/shopconform/apispec/validate"
-)
+import "github.com/shopconform/shopconform/apispec/validate"
 
 // Delivery (api-reference §2.6 /shop/delivery/*). Part of the order
-// domain: its fixed account state lives in orderProfile, its codes in
-// orderCodes, and its records on the order they ship, since order/get
-// shows them (order_detail.delivery_detail.delivery_list).
-
-// maxDeliveryList is the contract's choice for 1010018: the vendor's
-// limit is undocumented (§3.3 "D text / I limit").
-const maxDeliveryList = 10
+// domain: its fixed account state lives in orderProfile, its codes with
+// the order's sentinels, and its records on the order they ship, since
+// order/get shows them (order_detail.delivery_detail.delivery_list).
+// The spec (apispec/data/delivery.json) checks the fields, among them
+// delivery_list's length (1010018) and the carriers; the handlers apply
+// the order's state.
 
 // deliveryState is one account's delivery state; guarded by account.mu.
 // Shipments live on their orders, so it holds nothing yet.
@@ -28,8 +22,9 @@ type carrier struct {
 	Name string `json:"delivery_name"`
 }
 
-// carriers is the sandbox's fixed company list; delivery/send accepts
-// exactly these delivery_id values (§2.6 "from company list").
+// carriers is the sandbox's fixed company list. The spec's delivery_id
+// enum is these ids and OTHERS (the page's value for an unlisted
+// carrier); TestCarriersMatchTheSpec keeps the two together.
 func carriers() []carrier {
 	return []carrier{
 		{"SF", "顺丰速运"},
@@ -42,16 +37,12 @@ func carriers() []carrier {
 	}
 }
 
-func knownCarrier(id string) bool {
-	return slices.ContainsFunc(carriers(), func(c carrier) bool { return c.ID == id })
-}
-
 // deliveryCompanyList answers /shop/delivery/get_company_list (§2.6).
 func deliveryCompanyList(*request) (map[string]any, error) {
 	return map[string]any{"company_list": carriers()}, nil
 }
 
-// shipment is one delivery_list[] entry of delivery/send.
+// shipment is one delivery_list[] entry.
 type shipment struct {
 	DeliveryID string
 	WaybillID  string
@@ -62,73 +53,28 @@ type shipment struct {
 type shippedItem struct {
 	outProductID string
 	outSKUID     *string // nil: not sent, any sku of the product matches
-	productCnt   int64
+	productCnt   int64   // 1 when not sent (apispec/data/delivery.json)
 }
 
-// sendInput is a delivery/send body as far as it could be read; fields
-// holds the first problem of a field without a code of its own (990007),
-// which deliverySend reports only after every coded rule.
-type sendInput struct {
-	finishAll int
-	list      []shipment
-	fields    error
-}
-
-// parseSend reads finish_all_delivery 0 or 1 (§2.6 R), delivery_list an
-// array whose entries name a carrier of the company list and a
-// waybill_id, their product_info_list items an out_product_id; any
-// problem is kept in fields (990007). delivery_list itself may be left
-// out: a send that only finishes the delivery ships nothing new.
-// ship_done_time ("C" with no code) is not checked.
-func parseSend(body map[string]any) sendInput {
-	var in sendInput
-	fin, ok := asInt(body["finish_all_delivery"])
-	if !ok || fin < 0 || fin > 1 {
-		in.fields = failf(errParameterMissing, "finish_all_delivery must be 0 or 1")
-	}
-	in.finishAll = int(fin)
-	items, isList := body["delivery_list"].([]any)
-	if body["delivery_list"] != nil && !isList && in.fields == nil {
-		in.fields = failf(errParameterMissing, "delivery_list must be an array")
-	}
-	for i, it := range items {
-		s, err := readShipment(it, i)
-		if in.fields == nil {
-			in.fields = err
-		}
-		in.list = append(in.list, s)
-	}
-	return in
-}
-
-// readShipment reads one entry; items without an out_product_id are
-// dropped from the matching (their 990007 comes later).
-func readShipment(v any, i int) (shipment, error) {
-	obj, _ := asObject(v)
-	r := &fieldReader{obj: obj, prefix: fmt.Sprintf("delivery_list[%d].", i), kind: errParameterMissing}
-	s := shipment{DeliveryID: r.str("delivery_id"), WaybillID: r.str("waybill_id")}
-	if r.err == nil && !knownCarrier(s.DeliveryID) {
-		r.fail("delivery_id", "is not in /shop/delivery/get_company_list")
-	}
-	items, isList := obj["product_info_list"].([]any)
-	if obj["product_info_list"] != nil && !isList {
-		r.fail("product_info_list", "must be an array")
-	}
-	for j, it := range items {
-		po, _ := asObject(it)
-		pr := &fieldReader{obj: po, prefix: fmt.Sprintf("%sproduct_info_list[%d].", r.prefix, j), kind: errParameterMissing}
-		item := shippedItem{outProductID: pr.str("out_product_id"), productCnt: optAmount(pr, "product_cnt")}
-		if sku, ok := po["out_sku_id"].(string); ok {
-			item.outSKUID = &sku
-		}
-		if r.err == nil {
-			r.err = pr.err
-		}
-		if item.outProductID != "" {
+// readShipments reads a validated delivery_list.
+func readShipments(body map[string]any) []shipment {
+	items, _ := body["delivery_list"].([]any)
+	out := make([]shipment, 0, len(items))
+	for _, it := range items {
+		obj, _ := it.(map[string]any)
+		s := shipment{DeliveryID: textAt(obj, "delivery_id"), WaybillID: textAt(obj, "waybill_id")}
+		goods, _ := obj["product_info_list"].([]any)
+		for _, g := range goods {
+			po, _ := g.(map[string]any)
+			item := shippedItem{outProductID: textAt(po, "out_product_id"), productCnt: max(intAt(po, "product_cnt"), 1)}
+			if sku, ok := po["out_sku_id"].(string); ok {
+				item.outSKUID = &sku
+			}
 			s.items = append(s.items, item)
 		}
+		out = append(out, s)
 	}
-	return s, r.err
+	return out
 }
 
 // matches reports whether a line is what item names: the same
@@ -138,63 +84,110 @@ func (item shippedItem) matches(l orderLine) bool {
 	return l.OutProductID == item.outProductID && (item.outSKUID == nil || *item.outSKUID == l.OutSKUID)
 }
 
-// deliverySend answers /shop/delivery/send: route openid (990004/
-// 990002/990001) → 1010001 → at most 10 delivery_list entries (1010018,
-// contract limit) → 1010011 → the order awaits shipment, 20 or 21
-// (1000000, contract) → every shipped item is a line of the order
-// (1010019, D text) → the fields without a code (990007) →
-// finish_all_delivery 0 moves to 21, 1 to 30 (§2.6).
-func deliverySend(req *request) (map[string]any, error) {
-	var ref idPair
-	var o *order
-	in := parseSend(req.body)
-	err := firstErr(
-		func() (err error) { ref, err = readOrderRef(req.body); return err },
-		func() error {
-			if n := len(asList(req.body["delivery_list"])); n > maxDeliveryList {
-				return failf(errDeliveryListTooLong, "%d delivery_list entries; at most %d", n, maxDeliveryList)
+// allot spreads the units of list over the order's lines, each item to
+// the first line it names that has room under limit(line): the units
+// per line, or 1010019 for goods in no line (§3.3, D text) or beyond
+// the limit.
+func (o *order) allot(list []shipment, limit func(line int) int64, what string) ([]int64, error) {
+	units := make([]int64, len(o.fields.lines))
+	for i, s := range list {
+		for j, item := range s.items {
+			named, left := false, item.productCnt
+			for k, l := range o.fields.lines {
+				if !item.matches(l) {
+					continue
+				}
+				named = true
+				take := min(left, limit(k)-units[k])
+				units[k] += take
+				if left -= take; left == 0 {
+					break
+				}
 			}
-			return nil
-		},
-		func() (err error) { o, err = req.acct.order.resolve(ref, bodyOpenID(req.body), req.now); return err },
-		func() error { return o.checkShippable(in) },
-		func() error { return in.fields },
-	)
+			switch {
+			case !named:
+				return nil, failf(errDeliveryProductNotInOrder, "delivery_list[%d].product_info_list[%d] names a product or sku that is in no line of the order", i, j)
+			case left > 0:
+				return nil, failf(errDeliveryProductNotInOrder, "delivery_list[%d].product_info_list[%d] names %d more units than %s", i, j, left, what)
+			}
+		}
+	}
+	return units, nil
+}
+
+// shippedUnits is the units of line k shipped so far.
+func (o *order) shippedUnits(k int) int64 {
+	if k < len(o.shipped) {
+		return o.shipped[k]
+	}
+	return 0
+}
+
+// deliverySend answers /shop/delivery/send: 1010011 → the order awaits
+// shipment, 20 or 21 (1000000) → an express order (delivery_type 1) sends
+// delivery_list (990007, §2.6 "delivery_type = 1 required") → every item
+// is a line of the order with units left to ship (1010019, D text; §2.6
+// "incremental, no re-ship") → finish_all_delivery 0 moves to 21, 1 to
+// 30 (§2.6).
+func deliverySend(req *request) (map[string]any, error) {
+	list := readShipments(req.body)
+	o, err := req.acct.order.find(req.body, req.now)
 	if err != nil {
 		return nil, err
 	}
-	o.deliveries = append(o.deliveries, in.list...)
-	o.finishAll = in.finishAll
+	var units []int64
+	switch {
+	case !o.in(orderAwaitingShipment, orderPartlyShipped):
+		err = failf(errStatusFlow, "the order has status %d; delivery/send needs 20 or 21", o.status)
+	case o.fields.deliveryType == 1 && len(list) == 0:
+		err = failf(errParameterMissing, "delivery_list is required for an express order (delivery_type 1)")
+	default:
+		units, err = o.allot(list, func(k int) int64 { return o.fields.lines[k].ProductCnt - o.shippedUnits(k) }, "the order has left to ship")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if o.shipped == nil {
+		o.shipped = make([]int64, len(o.fields.lines))
+	}
+	for k, n := range units {
+		o.shipped[k] += n
+	}
+	o.deliveries = append(o.deliveries, list...)
+	o.finishAll = int(intAt(req.body, "finish_all_delivery"))
 	o.set(orderPartlyShipped, req.now)
-	if in.finishAll == 1 {
+	if o.finishAll == 1 {
 		o.set(orderAwaitingReceipt, req.now)
 	}
 	return nil, nil
 }
 
-// asList is v as an array, or nil.
-func asList(v any) []any {
-	l, _ := v.([]any)
-	return l
-}
-
-func (o *order) checkShippable(in sendInput) error {
-	if !o.in(orderAwaitingShipment, orderPartlyShipped) {
-		return failf(errStatusFlow, "the order has status %d; delivery/send needs 20 or 21", o.status)
+// deliveryUpdate answers /shop/delivery/update (§2.11; its fields are
+// modelled on delivery/send's, apispec/data/delivery.json): 1010011 →
+// the order has a shipment to change, 21 or 30 with a waybill (1000000)
+// → every item is a line of the order, within the units shipped (1010019)
+// → delivery_list replaces the order's waybills; status and shipped
+// units stay.
+func deliveryUpdate(req *request) (map[string]any, error) {
+	list := readShipments(req.body)
+	o, err := req.acct.order.find(req.body, req.now)
+	switch {
+	case err != nil:
+	case !o.in(orderPartlyShipped, orderAwaitingReceipt) || len(o.deliveries) == 0:
+		err = failf(errStatusFlow, "the order has status %d and %d waybills; delivery/update needs a shipped order (21 or 30) with a waybill", o.status, len(o.deliveries))
+	default:
+		_, err = o.allot(list, o.shippedUnits, "were shipped")
 	}
-	for i, s := range in.list {
-		for j, item := range s.items {
-			if !slices.ContainsFunc(o.fields.lines, item.matches) {
-				return failf(errDeliveryProductNotInOrder, "delivery_list[%d].product_info_list[%d] names a product or sku that is in no line of the order", i, j)
-			}
-		}
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	o.deliveries = list
+	o.updated = req.now
+	return nil, nil
 }
 
 // deliveryRecieve answers /shop/delivery/recieve (sic, §6.2 item 15):
-// route openid → 1010001 → 1010011 → the order awaits receipt, 30
-// (1000000, contract) → 100 (completed).
+// 1010011 → the order awaits receipt, 30 (1000000) → 100 (completed).
 func deliveryRecieve(req *request) (map[string]any, error) {
 	o, err := req.acct.order.find(req.body, req.now)
 	if err == nil && o.status != orderAwaitingReceipt {

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopconform/shopconform/apispec"
+	"github.com/shopconform/shopconform/apispec/validate"
 	"github.com/shopconform/shopconform/catalog"
 	"github.com/shopconform/shopconform/refsandbox/merchantsim"
 )
@@ -203,5 +205,21 @@ func wantCode(t *testing.T, resp map[string]any, want catalog.Code) {
 	t.Helper()
 	if got := errcode(t, resp); got != want {
 		t.Errorf("errcode = %d, want %d (errmsg %q)", got, want, resp["errmsg"])
+	}
+}
+
+// wantShape checks a success answer against the spec's response of path.
+func wantShape(t *testing.T, path string, resp map[string]any) {
+	t.Helper()
+	spec, err := apispec.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep, ok := spec.Endpoint(path)
+	if !ok {
+		t.Fatalf("%s is not in the spec", path)
+	}
+	for _, p := range validate.Response(ep, resp) {
+		t.Errorf("%s answer: %s (%v)", path, p, resp)
 	}
 }

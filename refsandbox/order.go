@@ -12,16 +12,18 @@ import (
 // 1000000, 1010xxx, 1030xxx). Delivery and after-sale, which share the
 // order domain's suite, profile and code table, have their own files.
 //
-// This file holds the state, the status machine, the id pair and the
-// code mapping; order_add.go and order_add_parse.go hold both
-// generations of order/add, order_pay.go pay, close, get,
-// getpaymentparams and scene/check, order_list.go the three lists,
-// order_view.go what order/get answers.
+// The spec (apispec/data/order.json, delivery.json) checks every field
+// before a handler runs; the handlers apply the state. This file holds
+// the state, the status machine, the id pair and the sentinels of the
+// state rules; order_add.go and order_add_parse.go hold both generations
+// of order/add and the spec's named checks, order_pay.go pay, close,
+// get, getpaymentparams and scene/check, order_list.go the three lists,
+// order_view.go what order/get answers, delivery.go the shipments.
 
 // Order status values (§2.5 "Order status values seen in docs").
 const (
 	orderAwaitingPayment  = 10
-	orderCashierPaid      = 11 // fund_type 1 paid at the client cashier: no server API drives it (contract)
+	orderCashierPaid      = 11 // fund_type 1 paid at the client cashier: no server API drives it
 	orderAwaitingShipment = 20
 	orderPartlyShipped    = 21
 	orderAwaitingReceipt  = 30
@@ -64,6 +66,7 @@ type order struct {
 	updated time.Time
 
 	deliveries  []shipment
+	shipped     []int64 // units shipped per line, by delivery/send
 	finishAll   int
 	receiveTime time.Time
 	deadline    int64 // aftersale/update_deadline, unix seconds; 0 unset
@@ -139,9 +142,9 @@ func (st *orderState) create(openid string, newFlow bool, f orderFields, now tim
 	return o
 }
 
-// expire applies the timed-out cancel on read (contract: "an order still
-// awaiting payment after its expire_time is 181 from then on"; §2.5
-// expire_time "drives status 181"). No timer runs: every lookup calls it.
+// expire applies the timed-out cancel on read: an order still awaiting
+// payment at its expire_time is 181 from then on (§2.5 expire_time
+// "drives status 181"). No timer runs: every lookup calls it.
 func (o *order) expire(now time.Time) {
 	if o.status == orderAwaitingPayment && o.fields.expireTime > 0 && now.Unix() >= o.fields.expireTime {
 		o.status = orderTimedOut
@@ -158,39 +161,35 @@ func (o *order) set(s int, now time.Time) {
 // in reports whether the order's status is one of ss.
 func (o *order) in(ss ...int) bool { return slices.Contains(ss, o.status) }
 
-// Sentinels of the order world (orders, delivery, after-sale, ticket);
-// orderCodes maps them to §3.3 codes.
+// Sentinels of the order world's state rules (orders, delivery,
+// after-sale, ticket), each naming its §3.3 code; the field codes
+// (1010003–1010005, 1010009, 1010014, 1010018, 1010020–1010026, 1030001)
+// are the spec's (apispec/data/order.json, delivery.json).
 var (
 	errStatusFlow                 = codeErr(catalog.OrderStatusFlowError, "order status does not allow this")                  // 1000000 D (§6.2 item 1: not 100000)
 	errOrderIDMissing             = codeErr(catalog.OrderIDMissing, "order id missing")                                        // 1010001 D
 	errOrderProductNotFound       = codeErr(catalog.OrderProductNotFound, "product not found")                                 // 1010002 D text
-	errProductInfosInvalid        = codeErr(catalog.OrderProductInfosInvalid, "product_infos invalid")                         // 1010003 D text
-	errPayInfoInvalid             = codeErr(catalog.OrderPayInfoInvalid, "pay_info invalid")                                   // 1010004 D
-	errPriceInfoInvalid           = codeErr(catalog.OrderPriceInfoInvalid, "price_info invalid")                               // 1010005 D
 	errOrderUpdateFailed          = codeErr(catalog.OrderUpdateFailed, "order update failed")                                  // 1010006 I (NS: magic value, old-flow re-add)
 	errTransactionIDInvalid       = codeErr(catalog.OrderTransactionIDInvalid, "transaction_id invalid")                       // 1010007 D text / I
 	errOrderProductNotListed      = codeErr(catalog.OrderProductNotListed, "product not listed")                               // 1010008 D
-	errAddressInvalid             = codeErr(catalog.OrderAddressInvalid, "address_info invalid")                               // 1010009 D text / I
 	errOrderNotFound              = codeErr(catalog.OrderNotFound, "order not found")                                          // 1010011 D
 	errOrderExists                = codeErr(catalog.OrderAlreadyExists, "order exists")                                        // 1010012 I
-	errOpenIDNotOfApp             = codeErr(catalog.OrderOpenIDAppIDMismatch, "openid not of this appid")                      // 1010014 D
 	errUnreviewedInfoMissing      = codeErr(catalog.OrderUnreviewedProductInfoMissing, "unreviewed product lacks information") // 1010015 D
-	errDeliveryListTooLong        = codeErr(catalog.OrderDeliveryListTooLong, "delivery_list too long")                        // 1010018 D text / I limit
 	errDeliveryProductNotInOrder  = codeErr(catalog.OrderDeliveryProductNotInOrder, "shipped product not in the order")        // 1010019 D text
-	errCreateTimeMissing          = codeErr(catalog.OrderCreateTimeMissing, "create_time missing")                             // 1010020 D text
-	errOrderPathMissing           = codeErr(catalog.OrderPathMissing, "path missing")                                          // 1010021 D text
-	errDeliveryDetailIncomplete   = codeErr(catalog.OrderDeliveryDetailIncomplete, "delivery_detail incomplete")               // 1010023 D text
-	errLinePathMissing            = codeErr(catalog.OrderProductPathMissing, "product path missing")                           // 1010024 D text
-	errPresaleIncomplete          = codeErr(catalog.OrderPresaleDepositMissing, "presale deposit or balance missing")          // 1010025 D text / I fields
-	errPayMethodTypeInvalid       = codeErr(catalog.OrderPayMethodTypeInvalid, "pay_method_type invalid")                      // 1010026 D text
 	errNotPendingPayment          = codeErr(catalog.OrderNotPendingPayment, "order not awaiting payment")                      // 1010027 I
 	errAftersaleExists            = codeErr(catalog.AfterSaleAlreadyExists, "after-sale exists")                               // 1020002 D text / I
 	errAftersaleNotFound          = codeErr(catalog.AfterSaleNotFound, "after-sale not found")                                 // 1020003 I
 	errAftersaleProductNotInOrder = codeErr(catalog.AfterSaleProductNotInOrder, "after-sale product not in the order")         // 1020004 D
 	errAftersaleProductMissing    = codeErr(catalog.AfterSaleProductMissing, "after-sale product missing")                     // 1020005 D text
-	errTicketOrderIDMissing       = codeErr(catalog.TicketOrderIDOrAppIDMissing, "ticket without an order id")                 // 1030001 I
 	errTicketFailed               = codeErr(catalog.TicketFetchFailed, "ticket failed")                                        // 1030002 I (NS: magic value)
 )
+
+// magicOrderExpired, as order/add's out_user_id, stands for the passage
+// of time (§3 NS "time effects"): expire_time may be no earlier than now +
+// 15 min, so no case could otherwise see an order time out (181). The
+// order is created with its deadline reached (refsandbox/README.md,
+// orders).
+const magicOrderExpired = "SHOPCONFORM_MAGIC_ORDER_EXPIRED"
 
 // firstErr runs checks in order and returns the first failure: the order
 // of the arguments is the endpoint's documented order of checks.
@@ -203,8 +202,9 @@ func firstErr(checks ...func() error) error {
 	return nil
 }
 
-// readOrderRef is the id-presence check (§3.3 1010001, D; §7 "id
-// presence" before field validation).
+// readOrderRef reads the id pair. On the order and delivery endpoints the
+// spec's one_of rule has refused a body with neither id (§3.3 1010001);
+// the after-sale endpoints that lack the rule get the same code here.
 func readOrderRef(body map[string]any) (idPair, error) {
 	return readIDPair(body, "order_id", "out_order_id", failf(errOrderIDMissing, "send order_id or out_order_id"))
 }
@@ -237,8 +237,7 @@ func (st *orderState) resolve(ref idPair, openid string, now time.Time) (*order,
 	return o, nil
 }
 
-// find is readOrderRef then resolve with the body's openid, for the
-// handlers with nothing to validate in between.
+// find is readOrderRef then resolve with the body's openid.
 func (st *orderState) find(body map[string]any, now time.Time) (*order, error) {
 	ref, err := readOrderRef(body)
 	if err != nil {
@@ -254,17 +253,12 @@ func bodyOpenID(body map[string]any) string {
 	return s
 }
 
-// checkAppUser is 1010014 for order/get, order/pay and getpaymentparams
-// (§3.3, D: "openid from another appid"; contract "Ids and openids"):
-// their route rule stops at the openid's format, and a well-formed openid
-// that is no test user of this appid lands here, before the id pair, in
-// the place §7 gives the openid check.
-func checkAppUser(req *request) error {
-	if id := bodyOpenID(req.body); !req.acct.openids[id] {
-		return failf(errOpenIDNotOfApp, "openid %s is not a user of this mini program", id)
-	}
-	return nil
+// orderChecks are this domain's named rules of the spec (rule "check"
+// in apispec/data/order.json); order_add_parse.go holds them.
+var orderChecks = map[string]validate.Check{
+	"line_paths":     checkLinePaths,
+	"amounts":        checkAmounts,
+	"presale":        checkPresale,
+	"out_order_id":   checkOutOrderID,
+	"transaction_id": checkTransactionID,
 }
-
-// orderChecks are this domain's named rules of the spec.
-var orderChecks = map[string]validate.Check{}

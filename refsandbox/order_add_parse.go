@@ -2,143 +2,89 @@ package refsandbox
 
 import (
 	"fmt"
-	"strconv"
+	"strings"
 	"time"
+
+	"github.com/shopconform/shopconform/apispec/validate"
 )
 
-// The field validation of /shop/order/add, common to both generations.
-// Each reader is one step of the contract's order ("Common checks"):
-// create_time 1010020 → path 1010021 → delivery_detail 1010023 → a line's
-// path 1010024 → product_infos 1010003 → pay_method_type 1010026 →
-// pay_info 1010004 → price_info 1010005 → address_info 1010009 → pre-sale
-// 1010025. The fields without a code of their own (990007) are read by
-// readRest, which orderAdd calls after every coded check.
+// The body of /shop/order/add: the spec (apispec/data/order.json) checks
+// every field in the order of the sandbox's checks (refsandbox/README.md,
+// orders); this file holds its named rules and reads the body it let
+// through into an order.
 
-// addInput is a validated order/add body.
+// addInput is an order/add body the spec let through.
 type addInput struct {
-	newFlow bool // the body has fund_type (contract: "A body WITH fund_type is the new flow")
+	newFlow bool // the body has fund_type (§6.2 item 9)
 	outID   string
 	openid  string
 	fields  orderFields
-	hasFund bool // fund_type is an integer (its value is checked last)
 }
 
-// parseAdd runs the common checks in the contract's order.
-func parseAdd(body map[string]any, now time.Time) (addInput, error) {
-	in := addInput{newFlow: body["fund_type"] != nil, openid: bodyOpenID(body)}
-	in.outID, _ = asString(body["out_order_id"])
-	if in.fields.fundType, in.hasFund = asInt(body["fund_type"]); !in.hasFund {
-		in.fields.fundType = -1 // no fund_type rule may match it
-	}
-	detail, _ := asObject(body["order_detail"])
+// readAdd reads a validated body: every value has its documented type,
+// so a reader only supplies what an absent optional field means.
+func readAdd(body map[string]any, now time.Time) addInput {
+	detail := objectAt(body, "order_detail")
+	pay := objectAt(detail, "pay_info")
+	price := objectAt(detail, "price_info")
+	in := addInput{newFlow: !validate.Absent(body["fund_type"]), openid: bodyOpenID(body), outID: textAt(body, "out_order_id")}
 	f := &in.fields
-	err := firstErr(
-		func() error { return f.readHead(body, now) },
-		func() error { return f.readDeliveryType(body) },
-		func() error { return f.readLines(detail) },
-		func() error { return f.readPay(detail, in.newFlow) },
-		func() error { return f.readPrice(detail, in.newFlow) },
-		func() error { return f.readAddress(body) },
-		func() error { return readPresale(detail) },
-	)
-	return in, err
-}
-
-// readHead: create_time (§3.3 1010020, D text) and path (1010021, D
-// text). create_time is kept as sent; a parseable one also dates the
-// order for get_list.
-func (f *orderFields) readHead(body map[string]any, now time.Time) error {
-	var ok bool
-	if f.createTime, ok = asString(body["create_time"]); !ok {
-		return failf(errCreateTimeMissing, "create_time is missing or not a string")
+	*f = orderFields{
+		fundType:          intAt(body, "fund_type"), // the old flow's orders are ordinary ones (0)
+		scene:             intAt(body, "scene"),
+		path:              textAt(body, "path"),
+		outUserID:         textAt(body, "out_user_id"),
+		createTime:        textAt(body, "create_time"),
+		createdAt:         now,
+		expireTime:        intAt(body, "expire_time"),
+		aftersaleDuration: intAt(body, "aftersale_duration"),
+		deliveryType:      intAt(objectAt(body, "delivery_detail"), "delivery_type"),
+		lines:             readLines(detail),
+		pay: payInfo{
+			PayMethodType: intAt(pay, "pay_method_type"), PayMethod: textAt(pay, "pay_method"),
+			PrepayID: textAt(pay, "prepay_id"), PrepayTime: textAt(pay, "prepay_time"),
+		},
+		price: priceInfo{
+			OrderPrice: intAt(price, "order_price"), Freight: intAt(price, "freight"),
+			DiscountedPrice: intAt(price, "discounted_price"), AdditionalPrice: intAt(price, "additional_price"),
+			AdditionalRemarks: textAt(price, "additional_remarks"),
+		},
+		address:        readAddressInfo(objectAt(body, "address_info")),
+		defaultAddress: readAddressInfo(objectAt(body, "default_receiving_address")),
 	}
-	f.createdAt = now
 	if t, err := time.ParseInLocation(time.DateTime, f.createTime, shanghai); err == nil {
-		f.createdAt = t
+		f.createdAt = t // get_list dates an order by the create_time it was added with
 	}
-	if f.path, ok = asString(body["path"]); !ok {
-		return failf(errOrderPathMissing, "path is missing or not a string")
-	}
-	return nil
+	return in
 }
 
-// readDeliveryType: delivery_detail and its delivery_type, one of 1–4
-// (§2.5; §3.3 1010023, D text).
-func (f *orderFields) readDeliveryType(body map[string]any) error {
-	dd, ok := asObject(body["delivery_detail"])
-	if !ok {
-		return failf(errDeliveryDetailIncomplete, "delivery_detail is missing or not an object")
-	}
-	t, ok := asInt(dd["delivery_type"])
-	if !ok || t < 1 || t > 4 {
-		return failf(errDeliveryDetailIncomplete, "delivery_detail.delivery_type must be 1, 2, 3 or 4")
-	}
-	f.deliveryType = t
-	return nil
-}
-
-// readLines: every line's path first (§3.3 1010024, D text: the contract
-// puts it before the list's own checks), then product_infos itself
-// (1010003, D text: missing, empty, product_cnt < 1, no out_product_id or
-// sale_price, or wrong types).
-func (f *orderFields) readLines(detail map[string]any) error {
-	items, isList := detail["product_infos"].([]any)
+// readLines reads product_infos; out_sku_id absent is "" (§2.5 "may be
+// \"\"").
+func readLines(detail map[string]any) []orderLine {
+	items, _ := detail["product_infos"].([]any)
+	lines := make([]orderLine, len(items))
 	for i, it := range items {
-		if obj, ok := asObject(it); ok {
-			if _, ok := asString(obj["path"]); !ok {
-				return failf(errLinePathMissing, "product_infos[%d].path is missing", i)
-			}
+		obj, _ := it.(map[string]any)
+		lines[i] = orderLine{
+			OutProductID: textAt(obj, "out_product_id"), OutSKUID: textAt(obj, "out_sku_id"),
+			ProductCnt: intAt(obj, "product_cnt"), SalePrice: intAt(obj, "sale_price"),
+			RealPrice: intAt(obj, "real_price"), SKURealPrice: intAt(obj, "sku_real_price"),
+			Title: textAt(obj, "title"), Path: textAt(obj, "path"), HeadImg: textAt(obj, "head_img"),
 		}
 	}
-	if !isList || len(items) == 0 {
-		return failf(errProductInfosInvalid, "order_detail.product_infos must be a non-empty array")
-	}
-	f.lines = make([]orderLine, len(items))
-	for i, it := range items {
-		line, err := readLine(it, i)
-		if err != nil {
-			return err
-		}
-		f.lines[i] = line
-	}
-	return nil
+	return lines
 }
 
-func readLine(v any, i int) (orderLine, error) {
-	obj, ok := asObject(v)
-	if !ok {
-		return orderLine{}, failf(errProductInfosInvalid, "product_infos[%d] is not an object", i)
+func readAddressInfo(obj map[string]any) addressInfo {
+	return addressInfo{
+		ReceiverName: textAt(obj, "receiver_name"), DetailedAddress: textAt(obj, "detailed_address"),
+		TelNumber: textAt(obj, "tel_number"), Country: textAt(obj, "country"), Province: textAt(obj, "province"),
+		City: textAt(obj, "city"), Town: textAt(obj, "town"),
 	}
-	r := &fieldReader{obj: obj, prefix: fmt.Sprintf("product_infos[%d].", i), kind: errProductInfosInvalid}
-	line := orderLine{
-		OutProductID: r.str("out_product_id"),
-		OutSKUID:     r.optStr("out_sku_id"), // R, but "may be """ (§2.5): absent reads as ""
-		ProductCnt:   r.integer("product_cnt"),
-		SalePrice:    r.count("sale_price"),
-		RealPrice:    optAmount(r, "real_price"),
-		SKURealPrice: optAmount(r, "sku_real_price"),
-		Path:         r.str("path"),
-		Title:        looseString(obj["title"]),
-		HeadImg:      looseString(obj["head_img"]),
-	}
-	if r.err == nil && line.ProductCnt < 1 {
-		r.fail("product_cnt", "must be ≥ 1")
-	}
-	return line, r.err
 }
 
-// optAmount is an optional amount in fen; absent counts as 0 (contract
-// "Amount rules").
-func optAmount(r *fieldReader, key string) int64 {
-	if n := r.optCount(key); n != nil {
-		return *n
-	}
-	return 0
-}
-
-// looseString reads title and head_img, which only matter for products
-// that were never uploaded (1010015): a string, or the first of an array
-// of strings (spu/add's head_img shape); anything else is absent.
+// looseString is a string, or the first of an array of strings; anything
+// else is absent (after-sale v1 reads ids this way).
 func looseString(v any) string {
 	if list, ok := asStrings(v); ok && len(list) > 0 {
 		return list[0]
@@ -147,160 +93,97 @@ func looseString(v any) string {
 	return s
 }
 
-// readPay: a pay_method_type other than 0, 1, 2 (§3.3 1010026, D text)
-// comes before the pay_info checks (1010004, D): pay_info missing, its
-// pay_method_type missing, or a new-flow fund_type 0 / pay_method_type 0
-// order without prepay_id or prepay_time (COMM 0008c4…, 000a66…).
-func (f *orderFields) readPay(detail map[string]any, newFlow bool) error {
-	pay, isObj := asObject(detail["pay_info"])
-	if v := pay["pay_method_type"]; v != nil {
-		if t, ok := asInt(v); !ok || t < 0 || t > 2 {
-			return failf(errPayMethodTypeInvalid, "pay_info.pay_method_type must be 0, 1 or 2")
+// objectAt, textAt and intAt read a value the spec has typed; an absent
+// or unusable one reads as the zero value.
+func objectAt(obj map[string]any, key string) map[string]any {
+	m, _ := obj[key].(map[string]any)
+	return m
+}
+
+func textAt(obj map[string]any, key string) string {
+	s, _ := obj[key].(string)
+	return s
+}
+
+func intAt(obj map[string]any, key string) int64 {
+	n, _ := asInt(obj[key])
+	return n
+}
+
+// checkLinePaths is the rule line_paths (§3.3 1010024): every line's
+// path, for all lines, before product_infos' own rules (1010003). obj is
+// order_detail, not yet validated.
+func checkLinePaths(obj map[string]any, _ validate.Env) (string, bool) {
+	items, _ := obj["product_infos"].([]any)
+	for i, it := range items {
+		line, ok := it.(map[string]any)
+		if !ok {
+			continue // not a line: product_infos' own rule (1010003)
+		}
+		if s, _ := line["path"].(string); strings.TrimSpace(s) == "" {
+			return fmt.Sprintf("product_infos[%d].path is missing", i), false
 		}
 	}
-	if !isObj {
-		return failf(errPayInfoInvalid, "order_detail.pay_info is missing or not an object")
-	}
-	r := &fieldReader{obj: pay, prefix: "pay_info.", kind: errPayInfoInvalid}
-	f.pay = payInfo{
-		PayMethodType: r.integer("pay_method_type"),
-		PayMethod:     r.optStr("pay_method"),
-		PrepayID:      r.optStr("prepay_id"),
-		PrepayTime:    r.optStr("prepay_time"),
-	}
-	if r.err == nil && newFlow && f.fundType == 0 && f.pay.PayMethodType == 0 && (f.pay.PrepayID == "" || f.pay.PrepayTime == "") {
-		r.fail("prepay_id", "and prepay_time are required for fund_type 0 with pay_method_type 0")
-	}
-	return r.err
+	return "", true
 }
 
-// readPrice: price_info with order_price and freight (§2.5 R); in the new
-// flow both amount formulas must hold (§3.3 1010005, D).
-func (f *orderFields) readPrice(detail map[string]any, newFlow bool) error {
-	obj, ok := asObject(detail["price_info"])
-	if !ok {
-		return failf(errPriceInfoInvalid, "order_detail.price_info is missing or not an object")
-	}
-	r := &fieldReader{obj: obj, prefix: "price_info.", kind: errPriceInfoInvalid}
-	f.price = priceInfo{
-		OrderPrice:        r.count("order_price"),
-		Freight:           r.count("freight"),
-		DiscountedPrice:   optAmount(r, "discounted_price"),
-		AdditionalPrice:   optAmount(r, "additional_price"),
-		AdditionalRemarks: r.optStr("additional_remarks"),
-	}
-	if r.err != nil || !newFlow {
-		return r.err
-	}
-	return checkAmounts(f.lines, f.price)
-}
-
-// checkAmounts is the new flow's two formulas (DOC add_order_new; §2.5;
-// contract "Amount rules", which reads the first as Σ(sale_price ×
-// product_cnt)):
+// checkAmounts is the rule amounts (§2.5; §3.3 1010005): the new flow's
+// two formulas over order_detail, read with Σ(sale_price × product_cnt)
+// (apispec/data/order.json):
 //
 //	order_price = Σ(sale_price × product_cnt) + freight − discounted_price + additional_price
 //	order_price = Σsku_real_price + freight + additional_price
-func checkAmounts(lines []orderLine, p priceInfo) error {
+func checkAmounts(obj map[string]any, _ validate.Env) (string, bool) {
+	p := objectAt(obj, "price_info")
+	price, freight := intAt(p, "order_price"), intAt(p, "freight")
+	discounted, additional := intAt(p, "discounted_price"), intAt(p, "additional_price")
 	var gross, paid int64
-	for _, l := range lines {
+	for _, l := range readLines(obj) {
 		gross += l.SalePrice * l.ProductCnt
 		paid += l.SKURealPrice
 	}
-	if want := gross + p.Freight - p.DiscountedPrice + p.AdditionalPrice; p.OrderPrice != want {
-		return failf(errPriceInfoInvalid, "order_price %d ≠ Σ(sale_price×product_cnt) + freight − discounted_price + additional_price = %d", p.OrderPrice, want)
+	if want := gross + freight - discounted + additional; price != want {
+		return fmt.Sprintf("order_price %d ≠ Σ(sale_price×product_cnt) + freight − discounted_price + additional_price = %d", price, want), false
 	}
-	if want := paid + p.Freight + p.AdditionalPrice; p.OrderPrice != want {
-		return failf(errPriceInfoInvalid, "order_price %d ≠ Σsku_real_price + freight + additional_price = %d", p.OrderPrice, want)
+	if want := paid + freight + additional; price != want {
+		return fmt.Sprintf("order_price %d ≠ Σsku_real_price + freight + additional_price = %d", price, want), false
 	}
-	return nil
+	return "", true
 }
 
-// readAddress: delivery_type 1 (express) needs address_info with
-// receiver_name, detailed_address and tel_number (§3.3 1010009, D text /
-// I). address_info is a top-level field of the body (§2.5; SKIT
-// ShopOrderAddRequest), not part of delivery_detail.
-func (f *orderFields) readAddress(body map[string]any) error {
-	f.defaultAddress, _ = readAddressInfo(body["default_receiving_address"])
-	addr, complete := readAddressInfo(body["address_info"])
-	f.address = addr
-	if f.deliveryType == 1 && !complete {
-		return failf(errAddressInvalid, "delivery_type 1 needs address_info with receiver_name, detailed_address and tel_number")
+// checkPresale is the rule presale (§3.3 1010025, D text / I fields): the
+// pre-sale amounts no doc names, order_detail.presale_info
+// {deposit_price, balance_price}; present but lacking either is refused.
+// obj is the body.
+func checkPresale(obj map[string]any, _ validate.Env) (string, bool) {
+	info, ok := objectAt(obj, "order_detail")["presale_info"].(map[string]any)
+	if !ok {
+		return "order_detail.presale_info must be an object", false
 	}
-	return nil
-}
-
-// readAddressInfo reads an address object; complete reports the three
-// fields every address needs.
-func readAddressInfo(v any) (a addressInfo, complete bool) {
-	obj, _ := asObject(v)
-	str := func(k string) string { s, _ := asString(obj[k]); return s }
-	a = addressInfo{
-		ReceiverName: str("receiver_name"), DetailedAddress: str("detailed_address"), TelNumber: str("tel_number"),
-		Country: str("country"), Province: str("province"), City: str("city"), Town: str("town"),
-	}
-	return a, a.ReceiverName != "" && a.DetailedAddress != "" && a.TelNumber != ""
-}
-
-// readPresale is §3.3 1010025 (D text / I). No SDK or doc names the
-// fields; the contract invents order_detail.presale_info {deposit_price,
-// balance_price}: present but lacking either amount is 1010025.
-func readPresale(detail map[string]any) error {
-	v := detail["presale_info"]
-	if v == nil {
-		return nil
-	}
-	obj, _ := asObject(v)
-	r := &fieldReader{obj: obj, prefix: "presale_info.", kind: errPresaleIncomplete}
-	r.count("deposit_price")
-	r.count("balance_price")
-	return r.err
-}
-
-// readRest reads the fields that have no code of their own; an unusable
-// value is 990007 (§3.1), checked after every coded rule so that it never
-// hides a documented code: the old flow's scene
-// (§2.5 "old flow R"), fund_type 0 or 1, expire_time (unix seconds, a
-// number or its decimal text, not range-checked: contract), and the
-// optional scene, out_user_id and aftersale_duration.
-func (in *addInput) readRest(body map[string]any) error {
-	f := &in.fields
-	scene, hasScene := asInt(body["scene"])
-	switch {
-	case !in.newFlow && !hasScene:
-		return failf(errParameterMissing, "scene is required by the old (ticket) flow")
-	case in.newFlow && (!in.hasFund || f.fundType < 0 || f.fundType > 1):
-		return failf(errParameterMissing, "fund_type must be 0 or 1")
-	case body["scene"] != nil && !hasScene:
-		return failf(errParameterMissing, "scene must be an integer")
-	}
-	f.scene = scene
-	f.fundType = max(f.fundType, 0) // the old flow's orders are ordinary ones
-	r := &fieldReader{obj: body, kind: errParameterMissing}
-	f.outUserID = r.optStr("out_user_id")
-	f.aftersaleDuration = optAmount(r, "aftersale_duration")
-	if r.err != nil {
-		return r.err
-	}
-	return f.readExpire(body["expire_time"])
-}
-
-func (f *orderFields) readExpire(v any) error {
-	if v == nil {
-		return nil
-	}
-	var err error
-	switch x := v.(type) {
-	case string:
-		f.expireTime, err = strconv.ParseInt(x, 10, 64)
-	default:
-		var ok bool
-		if f.expireTime, ok = asInt(v); !ok {
-			err = fmt.Errorf("not an integer")
+	for _, key := range []string{"deposit_price", "balance_price"} {
+		if n, ok := asInt(info[key]); !ok || n < 0 {
+			return "order_detail.presale_info." + key + " must be an integer ≥ 0", false
 		}
 	}
-	if err != nil {
-		return failf(errParameterMissing, "expire_time must be unix seconds")
+	return "", true
+}
+
+// checkOutOrderID is the rule out_order_id: the id is supplied (990007 in
+// the new flow, 1030001 in the old, each rule saying its code).
+func checkOutOrderID(obj map[string]any, _ validate.Env) (string, bool) {
+	if validate.Absent(obj["out_order_id"]) {
+		return "out_order_id is missing", false
 	}
-	return nil
+	return "", true
+}
+
+// checkTransactionID is order/pay's rule transaction_id (§3.3 1010007):
+// digits only; the field's own rule bounds the length at 32
+// (apispec/data/order.json says why).
+func checkTransactionID(obj map[string]any, _ validate.Env) (string, bool) {
+	tx, _ := obj["transaction_id"].(string)
+	if strings.Trim(tx, "0123456789") != "" {
+		return fmt.Sprintf("transaction_id %q is not a WeChat Pay transaction id (digits)", tx), false
+	}
+	return "", true
 }

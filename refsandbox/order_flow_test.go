@@ -1,17 +1,20 @@
 package refsandbox
 
 import (
+	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/shopconform/shopconform/catalog"
 )
 
-// TestOrderWalk walks one order through the whole documented life: add →
-// pay → send (partial, then all) → recieve → ecaftersale/add →
-// acceptreturn → uploadreturninfo → acceptrefund, reading the documented
-// status after every step (§2.5–§2.7; contract status machines).
+// TestOrderWalk walks one two-unit order through the whole documented
+// life: add → pay → send (one unit, then the other) → recieve →
+// ecaftersale/add → acceptreturn → uploadreturninfo → acceptrefund,
+// reading the documented status after every step (§2.5–§2.7; the status
+// machines of refsandbox/README.md).
 func TestOrderWalk(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {
 		tok := token(t, tg, "default")
@@ -20,12 +23,12 @@ func TestOrderWalk(t *testing.T) {
 			path, body      string
 			order, aftersal string // statuses to read afterwards ("" skips)
 		}{
-			{orderAddPath, newOrder(me, "w"), "10", ""},
+			{orderAddPath, newOrder(me, "w", twoUnits...), "10", ""},
 			{orderPayPath, payBody(me, "w"), "20", ""},
 			{sendPath, sendBody(me, "w", 0), "21", ""},
-			{sendPath, sendBody(me, "w", 1, `"ship_done_time":"2024-05-02 10:00:00"`), "30", ""},
+			{sendPath, sendBody(me, "w", 1), "30", ""},
 			{recievePath, ids(me, "w"), "100", ""},
-			{asAddPath, asBody(me, "w", "w-as", 2), "100", "2"},
+			{asAddPath, strings.Replace(asBody(me, "w", "w-as", 2), `"product_cnt":1`, `"product_cnt":2`, 1), "100", "2"},
 			{asReturnPath, `{"out_aftersale_id":"w-as",` + returnAddress + `}`, "100", "6"},
 			{asShipPath, `{"openid":"` + me + `","out_aftersale_id":"w-as","delivery_id":"SF","waybill_id":"SF200","delivery_name":"顺丰速运"}`, "100", "8"},
 			{asRefundPath, `{"out_aftersale_id":"w-as"}`, "200", "14"},
@@ -55,7 +58,7 @@ func TestOrderWalk(t *testing.T) {
 }
 
 // TestOldFlowTicket: the old flow on reviews-approve, where a product is
-// listed as soon as it is added (issue-3 contract), answers a ticket, is
+// listed as soon as it is added (refsandbox/README.md), answers a ticket, is
 // re-entrant while the order awaits payment, and refuses a rewrite after
 // payment (1010006).
 func TestOldFlowTicket(t *testing.T) {
@@ -84,7 +87,7 @@ func TestOldFlowTicket(t *testing.T) {
 		if title := at(t, got, "order.order_detail.product_infos.0.title"); title != "坚果礼盒" {
 			t.Errorf("title %v, want the product's", title)
 		}
-		wantCode(t, post(t, tg, tok, orderPayPath, ids(me, "old", `"action_type":1`, `"transaction_id":"t"`)), 0)
+		wantCode(t, post(t, tg, tok, orderPayPath, payBody(me, "old")), 0)
 		wantCode(t, post(t, tg, tok, orderAddPath, oldOrder(me, "old", "nuts")), catalog.OrderUpdateFailed)
 		// A new-flow body may not reuse it, nor an old-flow one a new-flow id.
 		wantCode(t, post(t, tg, tok, orderAddPath, newOrder(me, "old")), catalog.OrderAlreadyExists)
@@ -93,8 +96,8 @@ func TestOldFlowTicket(t *testing.T) {
 	})
 }
 
-// TestAmountFormulas: the new flow's two formulas (§2.5; contract "Amount
-// rules"); the old flow checks neither.
+// TestAmountFormulas: the new flow's two formulas (§2.5; the spec's rule
+// amounts); the old flow checks neither.
 func TestAmountFormulas(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {
 		tok := token(t, tg, "default")
@@ -117,7 +120,7 @@ func TestAmountFormulas(t *testing.T) {
 			{[]any{line(100, 1, 90)}, map[string]any{"order_price": 90, "freight": 0, "discounted_price": 10}, 0},
 			{[]any{line(100, 1, 100)}, map[string]any{"order_price": 90, "freight": 0, "discounted_price": 10}, catalog.OrderPriceInfoInvalid},
 			// absent sku_real_price counts as 0
-			{[]any{map[string]any{"out_product_id": "x", "product_cnt": 1, "sale_price": 100, "title": "t", "path": "p", "head_img": "h"}}, map[string]any{"order_price": 100, "freight": 0}, catalog.OrderPriceInfoInvalid},
+			{[]any{map[string]any{"out_product_id": "x", "product_cnt": 1, "sale_price": 100, "title": "t", "path": "p", "head_img": "https://mmecimage.cn/p/h.jpg"}}, map[string]any{"order_price": 100, "freight": 0}, catalog.OrderPriceInfoInvalid},
 			{[]any{line(100, 1, 100)}, map[string]any{"order_price": 100}, catalog.OrderPriceInfoInvalid},
 			{[]any{line(100, 1, 100)}, map[string]any{"order_price": 100, "freight": 0, "discounted_price": -1}, catalog.OrderPriceInfoInvalid},
 		} {
@@ -133,28 +136,45 @@ func TestAmountFormulas(t *testing.T) {
 	})
 }
 
-// TestOrderTimeout: an order still awaiting payment after expire_time is
-// 181 on read, and no longer payable (contract).
+// TestOrderTimeout: expire_time is now + 15 min to now + 1 day (§2.5);
+// an order still awaiting payment at it is 181 on read, and no longer
+// payable; out_user_id SHOPCONFORM_MAGIC_ORDER_EXPIRED makes an order
+// whose deadline is already reached.
 func TestOrderTimeout(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {
 		tok := token(t, tg, "default")
 		me := accountOf(t, tg, "default").OpenID
-		wantCode(t, post(t, tg, tok, orderAddPath, newOrder(me, "e", setAt("expire_time", strconv.FormatInt(t0.Unix()+60, 10)))), 0)
-		wantCode(t, post(t, tg, tok, orderAddPath, newOrder(me, "past", setAt("expire_time", t0.Unix()-60))), 0)
+		soon := t0.Add(15 * time.Minute).Unix()
+		for _, tc := range []struct {
+			expire any
+			want   catalog.Code
+		}{
+			{soon - 1, catalog.ParameterMissing},
+			{t0.Unix() - 60, catalog.ParameterMissing},
+			{t0.Add(30 * 24 * time.Hour).Unix(), catalog.ParameterMissing},
+			{t0.Add(24*time.Hour).Unix() + 1, catalog.ParameterMissing},
+			{strconv.FormatInt(soon, 10), catalog.ParameterMissing},
+			{"soon", catalog.ParameterMissing},
+			{t0.Add(24 * time.Hour).Unix(), 0},
+		} {
+			wantCode(t, post(t, tg, tok, orderAddPath, newOrder(me, fmt.Sprint("x", tc.expire), setAt("expire_time", tc.expire))), tc.want)
+		}
+		wantCode(t, post(t, tg, tok, orderAddPath, newOrder(me, "none", delAt("expire_time"))), catalog.ParameterMissing)
+		wantCode(t, post(t, tg, tok, orderAddPath, newOrder(me, "e", setAt("expire_time", soon))), 0)
+		wantCode(t, post(t, tg, tok, orderAddPath, newOrder(me, "past", set("out_user_id", magicOrderExpired))), 0)
 		if got := orderStatus(t, tg, tok, me, "past"); got != "181" {
-			t.Errorf("expired at creation: %s", got)
+			t.Errorf("made expired: %s", got)
 		}
 		if got := orderStatus(t, tg, tok, me, "e"); got != "10" {
 			t.Errorf("before expiry: %s", got)
 		}
-		tg.clock.advance(time.Minute)
+		tg.clock.advance(15 * time.Minute)
 		if got := orderStatus(t, tg, tok, me, "e"); got != "181" {
 			t.Errorf("at expire_time: %s", got)
 		}
 		wantCode(t, post(t, tg, tok, orderPayPath, payBody(me, "e")), catalog.OrderStatusFlowError)
 		wantCode(t, post(t, tg, tok, payParamsPath, ids(me, "e")), catalog.OrderNotPendingPayment)
 		wantCode(t, post(t, tg, tok, orderClosePth, ids(me, "e")), catalog.OrderStatusFlowError)
-		wantCode(t, post(t, tg, tok, orderAddPath, newOrder(me, "bad", setAt("expire_time", "soon"))), catalog.ParameterMissing)
 	})
 }
 
@@ -186,7 +206,9 @@ func TestOrderAnswers(t *testing.T) {
 		wantCode(t, post(t, tg, tok, orderGetPath, `{"openid":"`+me+`","order_id":"`+id+`","out_order_id":"a1"}`), 0)
 		wantCode(t, post(t, tg, tok, orderGetPath, `{"openid":"`+me+`","order_id":`+id+`,"out_order_id":"a2"}`), catalog.OrderNotFound)
 
-		params := post(t, tg, tok, payParamsPath, ids(me, "a1"))
+		wantCode(t, post(t, tg, tok, payParamsPath, ids(me, "a1")), catalog.OrderNotPendingPayment)
+		wantCode(t, post(t, tg, tok, orderAddPath, newOrder(me, "cashier", set("fund_type", 1))), 0)
+		params := post(t, tg, tok, payParamsPath, ids(me, "cashier"))
 		wantCode(t, params, 0)
 		wantFields(t, params, "payment_params.timeStamp", "payment_params.nonceStr", "payment_params.package", "payment_params.paySign", "payment_params.signType")
 		wantCode(t, post(t, tg, tok, orderClosePth, ids(me, "a2")), 0)
@@ -200,7 +222,9 @@ func TestOrderAnswers(t *testing.T) {
 		}
 		// Cash on delivery needs no transaction_id.
 		wantCode(t, post(t, tg, tok, orderAddPath, newOrder(me, "cod", setAt("order_detail.pay_info", map[string]any{"pay_method_type": 1}))), 0)
-		wantCode(t, post(t, tg, tok, orderPayPath, ids(me, "cod", `"action_type":1`)), 0)
+		wantCode(t, post(t, tg, tok, orderPayPath, ids(me, "cod", `"action_type":1`, `"pay_time":"2024-05-01 10:05:00"`)), 0)
+		// order/pay is not for fund_type 1 orders (§2.5).
+		wantCode(t, post(t, tg, tok, orderPayPath, payBody(me, "cashier")), catalog.OrderStatusFlowError)
 	})
 }
 

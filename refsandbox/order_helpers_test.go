@@ -7,8 +7,8 @@ import (
 )
 
 // Helpers for the order, delivery and after-sale tests. The bodies are
-// written by hand from api-reference §2.5–§2.7 and the issue-4 contract's
-// "valid new-flow body" (style rule 8), never read from fixtures/.
+// written by hand from api-reference §2.5–§2.7, never read from
+// fixtures/.
 
 const (
 	orderAddPath  = "/shop/order/add"
@@ -79,7 +79,7 @@ func walk(b map[string]any, path string) (any, string) {
 	return cur, segs[len(segs)-1]
 }
 
-// newOrder is the contract's valid new-flow body: fund_type 0, WeChat
+// newOrder is a valid new-flow body: fund_type 0, WeChat
 // Pay with prepay_id and prepay_time, one line of a product that was
 // never uploaded (title, path, head_img given), sale_price 100 × 1,
 // sku_real_price 100, order_price 100, freight 0, express delivery with a
@@ -112,6 +112,24 @@ func newOrder(openid, out string, edits ...edit) string {
 	}
 	return jsonText(b)
 }
+
+// twoUnits makes newOrder's line two units (sku_real_price and
+// order_price 200), for a partial shipment.
+var twoUnits = []edit{
+	setAt("order_detail.product_infos.0.product_cnt", 2),
+	setAt("order_detail.product_infos.0.sku_real_price", 200),
+	setAt("order_detail.price_info.order_price", 200),
+}
+
+// tenUnits makes newOrder's line ten units, shipped one a package
+// (oneUnit).
+var tenUnits = []edit{
+	setAt("order_detail.product_infos.0.product_cnt", 10),
+	setAt("order_detail.product_infos.0.sku_real_price", 1000),
+	setAt("order_detail.price_info.order_price", 1000),
+}
+
+const oneUnit = `{"delivery_id":"SF","waybill_id":"w","product_info_list":[{"out_product_id":"never-uploaded","out_sku_id":"sku-1","product_cnt":1}]}`
 
 // oldOrder is an old (ticket) flow body: no fund_type, a scene, one line
 // of the uploaded product prod (its sku prod-sku1, spuBody's), real_price
@@ -154,9 +172,15 @@ func payBody(openid, out string) string {
 	return ids(openid, out, `"action_type":1`, `"transaction_id":"4200001234202405011234567890"`, `"pay_time":"2024-05-01 10:05:00"`)
 }
 
+// sendBody ships one unit of the newOrder line; finish_all_delivery 1
+// comes with its ship_done_time (§2.6 C).
 func sendBody(openid, out string, finish int, extra ...string) string {
-	return ids(openid, out, append([]string{`"finish_all_delivery":` + itoa(finish),
-		`"delivery_list":[{"delivery_id":"SF","waybill_id":"SF100` + itoa(finish) + `","product_info_list":[{"out_product_id":"never-uploaded","out_sku_id":"sku-1","product_cnt":1}]}]`}, extra...)...)
+	fields := []string{`"finish_all_delivery":` + itoa(finish),
+		`"delivery_list":[{"delivery_id":"SF","waybill_id":"SF100` + itoa(finish) + `","product_info_list":[{"out_product_id":"never-uploaded","out_sku_id":"sku-1","product_cnt":1}]}]`}
+	if finish == 1 {
+		fields = append(fields, `"ship_done_time":"2024-05-02 10:00:00"`)
+	}
+	return ids(openid, out, append(fields, extra...)...)
 }
 
 // asBody is an ecaftersale/add body for the newOrder line.

@@ -6,54 +6,35 @@ import (
 )
 
 // The order handlers that read or move one order: get, pay, close,
-// getpaymentparams; and scene/check, which reads no order.
+// getpaymentparams; and scene/check, which reads no order. The spec has
+// checked their fields (openid, the id pair's 1010001, 1010014 for an
+// openid of no user of this appid); they apply the order's state.
 
-// orderGet answers /shop/order/get: route openid format (990004/990002)
-// → a user of this appid (1010014) → id pair (1010001) → exists and is
-// the caller's (1010011).
+// orderGet answers /shop/order/get: the order exists and is the caller's
+// (1010011).
 func orderGet(req *request) (map[string]any, error) {
-	var o *order
-	err := firstErr(
-		func() error { return checkAppUser(req) },
-		func() (err error) { o, err = req.acct.order.find(req.body, req.now); return err },
-	)
+	o, err := req.acct.order.find(req.body, req.now)
 	if err != nil {
 		return nil, err
 	}
 	return map[string]any{"order": o.view(req.acct.aftersale)}, nil
 }
 
-// payActions are order/pay's action_type values (§2.5): 1 paid, the
-// rest failed or cancelled.
-var payActions = []int64{1, 2, 3, 4, 5, 10}
-
-// orderPay answers /shop/order/pay: 1010014 → 1010001 → 1010011 → the
-// order awaits payment, 10 or 11 (1000000, D: the live answer for a
-// repeated pay; §6.2 item 1) → action_type 1 on a pay_method_type 0 order
-// without transaction_id (1010007, D text / I) → action_type one of 1, 2,
-// 3, 4, 5, 10 (990007: no code of its own, so checked after every coded
-// rule) → the write (1010006, magic) → action 1 moves to 20, the others
-// to 250.
+// orderPay answers /shop/order/pay: 1010011 → not a fund_type 1 order
+// (1000000: apispec/data/order.json says why) → the order awaits payment,
+// 10 or 11 (1000000, D: the live answer for a repeated pay; §6.2 item 1)
+// → action_type 1 on a pay_method_type 0 order without transaction_id
+// (1010007) → the write (1010006, magic) → action 1 moves to 20, the
+// others to 250.
 func orderPay(req *request) (map[string]any, error) {
-	var o *order
-	action, actionOK := asInt(req.body["action_type"])
-	err := firstErr(
-		func() error { return checkAppUser(req) },
-		func() (err error) { o, err = req.acct.order.find(req.body, req.now); return err },
-		func() error { return o.checkPayable(action, req.body) },
-		func() error {
-			if !actionOK || !slices.Contains(payActions, action) {
-				return failf(errParameterMissing, "action_type must be one of 1, 2, 3, 4, 5, 10")
-			}
-			return nil
-		},
-		func() error {
-			if remark, _ := req.body["action_remark"].(string); remark == magicOrderUpdateFailed {
-				return failf(errOrderUpdateFailed, "magic value %s: the order is unchanged", magicOrderUpdateFailed)
-			}
-			return nil
-		},
-	)
+	action := intAt(req.body, "action_type")
+	o, err := req.acct.order.find(req.body, req.now)
+	if err == nil {
+		err = o.checkPayable(action, textAt(req.body, "transaction_id"))
+	}
+	if err == nil && textAt(req.body, "action_remark") == magicOrderUpdateFailed {
+		err = failf(errOrderUpdateFailed, "magic value %s: the order is unchanged", magicOrderUpdateFailed)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -61,30 +42,27 @@ func orderPay(req *request) (map[string]any, error) {
 		o.set(orderCancelled, req.now)
 		return nil, nil
 	}
-	o.fields.pay.TransactionID, _ = asString(req.body["transaction_id"])
-	if o.fields.pay.PayTime, _ = asString(req.body["pay_time"]); o.fields.pay.PayTime == "" {
-		o.fields.pay.PayTime = chinaTime(req.now) // pay_time is "C" with no code: the sandbox dates it itself
-	}
+	o.fields.pay.TransactionID = textAt(req.body, "transaction_id")
+	o.fields.pay.PayTime = textAt(req.body, "pay_time")
 	o.set(orderAwaitingShipment, req.now)
 	return nil, nil
 }
 
 // checkPayable is order/pay's state check, then its payment check.
-func (o *order) checkPayable(action int64, body map[string]any) error {
-	if !o.in(orderAwaitingPayment, orderCashierPaid) {
+func (o *order) checkPayable(action int64, transactionID string) error {
+	switch {
+	case o.fields.fundType == 1:
+		return failf(errStatusFlow, "a fund_type 1 order's payment is the cashier's: order/pay does not sync it")
+	case !o.in(orderAwaitingPayment, orderCashierPaid):
 		return failf(errStatusFlow, "the order has status %d; order/pay needs 10", o.status)
-	}
-	// A missing transaction_id, or one that is no non-empty string, is
-	// "abnormal" (§3.3 1010007).
-	if tx, _ := asString(body["transaction_id"]); action == 1 && o.fields.pay.PayMethodType == 0 && tx == "" {
+	case action == 1 && o.fields.pay.PayMethodType == 0 && transactionID == "":
 		return failf(errTransactionIDInvalid, "action_type 1 on a WeChat Pay order (pay_method_type 0) needs transaction_id")
 	}
 	return nil
 }
 
-// orderClose answers /shop/order/close: route openid (990004/990002/
-// 990001) → 1010001 → 1010011 → the order awaits payment (1000000, §3.3
-// D "order/close on a paid order"; contract) → 250.
+// orderClose answers /shop/order/close: 1010011 → the order awaits
+// payment (1000000, §3.3 D "order/close on a paid order") → 250.
 func orderClose(req *request) (map[string]any, error) {
 	o, err := req.acct.order.find(req.body, req.now)
 	if err == nil && o.status != orderAwaitingPayment {
@@ -97,24 +75,21 @@ func orderClose(req *request) (map[string]any, error) {
 	return nil, nil
 }
 
-// orderGetPaymentParams answers /shop/order/getpaymentparams: 1010014 →
-// 1010001 → 1010011 → the order awaits payment (1010027, I; contract) →
-// the cashier parameters of wx.requestPayment. The sandbox signs
-// nothing: paySign is random, since no client can verify it anyway.
+// orderGetPaymentParams answers /shop/order/getpaymentparams: 1010011 →
+// a fund_type 1 order (§2.5 "cashier parameters for fund_type=1 orders")
+// awaiting payment, else 1010027 (the page's 1010043 and 1010047 are not
+// in the catalog, §5) → the cashier parameters of wx.requestPayment. The
+// sandbox signs nothing: paySign is random, since no client can verify
+// it anyway.
 func orderGetPaymentParams(req *request) (map[string]any, error) {
-	var o *order
-	err := firstErr(
-		func() error { return checkAppUser(req) },
-		func() (err error) { o, err = req.acct.order.find(req.body, req.now); return err },
-		func() error {
-			if o.status != orderAwaitingPayment {
-				return failf(errNotPendingPayment, "the order has status %d, not 10", o.status)
-			}
-			return nil
-		},
-	)
-	if err != nil {
+	o, err := req.acct.order.find(req.body, req.now)
+	switch {
+	case err != nil:
 		return nil, err
+	case o.fields.fundType != 1:
+		return nil, failf(errNotPendingPayment, "only a fund_type 1 order is paid at the cashier")
+	case o.status != orderAwaitingPayment:
+		return nil, failf(errNotPendingPayment, "the order has status %d, not 10", o.status)
 	}
 	nonce, _ := req.random.urlSafe(32)
 	prepay, _ := req.random.hex(16)
@@ -129,19 +104,14 @@ func orderGetPaymentParams(req *request) (map[string]any, error) {
 }
 
 // channelsScenes are the Channels (视频号) scene values whose orders must
-// go through the component's payment (contract "Scene check").
+// go through the component's payment (refsandbox/README.md, orders).
 var channelsScenes = []int64{1175, 1176, 1177, 1191, 1195}
 
-// sceneCheck answers /shop/scene/check: scene present (route, 990007)
-// and an integer (990007) → is_matched and requiredFundType
-// (DOC:order/check_scene).
+// sceneCheck answers /shop/scene/check (DOC:order/check_scene); the spec
+// has checked that scene is an integer.
 func sceneCheck(req *request) (map[string]any, error) {
-	scene, ok := asInt(req.body["scene"])
-	if !ok {
-		return nil, failf(errParameterMissing, "scene must be an integer")
-	}
 	matched := 0
-	if slices.Contains(channelsScenes, scene) {
+	if slices.Contains(channelsScenes, intAt(req.body, "scene")) {
 		matched = 1
 	}
 	return map[string]any{"is_matched": matched, "requiredFundType": matched}, nil

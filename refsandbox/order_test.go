@@ -10,8 +10,8 @@ import (
 )
 
 // TestOrderCodes provokes every order-table code (§3.3) by a request, or
-// by the state earlier requests build, each on the profile the contract
-// names.
+// by the state earlier requests build, each on the profile that allows it
+// (refsandbox/README.md).
 func TestOrderCodes(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {
 		me := accountOf(t, tg, "default").OpenID
@@ -47,11 +47,14 @@ func TestOrderCodes(t *testing.T) {
 			{"1010005 formula broken", "default", []step{{orderAddPath, newOrder(me, "s11", setAt("order_detail.price_info.order_price", 99)), catalog.OrderPriceInfoInvalid}}},
 			{"1010005 price_info missing", "default", []step{{orderAddPath, newOrder(me, "s11", delAt("order_detail.price_info")), catalog.OrderPriceInfoInvalid}}},
 			{"1010006 pay's write fails (magic)", "default", []step{{orderAddPath, newOrder(me, "s12"), 0},
-				{orderPayPath, ids(me, "s12", `"action_type":1`, `"transaction_id":"42"`, `"action_remark":"SHOPCONFORM_MAGIC_ORDER_UPDATE_FAILED"`), catalog.OrderUpdateFailed},
+				{orderPayPath, ids(me, "s12", `"action_type":1`, `"transaction_id":"42"`, `"pay_time":"2024-05-01 10:05:00"`, `"action_remark":"SHOPCONFORM_MAGIC_ORDER_UPDATE_FAILED"`), catalog.OrderUpdateFailed},
 				{orderPayPath, payBody(me, "s12"), 0}}},
 			{"1010007 paid without transaction_id", "default", []step{{orderAddPath, newOrder(me, "s13"), 0},
 				{orderPayPath, ids(me, "s13", `"action_type":1`, `"pay_time":"2024-05-01 10:05:00"`), catalog.OrderTransactionIDInvalid},
-				{orderPayPath, ids(me, "s13", `"action_type":1`, `"transaction_id":12`), catalog.OrderTransactionIDInvalid}}},
+				{orderPayPath, ids(me, "s13", `"action_type":1`, `"transaction_id":12`), catalog.OrderTransactionIDInvalid},
+				{orderPayPath, ids(me, "s13", `"action_type":1`, `"transaction_id":"x"`, `"pay_time":"2024-05-01 10:05:00"`), catalog.OrderTransactionIDInvalid},
+				{orderPayPath, ids(me, "s13", `"action_type":1`, `"transaction_id":"`+strings.Repeat("4", 33)+`"`, `"pay_time":"2024-05-01 10:05:00"`), catalog.OrderTransactionIDInvalid},
+				{orderPayPath, ids(me, "s13", `"action_type":1`, `"transaction_id":"131456479687"`, `"pay_time":"2024-05-01 10:05:00"`), 0}}},
 			{"1010008 old flow, product not listed", "default", []step{{add, spuBody("p8"), 0}, {orderAddPath, oldOrder(me, "s14", "p8"), catalog.OrderProductNotListed}}},
 			{"1010009 address incomplete", "default", []step{{orderAddPath, newOrder(me, "s15", delAt("address_info.tel_number")), catalog.OrderAddressInvalid},
 				{orderAddPath, newOrder(me, "s15", delAt("address_info")), catalog.OrderAddressInvalid},
@@ -71,12 +74,17 @@ func TestOrderCodes(t *testing.T) {
 				{orderAddPath, newOrder(me, "s19", delAt("order_detail.product_infos.0.head_img")), catalog.OrderUnreviewedProductInfoMissing}}},
 			{"1010015 not for an uploaded product", "default", []step{{add, spuBody("p19"), 0},
 				{orderAddPath, newOrder(me, "s19b", setAt("order_detail.product_infos.0.out_product_id", "p19"), delAt("order_detail.product_infos.0.title"), delAt("order_detail.product_infos.0.head_img")), 0}}},
-			{"1010018 eleven waybills", "default", steps(paidOrder(me, "s20"), []step{{sendPath, ids(me, "s20", `"finish_all_delivery":1`, `"delivery_list":[`+strings.Repeat(`{"delivery_id":"SF","waybill_id":"w"},`, 10)+`{"delivery_id":"SF","waybill_id":"w"}]`), catalog.OrderDeliveryListTooLong},
-				{sendPath, ids(me, "s20", `"finish_all_delivery":1`, `"delivery_list":[`+strings.Repeat(`{"delivery_id":"SF","waybill_id":"w"},`, 9)+`{"delivery_id":"SF","waybill_id":"w"}]`), 0}})},
+			{"1010018 eleven waybills", "default", []step{{orderAddPath, newOrder(me, "s20", tenUnits...), 0}, {orderPayPath, payBody(me, "s20"), 0},
+				{sendPath, ids(me, "s20", `"finish_all_delivery":1`, `"ship_done_time":"2024-05-02 10:00:00"`, `"delivery_list":[`+strings.Repeat(oneUnit+",", 10)+oneUnit+`]`), catalog.OrderDeliveryListTooLong},
+				{sendPath, ids(me, "s20", `"finish_all_delivery":1`, `"ship_done_time":"2024-05-02 10:00:00"`, `"delivery_list":[`+strings.Repeat(oneUnit+",", 9)+oneUnit+`]`), 0}}},
 			{"1010019 shipped goods not in the order", "default", steps(paidOrder(me, "s21"), []step{
 				{sendPath, ids(me, "s21", `"finish_all_delivery":0`, `"delivery_list":[{"delivery_id":"ZTO","waybill_id":"w","product_info_list":[{"out_product_id":"other"}]}]`), catalog.OrderDeliveryProductNotInOrder},
-				{sendPath, ids(me, "s21", `"finish_all_delivery":0`, `"delivery_list":[{"delivery_id":"ZTO","waybill_id":"w","product_info_list":[{"out_product_id":"never-uploaded","out_sku_id":"sku-2"}]}]`), catalog.OrderDeliveryProductNotInOrder}})},
-			{"1010020 create_time missing", "default", []step{{orderAddPath, newOrder(me, "s22", delAt("create_time")), catalog.OrderCreateTimeMissing}}},
+				{sendPath, ids(me, "s21", `"finish_all_delivery":0`, `"delivery_list":[{"delivery_id":"ZTO","waybill_id":"w","product_info_list":[{"out_product_id":"never-uploaded","out_sku_id":"sku-2"}]}]`), catalog.OrderDeliveryProductNotInOrder},
+				{sendPath, ids(me, "s21", `"finish_all_delivery":0`, `"delivery_list":[{"delivery_id":"ZTO","waybill_id":"w","product_info_list":[{"out_product_id":"never-uploaded","product_cnt":99}]}]`), catalog.OrderDeliveryProductNotInOrder},
+				{sendPath, sendBody(me, "s21", 0), 0},
+				{sendPath, sendBody(me, "s21", 1), catalog.OrderDeliveryProductNotInOrder}})},
+			{"1010020 create_time missing or unreadable", "default", []step{{orderAddPath, newOrder(me, "s22", delAt("create_time")), catalog.OrderCreateTimeMissing},
+				{orderAddPath, newOrder(me, "s22", set("create_time", "yesterday")), catalog.OrderCreateTimeMissing}}},
 			{"1010021 path missing", "default", []step{{orderAddPath, newOrder(me, "s23", delAt("path")), catalog.OrderPathMissing}}},
 			{"1010023 delivery_detail missing", "default", []step{{orderAddPath, newOrder(me, "s24", delAt("delivery_detail")), catalog.OrderDeliveryDetailIncomplete},
 				{orderAddPath, newOrder(me, "s24", delAt("delivery_detail.delivery_type")), catalog.OrderDeliveryDetailIncomplete}}},
@@ -114,15 +122,18 @@ func TestOrderCodes(t *testing.T) {
 func unix(t time.Time) string { return strconv.FormatInt(t.Unix(), 10) }
 
 // TestOrderPrecedence pins the order of checks where two rules apply to
-// one request: the first named in the README's table wins.
+// one request: the first named in the README's table wins. The spec's
+// field rules come first, in its order; the handler's state rules after.
 func TestOrderPrecedence(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {
 		me := accountOf(t, tg, "default").OpenID
 		stranger := accountOf(t, tg, "not-opened").OpenID
 		both := func(a, b edit) string { return newOrder(me, "p", a, b) }
+		paidAt := `"pay_time":"2024-05-01 10:05:00"`
 		run(t, tg, "default", steps(
 			[]step{
 				{orderAddPath, both(delAt("create_time"), delAt("path")), catalog.OrderCreateTimeMissing},
+				{orderAddPath, both(set("create_time", "yesterday"), delAt("path")), catalog.OrderCreateTimeMissing},
 				{orderAddPath, both(delAt("path"), delAt("delivery_detail")), catalog.OrderPathMissing},
 				{orderAddPath, both(delAt("delivery_detail"), delAt("order_detail.product_infos.0.path")), catalog.OrderDeliveryDetailIncomplete},
 				{orderAddPath, both(delAt("order_detail.product_infos.0.path"), setAt("order_detail.product_infos.0.product_cnt", 0)), catalog.OrderProductPathMissing},
@@ -131,34 +142,44 @@ func TestOrderPrecedence(t *testing.T) {
 				{orderAddPath, both(delAt("order_detail.pay_info.prepay_time"), delAt("order_detail.price_info")), catalog.OrderPayInfoInvalid},
 				{orderAddPath, both(setAt("order_detail.price_info.freight", 1), delAt("address_info")), catalog.OrderPriceInfoInvalid},
 				{orderAddPath, both(delAt("address_info"), setAt("order_detail.presale_info", map[string]any{})), catalog.OrderAddressInvalid},
-				{orderAddPath, both(setAt("order_detail.presale_info", map[string]any{}), delAt("order_detail.product_infos.0.title")), catalog.OrderPresaleDepositMissing},
+				// The coded rules before the fields without a code, and
+				// those before the products' state.
+				{orderAddPath, both(setAt("order_detail.presale_info", map[string]any{}), delAt("expire_time")), catalog.OrderPresaleDepositMissing},
+				{orderAddPath, both(delAt("expire_time"), delAt("order_detail.product_infos.0.title")), catalog.ParameterMissing},
 				{orderAddPath, newOrder(me, "p-dup"), 0},
 				{orderAddPath, newOrder(me, "p-dup", delAt("order_detail.product_infos.0.title")), catalog.OrderUnreviewedProductInfoMissing},
+				{orderAddPath, newOrder(me, "p-dup", set("fund_type", 5)), catalog.ParameterMissing},
 				{orderAddPath, newOrder(me, strings.Repeat("x", 128), delAt("create_time")), catalog.ParameterTooLong},
 				{orderAddPath, newOrder("", "p", delAt("create_time")), catalog.OpenIDMissing},
 				// 1010014 before the id pair; the openid's format before 1010014.
 				{orderGetPath, `{"openid":"` + stranger + `"}`, catalog.OrderOpenIDAppIDMismatch},
 				{orderGetPath, `{"openid":"xxx"}`, catalog.OpenIDIllegalVariant},
-				// pay: existence, then status, then transaction_id, then action_type (990007).
-				{orderPayPath, ids(me, "nope", `"action_type":7`), catalog.OrderNotFound},
+				// pay: the fields (action_type, transaction_id's shape,
+				// pay_time) before the order; then existence, status, and
+				// transaction_id's presence.
+				{orderPayPath, ids(me, "nope", `"action_type":7`), catalog.ParameterMissing},
+				{orderPayPath, ids(me, "nope", `"action_type":1`, `"transaction_id":"x"`), catalog.OrderTransactionIDInvalid},
+				{orderPayPath, ids(me, "nope", `"action_type":1`, `"transaction_id":"42"`), catalog.ParameterMissing},
+				{orderPayPath, ids(me, "nope", `"action_type":1`, paidAt), catalog.OrderNotFound},
 				{orderAddPath, newOrder(me, "p-10"), 0},
-				{orderPayPath, ids(me, "p-10", `"action_type":1`), catalog.OrderTransactionIDInvalid},
-				{orderPayPath, ids(me, "p-10", `"action_type":7`), catalog.ParameterMissing},
+				{orderPayPath, ids(me, "p-10", `"action_type":1`, paidAt), catalog.OrderTransactionIDInvalid},
 				{orderPayPath, ids(me, "p-10", `"action_remark":"SHOPCONFORM_MAGIC_ORDER_UPDATE_FAILED"`), catalog.ParameterMissing},
 			},
 			paidOrder(me, "p-paid"),
 			[]step{
-				{orderPayPath, ids(me, "p-paid", `"action_type":1`), catalog.OrderStatusFlowError},
-				{orderPayPath, ids(me, "p-paid", `"action_type":7`), catalog.OrderStatusFlowError},
-				// delivery: the list's length before existence; the status before the items.
+				{orderPayPath, ids(me, "p-paid", `"action_type":1`, paidAt), catalog.OrderStatusFlowError},
+				// delivery: the list's length and packages before the order;
+				// the status before the express order's list and the goods.
 				{sendPath, ids(me, "nope", `"finish_all_delivery":1`, `"delivery_list":[`+strings.Repeat(`{"delivery_id":"SF","waybill_id":"w"},`, 11)+`{}]`), catalog.OrderDeliveryListTooLong},
+				{sendPath, ids(me, "p-paid", `"delivery_list":[`+strings.Repeat(`{},`, 10)+`{}]`), catalog.OrderDeliveryListTooLong},
+				{sendPath, ids(me, "nope", `"finish_all_delivery":0`, `"delivery_list":[{"delivery_id":"UPS","waybill_id":"w","product_info_list":[{"out_product_id":"x"}]}]`), catalog.ParameterMissing},
+				{sendPath, ids(me, "nope", `"finish_all_delivery":1`), catalog.ParameterMissing},
+				{sendPath, ids(me, "nope", `"finish_all_delivery":0`), catalog.OrderNotFound},
 				{orderAddPath, newOrder(me, "p-unpaid"), 0},
 				{sendPath, ids(me, "p-unpaid", `"finish_all_delivery":0`, `"delivery_list":[{"delivery_id":"SF","waybill_id":"w","product_info_list":[{"out_product_id":"other"}]}]`), catalog.OrderStatusFlowError},
-				// delivery: every coded rule before the fields without a code.
-				{sendPath, ids(me, "p-paid", `"delivery_list":[`+strings.Repeat(`{},`, 10)+`{}]`), catalog.OrderDeliveryListTooLong},
-				{sendPath, ids(me, "p-unpaid"), catalog.OrderStatusFlowError},
-				{sendPath, ids(me, "p-paid", `"delivery_list":[{"delivery_id":"UPS","product_info_list":[{"out_product_id":"other"}]}]`), catalog.OrderDeliveryProductNotInOrder},
-				{sendPath, ids(me, "p-paid", `"delivery_list":[{"delivery_id":"UPS","waybill_id":"w"}]`), catalog.ParameterMissing},
+				{sendPath, ids(me, "p-unpaid", `"finish_all_delivery":0`), catalog.OrderStatusFlowError},
+				{sendPath, ids(me, "p-paid", `"finish_all_delivery":0`), catalog.ParameterMissing},
+				{sendPath, ids(me, "p-paid", `"finish_all_delivery":0`, `"delivery_list":[{"delivery_id":"OTHERS","waybill_id":"w","product_info_list":[{"out_product_id":"other"}]}]`), catalog.OrderDeliveryProductNotInOrder},
 				// after-sale: the spec's fields (1020005 among them) before existence; the order's status before 1020004; 1020004 before 1020002.
 				{asAddPath, ids(me, "nope", `"type":1`), catalog.AfterSaleProductMissing},
 				{asAddPath, ids(me, "p-unpaid", `"type":1`, `"product_info":{"out_product_id":"other","product_cnt":1}`, `"orderamt":1`, `"refund_reason":"x"`, `"refund_reason_type":1`), catalog.OrderStatusFlowError},
@@ -185,16 +206,14 @@ func TestOrderPrecedence(t *testing.T) {
 			},
 		)...)
 		// Old flow: existence of every product before any listing; the
-		// fields without a code (scene, fund_type) after every coded rule;
-		// the ticket magic last.
+		// fields without a code (scene) before the products; the ticket
+		// magic last.
 		run(t, tg, "default", step{add, spuBody("unlisted"), 0},
 			step{orderAddPath, oldOrder(me, "p-old", "unlisted", setAt("order_detail.product_infos", []any{
 				map[string]any{"out_product_id": "unlisted", "product_cnt": 1, "sale_price": 1, "path": "p"},
 				map[string]any{"out_product_id": "nope", "product_cnt": 1, "sale_price": 1, "path": "p"},
 			})), catalog.OrderProductNotFound},
-			step{orderAddPath, oldOrder(me, "p-old", "nope", del("scene")), catalog.OrderProductNotFound},
-			step{orderAddPath, newOrder(me, "p-dup", set("fund_type", 5)), catalog.OrderAlreadyExists},
-			step{orderAddPath, newOrder(me, "p-new", set("fund_type", 5)), catalog.ParameterMissing})
+			step{orderAddPath, oldOrder(me, "p-old", "nope", del("scene")), catalog.ParameterMissing})
 		ra := accountOf(t, tg, "reviews-approve").OpenID
 		run(t, tg, "reviews-approve", step{add, spuBody("nuts"), 0},
 			step{orderAddPath, oldOrder(ra, "", "nuts", del("scene")), catalog.TicketOrderIDOrAppIDMissing},

@@ -58,7 +58,7 @@ func handlers() map[string]handlerFunc {
 		"/shop/delivery/get_company_list": deliveryCompanyList,
 		"/shop/delivery/send":             deliverySend,
 		"/shop/delivery/recieve":          deliveryRecieve,
-		"/shop/delivery/update":           unmodelled,
+		"/shop/delivery/update":           deliveryUpdate,
 
 		// §2.7 after-sale, v1 and v2 ("ec").
 		"/shop/aftersale/add":                   aftersaleAdd,
