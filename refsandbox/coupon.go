@@ -3,31 +3,34 @@ package refsandbox
 import (
 	"fmt"
 	"regexp"
+	"sync/atomic"
 	"time"
 
-	"github.com/shopconform/shopconform/apispec/validate"
 	"github.com/shopconform/shopconform/catalog"
 )
 
 // Coupon domain (api-reference §2.8 /shop/coupon/*, §3.7 codes 1090xxx;
-// issue-6 contract "coupons").
+// refsandbox/README.md "Coupons").
 //
 // An account has coupons keyed by out_coupon_id and user coupons (coupons
 // granted to one user) keyed by out_user_coupon_id. Nothing works until
 // the account's coupon capability is confirmed (1090028): confirm pushes
 // to the merchant's message-push URL and judges the answer
-// (coupon_confirm.go). Its user APIs answer a bad openid with the
-// domain's own 1090039, so openid checks are written here rather than
-// declared as generic rules.
+// (coupon_confirm.go). Every field rule, the domain's own codes for
+// missing objects, ids and openids included, is the spec's
+// (apispec/data/coupon.json); the handlers read validated values and keep
+// the rules about state.
 //
-// Files: coupon.go (profile, state, codes, views), coupon_body.go (the
-// add/update body), coupon_add.go (add, update, get, get_list),
-// coupon_status.go (update_status, update_coupon_stock), coupon_user.go
-// (the four user-coupon APIs), coupon_confirm.go (confirm and the push),
-// coupon_products.go (what coupons read from the product world).
+// Files: coupon.go (profile, state, codes, views), coupon_checks.go (the
+// spec's named rules, the 1090028 gate among them), coupon_body.go (the
+// add/update body as stored), coupon_add.go (add, update, get,
+// get_list), coupon_status.go (update_status, update_coupon_stock),
+// coupon_user.go (the four user-coupon APIs), coupon_confirm.go (confirm
+// and the push), coupon_products.go (what coupons read from the product
+// world).
 
-// Coupon status (DOC:coupon/update_coupon_status; 5 is the contract's
-// "deleted", I).
+// Coupon status (DOC:coupon/update_coupon_status; 5 "deleted" comes from
+// the standard component's status enum, I).
 const (
 	couponEditing   = 1 // initial; the only status update accepts
 	couponEffective = 2 // activating creates the stock
@@ -36,8 +39,9 @@ const (
 	couponDeleted   = 5
 )
 
-// couponMoves is the status machine (contract): 1 → 2 one-way, 2 → 3 or
-// 4, and 5 from 1, 3 and 4. Anything else is 1090010 (§3.7, I).
+// couponMoves is the status machine (refsandbox/README.md "Coupons"):
+// 1 → 2 one-way, 2 → 3 or 4, and 5 from 1, 3 and 4. Anything else,
+// a value outside 1–5 included, is 1090010 (§3.7, I).
 var couponMoves = map[int64][]int64{
 	couponEditing:   {couponEffective, couponDeleted},
 	couponEffective: {couponExpired, couponVoid},
@@ -47,14 +51,14 @@ var couponMoves = map[int64][]int64{
 
 // User-coupon status (DOC:coupon/add_usercoupon "枚举-status").
 const (
-	userCouponEffective = 100 // a grant's only allowed status (contract)
+	userCouponEffective = 100 // a grant's only status
 	userCouponExpired   = 101
 	userCouponUsed      = 102
 	userCouponVoided    = 103
 )
 
-// userCouponMoves: 100 → 101, 102 or 103; every other move is illegal
-// (contract; §3.7 1090044 "e.g. 102 → 100", I).
+// userCouponMoves: 100 → 101, 102 or 103; every other move, a value
+// outside 100–103 included, is illegal (§3.7 1090044 "e.g. 102 → 100", I).
 var userCouponMoves = map[int64][]int64{
 	userCouponEffective: {userCouponExpired, userCouponUsed, userCouponVoided},
 }
@@ -64,7 +68,7 @@ var userCouponMoves = map[int64][]int64{
 type couponProfile struct {
 	// Confirmed false starts the account with its coupon capability
 	// unconfirmed: every coupon API but confirm is 1090028 until confirm
-	// succeeds (contract: the nine coupon-* profiles). Default true.
+	// succeeds (the nine coupon-* profiles). Default true.
 	Confirmed *bool `json:"confirmed,omitempty"`
 	// PushPath is the path of the account's message-push URL on the
 	// merchant simulator (Options.MerchantURL + PushPath); "" means the
@@ -84,9 +88,10 @@ func (p couponProfile) validate() error {
 }
 
 // couponState is one account's coupons and user coupons; guarded by
-// account.mu.
+// account.mu, but for confirmed, which the 1090028 gate reads before the
+// handler takes the lock (coupon_checks.go).
 type couponState struct {
-	confirmed bool
+	confirmed atomic.Bool
 	pushPath  string
 
 	byOut map[string]*coupon
@@ -97,12 +102,13 @@ type couponState struct {
 }
 
 func newCouponState(p couponProfile) *couponState {
-	return &couponState{
-		confirmed: *orDefault(p.Confirmed, true),
-		pushPath:  p.PushPath,
-		byOut:     map[string]*coupon{},
-		users:     map[string]*userCoupon{},
+	st := &couponState{
+		pushPath: p.PushPath,
+		byOut:    map[string]*coupon{},
+		users:    map[string]*userCoupon{},
 	}
+	st.confirmed.Store(*orDefault(p.Confirmed, true))
+	return st
 }
 
 // coupon is one coupon: what add or update sent, its status and its stock.
@@ -115,7 +121,7 @@ type coupon struct {
 }
 
 // couponStock is DOC:coupon/update_coupon_stock's stock_info: issued_num
-// is what remains, receive_num what was handed out (contract).
+// is what remains, receive_num what was handed out.
 type couponStock struct {
 	issued   int64
 	received int64
@@ -137,110 +143,47 @@ type userCoupon struct {
 	updated  time.Time
 }
 
-// Sentinels of the coupon domain; couponCodes maps them to §3.7 codes.
+// Sentinels of the coupon handlers' state rules, each with its §3.7 code;
+// the field codes are the spec's.
 var (
-	errCouponNotFound            = codeErr(catalog.CouponNotFound, "coupon not found")                                     // 1090001 D text
-	errCouponExists              = codeErr(catalog.CouponAlreadyExists, "coupon exists")                                   // 1090002 D text
-	errUserCouponNotFound        = codeErr(catalog.UserCouponNotFound, "user coupon not found")                            // 1090003 D text
-	errUserCouponExists          = codeErr(catalog.UserCouponAlreadyExists, "user coupon exists")                          // 1090004 D text / I
-	errStockNotFound             = codeErr(catalog.CouponStockNotFound, "coupon stock not found")                          // 1090005 D
-	errStockExists               = codeErr(catalog.CouponStockAlreadyExists, "coupon stock exists")                        // 1090006 I (NS: magic value)
-	errOutCouponIDMissing        = codeErr(catalog.CouponOutCouponIDMissing, "out_coupon_id missing")                      // 1090007 D text
-	errCouponNotEditing          = codeErr(catalog.CouponNotEditing, "coupon not in editing")                              // 1090008 I
-	errStockInsufficient         = codeErr(catalog.CouponStockInsufficient, "coupon stock insufficient")                   // 1090009 I
-	errCouponMoveRefused         = codeErr(catalog.CouponStatusChangeFailed, "coupon status change refused")               // 1090010 I
-	errCouponProductsMissing     = codeErr(catalog.CouponProductsMissing, "coupon products missing")                       // 1090011 I
-	errCouponProductUnusable     = codeErr(catalog.CouponProductUnavailable, "coupon product not usable")                  // 1090012 I
-	errCouponCreateFailed        = codeErr(catalog.CouponCreateFailed, "coupon creation failed")                           // 1090013 I (NS: magic value)
-	errCouponExpireFailed        = codeErr(catalog.CouponExpireFailed, "coupon expiry failed")                             // 1090014 I (NS: magic value)
-	errCouponNotExpired          = codeErr(catalog.CouponNotExpired, "coupon not expired")                                 // 1090015 I
-	errCouponVoidFailed          = codeErr(catalog.CouponVoidFailed, "coupon voiding failed")                              // 1090016 I (NS: magic value)
-	errCouponDeleteFailed        = codeErr(catalog.CouponDeleteFailed, "coupon deletion failed")                           // 1090017 I (NS: magic value)
-	errCouponEffective           = codeErr(catalog.CouponNotEditableOnceEffective, "coupon effective")                     // 1090018 D text
-	errPushDisabled              = codeErr(catalog.CouponCallbackFailed, "message push disabled")                          // 1090019 D text / I (profile coupon-push-off)
-	errPushFieldMissing          = codeErr(catalog.CouponCallbackCheckFailed, "push answer lacks a field")                 // 1090020 D; the field reading is the contract's, I
-	errPushRequestID             = codeErr(catalog.CouponCallbackCheckFailed2, "push answer has another request_id")       // 1090021 D code / I distinction
-	errPushRetCode               = codeErr(catalog.CouponCallbackCheckFailed3, "push answer has ret_code != 0")            // 1090022 I
-	errPushNotJSON               = codeErr(catalog.CouponCallbackReplyInvalid, "push answer is not JSON")                  // 1090023 I
-	errValidTypeUnknown          = codeErr(catalog.CouponValidTypeUnknown, "valid_type unknown")                           // 1090024 I
-	errActivityTooHot            = codeErr(catalog.CouponActivityTooHot, "activity too hot")                               // 1090025 I (NS: magic value)
-	errUserCouponIDMissing       = codeErr(catalog.UserCouponIDMissing, "out_user_coupon_id missing")                      // 1090026 I
-	errUserCouponCouponMissing   = codeErr(catalog.UserCouponOutCouponIDMissing, "user coupon's out_coupon_id missing")    // 1090027 I
-	errCouponNotConfirmed        = codeErr(catalog.CouponNotConfirmed, "coupon capability not confirmed")                  // 1090028 D prerequisite / I code
-	errPushUnreachable           = codeErr(catalog.CouponCallbackSystemFailed, "merchant unreachable")                     // 1090032 I (profile coupon-merchant-down)
-	errPushHTTPStatus            = codeErr(catalog.CouponCallbackLogicFailed, "merchant answered an HTTP error")           // 1090033 D
-	errCouponStatusInBody        = codeErr(catalog.CouponStatusNotSettable, "status in the coupon body")                   // 1090034 I
-	errChannelsInfo              = codeErr(catalog.CouponChannelsInfoInvalid, "channels info invalid")                     // 1090035 I
-	errCouponNameTooLong         = codeErr(catalog.CouponNameTooLong, "coupon name too long")                              // 1090036 I limit
-	errCouponIDTooLong           = codeErr(catalog.CouponIDTooLong, "out_coupon_id too long")                              // 1090037 I limit
-	errCouponOpenID              = codeErr(catalog.UserCouponOpenIDInvalid, "openid error")                                // 1090039 I
-	errPushFixedValues           = codeErr(catalog.CouponConfirmCallbackCheckFailed, "push answer has wrong fixed values") // 1090040 I
-	errUserCouponStatusFailed    = codeErr(catalog.UserCouponStatusUpdateFailed, "user coupon status update failed")       // 1090041 I (NS: magic value)
-	errUserCouponMerchantMissing = codeErr(catalog.UserCouponMerchantIDMissing, "merchant-side user coupon id missing")    // 1090042 I
-	errCouponNotEffective        = codeErr(catalog.CouponStatusInvalid, "coupon not effective")                            // 1090043 I
-	errUserCouponStatus          = codeErr(catalog.UserCouponStatusInvalid, "user coupon status wrong")                    // 1090044 I
-	errUserCouponUpdateFailed    = codeErr(catalog.UserCouponUpdateFailed, "user coupon update failed")                    // 1090045 I (NS: magic value)
-	errCouponInfoMissing         = codeErr(catalog.CouponInfoMissing, "coupon_info missing")                               // 1090046 D text
-	errCouponNameMissing         = codeErr(catalog.CouponNameMissing, "name missing")                                      // 1090047 D text
-	errPromoteInfoMissing        = codeErr(catalog.CouponPromoteInfoMissing, "promote_info missing")                       // 1090048 D text
-	errDiscountInfoMissing       = codeErr(catalog.CouponDiscountInfoMissing, "discount_info missing")                     // 1090049 D text
-	errReceiveInfoMissing        = codeErr(catalog.CouponReceiveInfoMissing, "receive_info missing")                       // 1090050 D text
-	errValidInfoMissing          = codeErr(catalog.CouponValidInfoMissing, "valid_info missing")                           // 1090051 I (strong)
-	errRedemptionInvalid         = codeErr(catalog.UserCouponRedemptionInvalid, "redemption info wrong")                   // 1090052 I
-	errPromoteTypeMismatch       = codeErr(catalog.CouponPromoteTypeMismatch, "promote_type mismatch")                     // 1090053 I
-	errCouponTypeInvalid         = codeErr(catalog.CouponTypeInvalid, "coupon type wrong")                                 // 1090054 I
-	errExpiryTypeInvalid         = codeErr(catalog.CouponExpiryTypeInvalid, "expiry type wrong")                           // 1090055 I
+	errCouponNotFound         = codeErr(catalog.CouponNotFound, "coupon not found")                                     // 1090001 D text
+	errCouponExists           = codeErr(catalog.CouponAlreadyExists, "coupon exists")                                   // 1090002 D text
+	errUserCouponNotFound     = codeErr(catalog.UserCouponNotFound, "user coupon not found")                            // 1090003 D text
+	errUserCouponExists       = codeErr(catalog.UserCouponAlreadyExists, "user coupon exists")                          // 1090004 D text / I
+	errStockNotFound          = codeErr(catalog.CouponStockNotFound, "coupon stock not found")                          // 1090005 D
+	errStockExists            = codeErr(catalog.CouponStockAlreadyExists, "coupon stock exists")                        // 1090006 I (NS: magic value)
+	errCouponNotEditing       = codeErr(catalog.CouponNotEditing, "coupon not in editing")                              // 1090008 I
+	errStockInsufficient      = codeErr(catalog.CouponStockInsufficient, "coupon stock insufficient")                   // 1090009 I
+	errCouponMoveRefused      = codeErr(catalog.CouponStatusChangeFailed, "coupon status change refused")               // 1090010 I
+	errCouponProductUnusable  = codeErr(catalog.CouponProductUnavailable, "coupon product not usable")                  // 1090012 I
+	errCouponCreateFailed     = codeErr(catalog.CouponCreateFailed, "coupon creation failed")                           // 1090013 I (NS: magic value)
+	errCouponExpireFailed     = codeErr(catalog.CouponExpireFailed, "coupon expiry failed")                             // 1090014 I (NS: magic value)
+	errCouponNotExpired       = codeErr(catalog.CouponNotExpired, "coupon not expired")                                 // 1090015 I
+	errCouponVoidFailed       = codeErr(catalog.CouponVoidFailed, "coupon voiding failed")                              // 1090016 I (NS: magic value)
+	errCouponDeleteFailed     = codeErr(catalog.CouponDeleteFailed, "coupon deletion failed")                           // 1090017 I (NS: magic value)
+	errCouponEffective        = codeErr(catalog.CouponNotEditableOnceEffective, "coupon effective")                     // 1090018 D text
+	errPushDisabled           = codeErr(catalog.CouponCallbackFailed, "message push disabled")                          // 1090019 D text / I (profile coupon-push-off)
+	errPushFieldMissing       = codeErr(catalog.CouponCallbackCheckFailed, "push answer lacks a field")                 // 1090020 D; which field is I
+	errPushRequestID          = codeErr(catalog.CouponCallbackCheckFailed2, "push answer has another request_id")       // 1090021 D code / I distinction
+	errPushRetCode            = codeErr(catalog.CouponCallbackCheckFailed3, "push answer has ret_code != 0")            // 1090022 I
+	errPushNotJSON            = codeErr(catalog.CouponCallbackReplyInvalid, "push answer is not JSON")                  // 1090023 I
+	errActivityTooHot         = codeErr(catalog.CouponActivityTooHot, "activity too hot")                               // 1090025 I (NS: magic value)
+	errPushUnreachable        = codeErr(catalog.CouponCallbackSystemFailed, "merchant unreachable")                     // 1090032 I (profile coupon-merchant-down)
+	errPushHTTPStatus         = codeErr(catalog.CouponCallbackLogicFailed, "merchant answered an HTTP error")           // 1090033 D
+	errPushFixedValues        = codeErr(catalog.CouponConfirmCallbackCheckFailed, "push answer has wrong fixed values") // 1090040 I
+	errUserCouponStatusFailed = codeErr(catalog.UserCouponStatusUpdateFailed, "user coupon status update failed")       // 1090041 I (NS: magic value)
+	errCouponNotEffective     = codeErr(catalog.CouponStatusInvalid, "coupon not effective")                            // 1090043 I
+	errUserCouponStatus       = codeErr(catalog.UserCouponStatusInvalid, "user coupon status wrong")                    // 1090044 I
+	errUserCouponUpdateFailed = codeErr(catalog.UserCouponUpdateFailed, "user coupon update failed")                    // 1090045 I (NS: magic value)
 )
 
-// couponHandler wraps every coupon API but confirm: the capability must
-// be confirmed first (DOC:coupon/confirm "必须先调用该API接通领券功能之后,
-// 才能调用创建优惠券等其他API"; §3.7 1090028, D prerequisite / I code).
-// It is account state, so it comes before every field the handler reads.
-func couponHandler(h handlerFunc) handlerFunc {
-	return func(req *request) (map[string]any, error) {
-		if !req.acct.coupon.confirmed {
-			return nil, failf(errCouponNotConfirmed, "call /shop/coupon/confirm first")
-		}
-		return h(req)
-	}
-}
-
-// couponChecks are the coupon domain's named rules of the spec.
-var couponChecks = map[string]validate.Check{}
-
-// find is the existence check (§3.7 1090001) of a present out_coupon_id.
+// find is the existence check (§3.7 1090001) of an out_coupon_id.
 func (st *couponState) find(outID string) (*coupon, error) {
 	c := st.byOut[outID]
 	if c == nil {
 		return nil, failf(errCouponNotFound, "no coupon %q", outID)
 	}
 	return c, nil
-}
-
-// readOutCouponID is the id presence check (§3.7 1090007, D text): a
-// non-empty string; anything else is not supplied.
-func readOutCouponID(obj map[string]any, where string) (string, error) {
-	id, ok := asString(obj["out_coupon_id"])
-	if !ok {
-		return "", failf(errOutCouponIDMissing, "%sout_coupon_id is missing or not a non-empty string", where)
-	}
-	return id, nil
-}
-
-// couponOpenID is the user APIs' openid (§3.7 1090039 "invalid openid",
-// I): missing, not a string, malformed or not a user of this appid are
-// all the one domain code (the contract; the generic 990001/990004 rule
-// is not declared on these routes).
-func couponOpenID(req *request) (string, error) {
-	v := req.body["openid"]
-	s, _ := v.(string)
-	switch {
-	case absent(v):
-		return "", failf(errCouponOpenID, "openid is missing")
-	case !req.acct.openids[s]:
-		return "", failf(errCouponOpenID, "openid is not a user of this appid")
-	}
-	return s, nil
 }
 
 // Views. Coupon times are unix seconds (§1 "coupon times"). Each view
@@ -311,21 +254,13 @@ func cloneJSON(v any) any {
 	return v
 }
 
-// readCouponPaging is offset and page_size of the two list APIs (§2.8:
-// page_size R, offset O). The route caps page_size (990005); here
-// page_size must be an integer ≥ 1 and offset, when sent, an integer
-// ≥ 0, else 990007 (no code of their own).
-func readCouponPaging(body map[string]any) (offset, size int64, err error) {
-	size, ok := asInt(body["page_size"])
-	if !ok || size < 1 {
-		return 0, 0, failf(errParameterMissing, "page_size must be an integer ≥ 1")
-	}
-	if v := body["offset"]; v != nil {
-		if offset, ok = asInt(v); !ok || offset < 0 {
-			return 0, 0, failf(errParameterMissing, "offset must be an integer ≥ 0")
-		}
-	}
-	return offset, size, nil
+// couponPaging is offset and page_size of the two list APIs, validated by
+// the spec (page_size an integer 1–100 or 1–200, offset an integer ≥ 0,
+// 0 when left out).
+func couponPaging(body map[string]any) (offset, size int64) {
+	size, _ = asInt(body["page_size"])
+	offset, _ = asInt(body["offset"])
+	return offset, size
 }
 
 // couponPage is one page of items from offset (order_list.go's cut).

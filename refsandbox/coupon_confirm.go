@@ -15,8 +15,8 @@ import (
 	"time"
 )
 
-// /shop/coupon/confirm (DOC:coupon/confirm; issue-6 contract "Confirming
-// the coupon capability"). WeChat answers a confirm by pushing a fixed
+// /shop/coupon/confirm (DOC:coupon/confirm; refsandbox/README.md "The
+// merchant simulator and coupon/confirm"). WeChat answers a confirm by pushing a fixed
 // "open_product_receive_coupon" event to the merchant's message-push URL
 // and judging the merchant's answer; only then do the other coupon APIs
 // work. The sandbox does the same over real HTTP: a profile's
@@ -105,18 +105,18 @@ func loopbackOnly(_, address string, _ syscall.RawConn) error {
 // (at most pushTimeout), so its other calls wait for the answer.
 func couponConfirm(req *request) (map[string]any, error) {
 	st := req.acct.coupon
-	if st.confirmed {
+	if st.confirmed.Load() {
 		return nil, nil
 	}
 	if err := req.merchant.confirm(req.http.Context(), st.pushPath, req.profile.AppID, req.now); err != nil {
 		return nil, err
 	}
-	st.confirmed = true
+	st.confirmed.Store(true)
 	return nil, nil
 }
 
 // confirm pushes the confirmation event to base+path and judges the
-// answer in the contract's order:
+// answer in this order (refsandbox/README.md):
 //
 //	no push URL configured                       1090019
 //	connection refused, reset or timed out        1090032

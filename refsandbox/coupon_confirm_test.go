@@ -17,14 +17,15 @@ import (
 )
 
 // Confirming the coupon capability through the real merchant simulator
-// over loopback (contract "Confirming the coupon capability").
+// over loopback (refsandbox/README.md "The merchant simulator and
+// coupon/confirm").
 
 type confirmCase struct {
 	profile string
 	want    catalog.Code
 }
 
-// confirmCases is the contract's profile table.
+// confirmCases is refsandbox/README.md's profile table.
 func confirmCases() []confirmCase {
 	return []confirmCase{
 		{"coupon-unconfirmed", 0},
@@ -172,8 +173,8 @@ func TestPushProfileKnobLoadsStrictly(t *testing.T) {
 	}
 }
 
-// TestJudgingTheAnswer: the contract's order on answers no simulator path
-// gives, from a hand-made merchant.
+// TestJudgingTheAnswer: the order of judging (refsandbox/README.md) on
+// answers no simulator path gives, from a hand-made merchant.
 func TestJudgingTheAnswer(t *testing.T) {
 	ok := `{"ret_code":0,"out_user_coupon_id":"test_coupon_user_coupon_id","out_coupon_id":"test_coupon","request_id":"test_coupon_request_id"}`
 	merchant := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -3,8 +3,9 @@ package refsandbox
 import "strconv"
 
 // Helpers for the coupon tests. The bodies are written by hand from
-// api-reference §2.8 and the issue-6 contract's "valid shop-wide body"
-// (style rule 8), never read from fixtures/.
+// api-reference §2.8 and the spec's rules (apispec/data/coupon.json),
+// never read from fixtures/: the sandbox stays an independent reading of
+// the docs.
 
 const (
 	cpConfirm    = "/shop/coupon/confirm"
@@ -23,13 +24,13 @@ const (
 // now0 is t0 in unix seconds, the sandbox clock's start in every test.
 var now0 = t0.Unix()
 
-// couponBody is the contract's valid shop-wide coupon (type 101,
-// promote_type 1, 30-day receipt window, valid 86400 s after receipt),
-// with edits applied by dotted path (setAt, delAt).
+// couponBody is a valid shop-wide amount-off coupon (type 102 "满100减10",
+// promote_type 1, 30-day receipt window, one per user, valid 86400 s
+// after receipt), with edits applied by dotted path (setAt, delAt).
 func couponBody(id string, edits ...edit) string {
 	b := map[string]any{"coupon": map[string]any{
 		"out_coupon_id": id,
-		"type":          101,
+		"type":          102,
 		"promote_type":  1,
 		"coupon_info": map[string]any{
 			"name":          "满100减10",
@@ -47,6 +48,9 @@ func couponBody(id string, edits ...edit) string {
 
 // named sets the coupon's name (the magic values go here).
 func named(name string) edit { return setAt("coupon.coupon_info.name", name) }
+
+// perUser sets receive_info.limit_num_one_person.
+func perUser(n int) edit { return setAt("coupon.coupon_info.receive_info.limit_num_one_person", n) }
 
 // validRangeUntil makes the coupon valid_type 1 from an hour ago to end.
 func validRangeUntil(end int64) edit {

@@ -1,9 +1,9 @@
 package refsandbox
 
 // What the coupon world reads from the product world (§3.7 1090012 "a
-// product in the coupon is not in a usable status", I; contract: "an
-// out_product_id that is not an approved, listed product of the
-// account"). Read-only: coupons never change a product. The caller holds
+// product in the coupon is not in a usable status", I; refsandbox/README.md:
+// an out_product_id that is not an approved, listed product of the
+// account). Read-only: coupons never change a product. The caller holds
 // account.mu, as every handler does.
 
 // usableForCoupon: the product exists, is not deleted, a review approved

@@ -8,7 +8,8 @@ import (
 )
 
 // Tests of the coupon world, written by hand from api-reference §2.8,
-// §3.7 and the issue-6 contract (style rule 8), never from fixtures/.
+// §3.7 and the spec (apispec/data/coupon.json), never from fixtures/:
+// the sandbox stays an independent reading of the docs.
 // The confirm codes (1090019–1090023, 1090032, 1090033, 1090040) are in
 // coupon_confirm_test.go, through the real merchant simulator.
 
@@ -215,7 +216,7 @@ func couponCodeCases(t *testing.T, tg *target) []couponCodeCase {
 }
 
 // TestCouponCodes: each request-reachable §3.7 code from the requests
-// and state the contract names.
+// and state §3.7 names.
 func TestCouponCodes(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {
 		for _, tc := range couponCodeCases(t, tg) {
@@ -273,7 +274,7 @@ func TestCouponSuccessShapes(t *testing.T) {
 			"result.coupon.create_time", "result.coupon.update_time",
 			"result.coupon_stock.out_coupon_id", "result.coupon_stock.stock_info.issued_num", "result.coupon_stock.stock_info.receive_num",
 			"result.coupon_stock.create_time", "result.coupon_stock.update_time")
-		if at(t, resp, "result.coupon.appid") != accountOf(t, tg, "default").AppID || num(t, resp, "result.coupon.type") != "101" ||
+		if at(t, resp, "result.coupon.appid") != accountOf(t, tg, "default").AppID || num(t, resp, "result.coupon.type") != "102" ||
 			num(t, resp, "result.coupon.create_time") != itoa(int(now0)) || at(t, resp, "result.coupon.coupon_info.name") != "满100减10" {
 			t.Errorf("get answered %v", resp)
 		}

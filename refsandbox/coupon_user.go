@@ -11,25 +11,20 @@ import (
 // out_user_coupon_id is unique per account (§3.7 1090004; the receipt
 // callback says the platform keeps these ids unique); it is addressed
 // by that id together with its out_coupon_id and its user, and any
-// mismatch is "no such user coupon" (1090003).
+// mismatch is "no such user coupon" (1090003). The openid, the ids, the
+// status enum and the times are the spec's (apispec/data/coupon.json).
 
-// couponAddUser answers /shop/coupon/add_user_coupon in the contract's
-// order: openid (1090039) → user_coupon.out_user_coupon_id (1090026) →
-// user_coupon.out_coupon_id (1090027) → the coupon exists (1090001) → it
-// is effective (1090043) → user_coupon.status is 100 (1090044: a grant
-// starts effective) → stock remains (1090009) → the id is new (1090004)
-// → recv_time, when sent, an integer ≥ 0 (990007) → too hot (1090025,
-// magic) → granted: one taken from issued_num, one added to receive_num.
+// couponAddUser answers /shop/coupon/add_user_coupon: the coupon exists
+// (1090001) → it is effective (1090043) → user_coupon.status is 100
+// (1090044: a grant starts effective) → stock remains (1090009) → the id
+// is new (1090004) → the user holds fewer than limit_num_one_person of
+// this coupon (1090009) → too hot (1090025, magic) → granted: one taken
+// from issued_num, one added to receive_num. recv_time defaults to now.
 func couponAddUser(req *request) (map[string]any, error) {
-	openid, err := couponOpenID(req)
-	if err != nil {
-		return nil, err
-	}
+	openid, _ := asString(req.body["openid"])
 	uc, _ := asObject(req.body["user_coupon"])
-	outID, couponID, err := readUserCouponIDs(uc)
-	if err != nil {
-		return nil, err
-	}
+	outID, _ := asString(uc["out_user_coupon_id"])
+	couponID, _ := asString(uc["out_coupon_id"])
 	st := req.acct.coupon
 	c, err := st.find(couponID)
 	if err != nil {
@@ -38,7 +33,7 @@ func couponAddUser(req *request) (map[string]any, error) {
 	if c.status != couponEffective {
 		return nil, failf(errCouponNotEffective, "the coupon has status %d; only an effective (2) coupon is granted", c.status)
 	}
-	if s, ok := asInt(uc["status"]); !ok || s != userCouponEffective {
+	if s, _ := asInt(uc["status"]); s != userCouponEffective {
 		return nil, failf(errUserCouponStatus, "user_coupon.status must be 100 (effective) when granted")
 	}
 	if c.stock.issued <= 0 {
@@ -47,16 +42,15 @@ func couponAddUser(req *request) (map[string]any, error) {
 	if st.users[outID] != nil {
 		return nil, failf(errUserCouponExists, "user coupon %q exists", outID)
 	}
-	recv := req.now.Unix()
-	if v := req.body["recv_time"]; v != nil {
-		n, ok := asInt(v)
-		if !ok || n < 0 {
-			return nil, failf(errParameterMissing, "recv_time must be unix seconds")
-		}
-		recv = n
+	if held := st.held(openid, couponID); held >= c.limitPerUser {
+		return nil, failf(errStockInsufficient, "the user already holds %d of this coupon (receive_info.limit_num_one_person %d)", held, c.limitPerUser)
 	}
 	if strings.Contains(outID, magicCouponTooHot) {
 		return nil, failf(errActivityTooHot, "magic value %s", magicCouponTooHot)
+	}
+	recv := req.now.Unix()
+	if n, ok := asInt(req.body["recv_time"]); ok {
+		recv = n
 	}
 	c.stock.issued--
 	c.stock.received++
@@ -68,17 +62,16 @@ func couponAddUser(req *request) (map[string]any, error) {
 	return nil, nil
 }
 
-// readUserCouponIDs is the id presence of a user_coupon object:
-// out_user_coupon_id (1090026) before out_coupon_id (1090027) (contract).
-func readUserCouponIDs(uc map[string]any) (outID, couponID string, err error) {
-	var ok bool
-	if outID, ok = asString(uc["out_user_coupon_id"]); !ok {
-		return "", "", failf(errUserCouponIDMissing, "user_coupon.out_user_coupon_id is missing")
+// held counts the grants of one coupon to one user, whatever their status
+// since: a used or expired coupon was still received.
+func (st *couponState) held(openid, couponID string) int64 {
+	var n int64
+	for _, u := range st.userOrder {
+		if u.openid == openid && u.couponID == couponID {
+			n++
+		}
 	}
-	if couponID, ok = asString(uc["out_coupon_id"]); !ok {
-		return "", "", failf(errUserCouponCouponMissing, "user_coupon.out_coupon_id is missing")
-	}
-	return outID, couponID, nil
+	return n
 }
 
 // findUser is the existence check (§3.7 1090003): the id must name a
@@ -91,20 +84,11 @@ func (st *couponState) findUser(outID, couponID, openid string) (*userCoupon, er
 	return u, nil
 }
 
-// couponUserList answers /shop/coupon/get_usercoupon_list: openid
-// (1090039; §6.2 item 12: the example and SDKs send it, the table does
-// not list it) → route page_size ≤ 200 (990005) → page_size and offset
-// usable (990007) → the user's coupons in grant order, one page, and
-// total_num.
+// couponUserList answers /shop/coupon/get_usercoupon_list: the user's
+// coupons in grant order, one page, and total_num.
 func couponUserList(req *request) (map[string]any, error) {
-	openid, err := couponOpenID(req)
-	if err != nil {
-		return nil, err
-	}
-	offset, size, err := readCouponPaging(req.body)
-	if err != nil {
-		return nil, err
-	}
+	openid, _ := asString(req.body["openid"])
+	offset, size := couponPaging(req.body)
 	var mine []*userCoupon
 	for _, u := range req.acct.coupon.userOrder {
 		if u.openid == openid {
@@ -119,84 +103,44 @@ func couponUserList(req *request) (map[string]any, error) {
 }
 
 // couponUpdateUser answers /shop/coupon/update_user_coupon (redemption
-// info): openid (1090039) → user_coupon.out_user_coupon_id (1090026) →
-// user_coupon.out_coupon_id (1090027) → the user coupon exists (1090003)
-// → ext_info.use_time, when sent, an integer not before the receipt and
-// not in the future (1090052, I) → recv_time, when sent, an integer ≥ 0
-// (990007) → the update (1090045, magic) → recv_time and use_time stored.
-// The receipt use_time is judged against is the request's recv_time
-// when it sends a usable one, else the stored one.
+// info): the user coupon exists (1090003) → the update (1090045, magic)
+// → recv_time stored, and ext_info.use_time when sent.
 func couponUpdateUser(req *request) (map[string]any, error) {
-	openid, err := couponOpenID(req)
-	if err != nil {
-		return nil, err
-	}
+	openid, _ := asString(req.body["openid"])
 	uc, _ := asObject(req.body["user_coupon"])
-	outID, couponID, err := readUserCouponIDs(uc)
-	if err != nil {
-		return nil, err
-	}
+	outID, _ := asString(uc["out_user_coupon_id"])
+	couponID, _ := asString(uc["out_coupon_id"])
 	u, err := req.acct.coupon.findUser(outID, couponID, openid)
 	if err != nil {
 		return nil, err
-	}
-	recv, recvOK := u.recv, true
-	if v := req.body["recv_time"]; v != nil {
-		n, ok := asInt(v)
-		recvOK = ok && n >= 0
-		if recvOK {
-			recv = n
-		}
-	}
-	useTime := u.useTime
-	ext, _ := asObject(uc["ext_info"])
-	if v := ext["use_time"]; v != nil {
-		n, ok := asInt(v)
-		switch {
-		case !ok:
-			return nil, failf(errRedemptionInvalid, "ext_info.use_time must be unix seconds")
-		case n < recv:
-			return nil, failf(errRedemptionInvalid, "ext_info.use_time %d is before the receipt %d", n, recv)
-		case n > req.now.Unix():
-			return nil, failf(errRedemptionInvalid, "ext_info.use_time %d is in the future", n)
-		}
-		useTime = n
-	}
-	if !recvOK {
-		return nil, failf(errParameterMissing, "recv_time must be unix seconds")
 	}
 	if strings.Contains(outID, magicUserCouponUpdateFailed) {
 		return nil, failf(errUserCouponUpdateFailed, "magic value %s", magicUserCouponUpdateFailed)
 	}
-	u.recv, u.useTime, u.updated = recv, useTime, req.now
+	u.recv, _ = asInt(req.body["recv_time"])
+	ext, _ := asObject(uc["ext_info"])
+	if n, ok := asInt(ext["use_time"]); ok {
+		u.useTime = n
+	}
+	u.updated = req.now
 	return nil, nil
 }
 
 // couponUpdateUserStatus answers /shop/coupon/update_usercoupon_status:
-// openid (1090039) → out_coupon_id (1090027) → out_user_coupon_id (1090042,
-// D text "merchant-side user coupon id missing") → exists (1090003) →
-// status in 100–103 and a legal move, 100 → 101, 102 or 103 (1090044) →
-// the update (1090041, magic) → moved.
+// exists (1090003) → a legal move, 100 → 101, 102 or 103 (1090044; a
+// status outside 100–103 is no move either) → the update (1090041,
+// magic) → moved.
 func couponUpdateUserStatus(req *request) (map[string]any, error) {
-	openid, err := couponOpenID(req)
-	if err != nil {
-		return nil, err
-	}
-	couponID, ok := asString(req.body["out_coupon_id"])
-	if !ok {
-		return nil, failf(errUserCouponCouponMissing, "out_coupon_id is missing")
-	}
-	outID, ok := asString(req.body["out_user_coupon_id"])
-	if !ok {
-		return nil, failf(errUserCouponMerchantMissing, "out_user_coupon_id is missing")
-	}
+	openid, _ := asString(req.body["openid"])
+	couponID, _ := asString(req.body["out_coupon_id"])
+	outID, _ := asString(req.body["out_user_coupon_id"])
 	u, err := req.acct.coupon.findUser(outID, couponID, openid)
 	if err != nil {
 		return nil, err
 	}
-	to, ok := asInt(req.body["status"])
-	if !ok || !slices.Contains(userCouponMoves[u.status], to) {
-		return nil, failf(errUserCouponStatus, "status %v cannot follow %d (100 → 101, 102 or 103)", req.body["status"], u.status)
+	to, _ := asInt(req.body["status"])
+	if !slices.Contains(userCouponMoves[u.status], to) {
+		return nil, failf(errUserCouponStatus, "status %d cannot follow %d (100 → 101, 102 or 103)", to, u.status)
 	}
 	if strings.Contains(outID, magicUserCouponUpdateFailed) {
 		return nil, failf(errUserCouponStatusFailed, "magic value %s", magicUserCouponUpdateFailed)

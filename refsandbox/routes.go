@@ -79,19 +79,19 @@ func handlers() map[string]handlerFunc {
 		"/shop/ecaftersale/merchanttest":        ecaftersaleMerchantTest,
 		"/shop/ecaftersale/merchantupdate":      ecaftersaleMerchantUpdate,
 
-		// §2.8 coupons: every one but confirm needs the capability
-		// confirmed first (couponHandler).
+		// §2.8 coupons: every one but confirm answers 1090028 until the
+		// capability is confirmed (the spec's first rule, coupon_checks.go).
 		"/shop/coupon/confirm":                  couponConfirm,
-		"/shop/coupon/add":                      couponHandler(couponAdd),
-		"/shop/coupon/get":                      couponHandler(couponGet),
-		"/shop/coupon/get_list":                 couponHandler(couponGetList),
-		"/shop/coupon/update":                   couponHandler(couponUpdate),
-		"/shop/coupon/update_status":            couponHandler(couponUpdateStatus),
-		"/shop/coupon/update_coupon_stock":      couponHandler(couponUpdateStock),
-		"/shop/coupon/add_user_coupon":          couponHandler(couponAddUser),
-		"/shop/coupon/get_usercoupon_list":      couponHandler(couponUserList),
-		"/shop/coupon/update_user_coupon":       couponHandler(couponUpdateUser),
-		"/shop/coupon/update_usercoupon_status": couponHandler(couponUpdateUserStatus),
+		"/shop/coupon/add":                      couponAdd,
+		"/shop/coupon/get":                      couponGet,
+		"/shop/coupon/get_list":                 couponGetList,
+		"/shop/coupon/update":                   couponUpdate,
+		"/shop/coupon/update_status":            couponUpdateStatus,
+		"/shop/coupon/update_coupon_stock":      couponUpdateStock,
+		"/shop/coupon/add_user_coupon":          couponAddUser,
+		"/shop/coupon/get_usercoupon_list":      couponUserList,
+		"/shop/coupon/update_user_coupon":       couponUpdateUser,
+		"/shop/coupon/update_usercoupon_status": couponUpdateUserStatus,
 
 		// §2.9 sharers and promoters.
 		"/shop/sharer/bind":                         sharerBind,

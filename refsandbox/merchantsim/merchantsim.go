@@ -1,8 +1,9 @@
 // Package merchantsim plays a merchant's message-push endpoint, the far end
-// of /shop/coupon/confirm (DOC:coupon/confirm, api-reference §2.8; issue-6
-// contract "Confirming the coupon capability"). When a merchant confirms
-// the coupon capability, WeChat pushes a fixed "open_product_receive_coupon"
-// event to the merchant's message-push URL and judges the answer. The
+// of /shop/coupon/confirm (DOC:coupon/confirm, api-reference §2.8;
+// refsandbox/README.md "The merchant simulator and coupon/confirm"). When
+// a merchant confirms the coupon capability, WeChat pushes a fixed
+// "open_product_receive_coupon" event to the merchant's message-push URL
+// and judges the answer. The
 // reference sandbox does the same against this simulator, served on a
 // loopback listener by the harness, never on a real host.
 //

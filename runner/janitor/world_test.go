@@ -83,7 +83,7 @@ func (w *world) productExists(id string) bool {
 func (w *world) addCoupon(id, name string, moves ...int) {
 	now := time.Now().Unix()
 	w.must("/shop/coupon/add", map[string]any{"coupon": map[string]any{
-		"out_coupon_id": id, "type": 101, "promote_type": 1,
+		"out_coupon_id": id, "type": 102, "promote_type": 1,
 		"coupon_info": map[string]any{
 			"name": name, "promote_info": map[string]any{"promote_type": 1},
 			"discount_info": map[string]any{"discount_condition": map[string]any{"product_price": 10000}, "discount_fee": 1000},
