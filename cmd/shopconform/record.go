@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -88,13 +89,14 @@ func recordPlan(cfg runner.Config, only, domainList, out string, stderr io.Write
 			ids[id] = true
 		}
 	}
+	unmatched := maps.Clone(ids)
 	for _, c := range set.Cases {
 		if slices.Contains(wanted, string(c.Domain)) && (len(ids) == 0 || ids[c.ID]) {
 			selected = append(selected, c)
-			delete(ids, c.ID)
+			delete(unmatched, c.ID)
 		}
 	}
-	for id := range ids {
+	for id := range unmatched {
 		fmt.Fprintf(stderr, "record: --run: no case %q\n", id)
 		return nil, nil, "", exitUsage
 	}
