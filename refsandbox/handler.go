@@ -10,7 +10,7 @@ import (
 // handlerFunc is a domain handler: it sees a call that passed every
 // generic stage and returns its data or an error that names its code
 // (replyOf); it never touches the
-// http.ResponseWriter (style rule 2).
+// http.ResponseWriter: one adapter (reply.go) writes every answer.
 type handlerFunc func(req *request) (map[string]any, error)
 
 // request is what a domain handler gets.

@@ -21,7 +21,7 @@ import (
 )
 
 // These tests build their requests from api-reference.md by hand and never
-// read fixtures/ (style rule 8): the sandbox must stay an independent
+// read fixtures/: the sandbox must stay an independent
 // reading of the docs.
 
 // t0 is 10:00 on a Shanghai day, far from midnight unless a test moves it.
@@ -44,7 +44,7 @@ func (c *fakeClock) advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-// target is one way of reaching a fresh sandbox (style rule 9).
+// target is one way of reaching a fresh sandbox; any difference between two is a bug of a transport.
 type target struct {
 	name   string
 	sb     *Sandbox

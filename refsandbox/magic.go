@@ -34,8 +34,8 @@ func findMagic(body map[string]any) (magicValue, bool) {
 	return magicValue{}, false
 }
 
-// Magic values that a domain handler looks for itself (issue-3 contract
-// "Magic values"). They stand for a backend failure that happens after
+// Magic values that a domain handler looks for itself (README "Magic
+// values"). They stand for a backend failure that happens after
 // every rule a request can break, so the handler checks them last, where
 // the failure would happen, rather than the magic stage first. The magic
 // stage ignores them; README.md lists them with the others.
@@ -43,10 +43,10 @@ const (
 	magicReviewPushFailed = "SHOPCONFORM_MAGIC_REVIEW_PUSH_FAILED" // spu/add, spu/update: title equal to it
 	magicUploadAbnormal   = "SHOPCONFORM_MAGIC_UPLOAD_ABNORMAL"    // img/upload: upload_type 1, img_url containing it
 	magicEncryptionFailed = "SHOPCONFORM_MAGIC_ENCRYPTION_FAILED"  // img/upload: resp_type 2, upload_type 1, img_url containing it
-	// Issue-4 contract "Magic values".
+	// Orders.
 	magicOrderUpdateFailed = "SHOPCONFORM_MAGIC_ORDER_UPDATE_FAILED" // order/pay: action_remark equal to it
 	magicTicketFailed      = "SHOPCONFORM_MAGIC_TICKET_FAILED"       // old-flow order/add: out_order_id containing it
-	// Issue-6 contract "Magic values (codes only a broken backend gives)".
+	// Coupons: codes only a broken backend gives.
 	magicCouponCreateFailed     = "SHOPCONFORM_MAGIC_CREATE_FAILED" // coupon/add: coupon_info.name equal to it
 	magicCouponStockExists      = "SHOPCONFORM_MAGIC_STOCK_EXISTS"  // update_status 1 → 2 of a coupon so named
 	magicCouponExpireFailed     = "SHOPCONFORM_MAGIC_EXPIRE_FAILED" // update_status → 3 of a coupon so named
@@ -71,7 +71,7 @@ func handlerMagicValues() []magicValue {
 		{magicCouponVoidFailed, catalog.CouponVoidFailed, "1090016 is a failed voiding (§3.7, I, NS); the coupon stays in 2"},
 		{magicCouponDeleteFailed, catalog.CouponDeleteFailed, "1090017 is a failed deletion (§3.7, I, NS); the coupon keeps its status"},
 		{magicCouponTooHot, catalog.CouponActivityTooHot, "1090025 is contention (§3.7, I, NS); nothing is granted"},
-		{magicUserCouponUpdateFailed, catalog.UserCouponStatusUpdateFailed, "1090041 is a failed user-coupon status update (§3.7, I, NS; contract: the update_usercoupon_status path)"},
-		{magicUserCouponUpdateFailed, catalog.UserCouponUpdateFailed, "1090045 is a failed user-coupon update (§3.7, I, NS; contract: the update_user_coupon path)"},
+		{magicUserCouponUpdateFailed, catalog.UserCouponStatusUpdateFailed, "1090041 is a failed user-coupon status update (§3.7, I, NS: the update_usercoupon_status path)"},
+		{magicUserCouponUpdateFailed, catalog.UserCouponUpdateFailed, "1090045 is a failed user-coupon update (§3.7, I, NS: the update_user_coupon path)"},
 	}
 }

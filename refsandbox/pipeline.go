@@ -54,7 +54,7 @@ func (s *Sandbox) dispatch(c *call) reply {
 }
 
 // vendor runs a vendor API call through the documented precedence. The
-// order of this list is the contract (style rule 4, api-reference §7);
+// order of this list is the contract (api-reference §7);
 // pipeline_test.go pins each adjacent pair.
 func (s *Sandbox) vendor(c *call) reply {
 	stages := []stage{
@@ -108,8 +108,8 @@ func (s *Sandbox) jsonStage(c *call) (reply, bool) {
 // accountStage applies the account's state: third-party checks first
 // (the call never reaches the mini program's own permissions), then
 // whether the component is open, which follows the onboarding state
-// (issue-5 contract: 48001 until register/apply, §3.1 48001 "before the
-// component is opened", D). /shop/register/* must work before opening,
+// (48001 until register/apply, README "Onboarding and sharers"; §3.1
+// 48001 "before the component is opened", D). /shop/register/* must work before opening,
 // since they are how an account opens it.
 func (s *Sandbox) accountStage(c *call) (reply, bool) {
 	p := c.acct.profile

@@ -1,10 +1,10 @@
 // Package refsandbox is the reference sandbox: a stateful http.Handler that
 // answers the WeChat custom transaction component API (/shop/...) and its
-// token endpoints by applying the rules of docs/api-reference.md. It is a
+// token endpoints by applying the rules of apispec/api-reference.md. It is a
 // second, independent reading of the documentation: it never reads a
 // fixture or an expected errcode.
 //
-// A Sandbox has three faces (style rule 1): Handler for a listener,
+// A Sandbox has three faces (fake-gcs-server's shape): Handler for a listener,
 // Client for in-process calls with no socket, and Accounts for the
 // credentials of its account profiles.
 package refsandbox

@@ -2,7 +2,7 @@ package refsandbox
 
 import "sync"
 
-// store holds all mutable state of one Sandbox (style rule 6): one
+// store holds all mutable state of one Sandbox: one
 // partition per account, keyed by appid, plus the issued tokens. Reset
 // swaps in fresh partitions built from the same resolved profiles, so
 // credentials survive and everything the API created does not.

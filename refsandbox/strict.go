@@ -7,7 +7,7 @@ import (
 	"github.com/shopconform/shopconform/internal/jsonpos"
 )
 
-// Strict reading of data files (style rule 15a): syntax errors, repeated
+// Strict reading of data files: syntax errors, repeated
 // keys, unknown fields and wrong types are refused with filename:line:col,
 // so a typo in a profile never silently becomes a default.
 

@@ -11,8 +11,8 @@ import (
 )
 
 // Helpers for the product, audit, account and upload tests. The bodies
-// are the issue-3 contract's "valid spu/add body", written from the docs
-// by hand (style rule 8), never read from fixtures/.
+// are a valid spu/add body written from the docs by hand (§2.4), never
+// read from fixtures/.
 
 // edit changes a body built by spuBody.
 type edit func(body map[string]any)
@@ -29,7 +29,7 @@ func delSKU(key string) edit {
 	return func(b map[string]any) { delete(b["skus"].([]any)[0].(map[string]any), key) }
 }
 
-// spuBody is a valid spu/add body for out (§2.4, contract "Product data").
+// spuBody is a valid spu/add body for out (§2.4).
 func spuBody(out string, edits ...edit) string {
 	b := map[string]any{
 		"out_product_id": out,
@@ -136,7 +136,7 @@ func TestMagicCodesInCatalog(t *testing.T) {
 }
 
 // TestDomainKnobsLoadStrictly: the product and audit knobs of a profiles
-// file are read like the rest (style rule 15a).
+// file are read like the rest.
 func TestDomainKnobsLoadStrictly(t *testing.T) {
 	for _, tc := range []struct{ data, want string }{
 		{`[{"name":"a","product":{"review_limit_per_hour":-1}}]`, `field "product.review_limit_per_hour" must be an integer, got -1`},

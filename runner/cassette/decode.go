@@ -31,7 +31,7 @@ var (
 	methodRe      = regexp.MustCompile(`^[A-Z]+$`)
 )
 
-// Decode reads a cassette strictly (style rule 15a): invalid JSON, a
+// Decode reads a cassette strictly, like every data file of the project: invalid JSON, a
 // repeated key, an unknown field, a wrong type, a missing field and a value
 // outside its form are errors, every one of them, each as
 // "file:line:col: what is wrong", joined with errors.Join in reading
