@@ -776,7 +776,7 @@ func (fld *Field) Describe(v Violation) string {
 	switch v {
 	case Missing:
 		if fld.Presence == Conditional {
-			return "missing while " + condText(fld.When)
+			return "missing while " + CondWords(fld.When, Plain)
 		}
 		return "missing"
 	case WrongType:
@@ -835,27 +835,32 @@ func enumText(fld *Field) string {
 	return strings.Join(vals, ", ")
 }
 
-func condText(conds []Cond) string {
+// CondWords says conditions that all hold, each field name written by
+// name (plain, or quoted for Markdown).
+func CondWords(conds []Cond, name func(field string) string) string {
 	var parts []string
 	for _, c := range conds {
 		switch {
 		case c.Present:
-			parts = append(parts, c.Field+" is present")
+			parts = append(parts, name(c.Field)+" is supplied")
 		case c.Absent:
-			parts = append(parts, c.Field+" is absent")
+			parts = append(parts, name(c.Field)+" is not supplied")
 		default:
 			var vals []string
 			for _, n := range c.In {
 				vals = append(vals, n.String())
 			}
-			for _, s := range c.InText {
-				vals = append(vals, fmt.Sprintf("%q", s))
+			for _, t := range c.InText {
+				vals = append(vals, fmt.Sprintf("%q", t))
 			}
-			parts = append(parts, c.Field+" is "+strings.Join(vals, " or "))
+			parts = append(parts, name(c.Field)+" is "+strings.Join(vals, " or "))
 		}
 	}
 	return strings.Join(parts, " and ")
 }
+
+// Plain writes a field name as it is.
+func Plain(field string) string { return field }
 
 func ruleWhen(r *Rule) string {
 	switch r.Kind {

@@ -246,7 +246,7 @@ func presenceWords(f *apispec.Field) string {
 		return "each item"
 	}
 	if f.Presence == apispec.Conditional {
-		return "required when " + condWords(f.When)
+		return "required when " + apispec.CondWords(f.When, code)
 	}
 	return string(f.Presence)
 }
@@ -364,7 +364,7 @@ func (w *writer) rules(ep *apispec.Endpoint) {
 			r := e.Rule
 			when := "always"
 			if len(r.When) > 0 {
-				when = condWords(r.When)
+				when = apispec.CondWords(r.When, code)
 			}
 			about := nonEmpty([]string{r.Note})
 			if r.Source.Section != "" {
@@ -436,27 +436,6 @@ func ruleWords(r *apispec.Rule) string {
 	return fmt.Sprintf("%s (check `%s`)", strings.TrimSuffix(r.Description, "."), r.Name)
 }
 
-func condWords(conds []apispec.Cond) string {
-	var parts []string
-	for _, c := range conds {
-		switch {
-		case c.Present:
-			parts = append(parts, "`"+c.Field+"` is supplied")
-		case c.Absent:
-			parts = append(parts, "`"+c.Field+"` is not supplied")
-		default:
-			var vals []string
-			for _, n := range c.In {
-				vals = append(vals, n.String())
-			}
-			for _, t := range c.InText {
-				vals = append(vals, fmt.Sprintf("%q", t))
-			}
-			parts = append(parts, "`"+c.Field+"` is "+strings.Join(vals, " or "))
-		}
-	}
-	return strings.Join(parts, " and ")
-}
 
 func sourceWords(s apispec.Source) string {
 	out := "[api-reference.md](api-reference.md) " + s.Section
@@ -527,3 +506,6 @@ func anchor(heading string) string {
 	}
 	return b.String()
 }
+
+// code writes a field name as Markdown code.
+func code(field string) string { return "`" + field + "`" }

@@ -106,7 +106,7 @@ func typed(f *apispec.Field, isRequest bool) schema {
 	words = append(words, constrain(s, f)...)
 	if f.Presence == apispec.Conditional {
 		s["x-shopconform-required-when"] = f.When
-		words = append(words, "Required when "+condWords(f.When)+".")
+		words = append(words, "Required when "+apispec.CondWords(f.When, apispec.Plain)+".")
 	}
 	if f.Note != "" {
 		words = append(words, "Note: "+f.Note)
@@ -337,33 +337,11 @@ func ruleWords(r *apispec.Rule) string {
 		s = strings.TrimSuffix(r.Description, ".")
 	}
 	if len(r.When) > 0 {
-		s += ", when " + condWords(r.When)
+		s += ", when " + apispec.CondWords(r.When, apispec.Plain)
 	}
 	return fmt.Sprintf("%s (else %d).", s, r.Code)
 }
 
-// condWords says conditions that all hold.
-func condWords(conds []apispec.Cond) string {
-	var parts []string
-	for _, c := range conds {
-		switch {
-		case c.Present:
-			parts = append(parts, c.Field+" is supplied")
-		case c.Absent:
-			parts = append(parts, c.Field+" is not supplied")
-		default:
-			var vals []string
-			for _, n := range c.In {
-				vals = append(vals, n.String())
-			}
-			for _, t := range c.InText {
-				vals = append(vals, fmt.Sprintf("%q", t))
-			}
-			parts = append(parts, c.Field+" is "+strings.Join(vals, " or "))
-		}
-	}
-	return strings.Join(parts, " and ")
-}
 
 // fieldCodes is the code of the field's first check and, when its checks
 // answer different codes, every check's code.
