@@ -436,7 +436,6 @@ func ruleWords(r *apispec.Rule) string {
 	return fmt.Sprintf("%s (check `%s`)", strings.TrimSuffix(r.Description, "."), r.Name)
 }
 
-
 func sourceWords(s apispec.Source) string {
 	out := "[api-reference.md](api-reference.md) " + s.Section
 	if s.Evidence != "" {

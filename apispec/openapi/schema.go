@@ -342,7 +342,6 @@ func ruleWords(r *apispec.Rule) string {
 	return fmt.Sprintf("%s (else %d).", s, r.Code)
 }
 
-
 // fieldCodes is the code of the field's first check and, when its checks
 // answer different codes, every check's code.
 func fieldCodes(f *apispec.Field) (int, map[apispec.Violation]int) {
