@@ -22,7 +22,7 @@ import (
 // the rules about state.
 //
 // Files: coupon.go (profile, state, codes, views), coupon_checks.go (the
-// spec's named rules, the 1090028 gate among them), coupon_body.go (the
+// spec's named rules and the 1090028 precondition), coupon_body.go (the
 // add/update body as stored), coupon_add.go (add, update, get,
 // get_list), coupon_status.go (update_status, update_coupon_stock),
 // coupon_user.go (the four user-coupon APIs), coupon_confirm.go (confirm

@@ -1,8 +1,8 @@
 package refsandbox
 
 // /shop/coupon/add, update, get and get_list (§2.8). The capability
-// (1090028) and every field rule come first, from the spec
-// (apispec/data/coupon.json); these handlers check state.
+// (1090028, the route's precondition) and every field rule of the spec
+// (apispec/data/coupon.json) come first; these handlers check state.
 
 // couponAdd answers /shop/coupon/add: the products of a product coupon
 // are usable (1090012) → out_coupon_id taken (1090002, D text) → creation

@@ -2,13 +2,13 @@ package refsandbox
 
 import (
 	"github.com/shopconform/shopconform/apispec/validate"
+	"github.com/shopconform/shopconform/catalog"
 )
 
 // couponChecks are the coupon domain's named rules of the spec
 // (apispec/data/coupon.json, rule "check"): what a field's own
 // declaration cannot say.
 var couponChecks = map[string]validate.Check{
-	"coupon_confirmed":           couponConfirmed,
 	"coupon_status_unset":        couponStatusUnset,
 	"coupon_promote_types_match": couponPromoteTypesMatch,
 	"coupon_used_after_receipt":  couponUsedAfterReceipt,
@@ -16,18 +16,16 @@ var couponChecks = map[string]validate.Check{
 
 // couponConfirmed is the 1090028 gate of every coupon API but confirm
 // (DOC:coupon/confirm "必须先调用该API接通领券功能之后,才能调用创建优惠券等其他API";
-// §3.7 1090028, D prerequisite / I code). It is account state, not a
-// field rule, but the validator runs before the handler and an
-// unconfirmed account answers 1090028 whatever its body holds (§7:
-// permission before field validation), so the spec puts it first. It
+// §3.7 1090028, D prerequisite / I code). It is account state checked
+// before the spec's field rules (§7: permission before field validation),
+// so an unconfirmed account answers 1090028 whatever its body holds. It
 // reads the account without its lock: confirmed is atomic, and only ever
 // goes from false to true, so a call that passes stays confirmed.
-func couponConfirmed(_ map[string]any, env validate.Env) (string, bool) {
-	e, ok := env.(callEnv)
-	if !ok || e.acct.coupon.confirmed.Load() {
-		return "", true
+func couponConfirmed(a *account) error {
+	if a.coupon.confirmed.Load() {
+		return nil
 	}
-	return "call /shop/coupon/confirm first", false
+	return codeFail(catalog.CouponNotConfirmed, "call /shop/coupon/confirm first")
 }
 
 // couponStatusUnset: coupon.status cannot be set through the coupon body;

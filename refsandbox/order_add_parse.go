@@ -138,9 +138,11 @@ func checkAmounts(obj map[string]any, _ validate.Env) (string, bool) {
 	price, freight := intAt(p, "order_price"), intAt(p, "freight")
 	discounted, additional := intAt(p, "discounted_price"), intAt(p, "additional_price")
 	var gross, paid int64
-	for _, l := range readLines(obj) {
-		gross += l.SalePrice * l.ProductCnt
-		paid += l.SKURealPrice
+	items, _ := obj["product_infos"].([]any)
+	for _, it := range items {
+		line, _ := it.(map[string]any)
+		gross += intAt(line, "sale_price") * intAt(line, "product_cnt")
+		paid += intAt(line, "sku_real_price")
 	}
 	if want := gross + freight - discounted + additional; price != want {
 		return fmt.Sprintf("order_price %d ≠ Σ(sale_price×product_cnt) + freight − discounted_price + additional_price = %d", price, want), false

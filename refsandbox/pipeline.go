@@ -151,10 +151,15 @@ func (s *Sandbox) magicStage(c *call) (reply, bool) {
 // fieldStage is the spec's validator: every field rule of the endpoint,
 // in the spec's order (apispec/README.md).
 func (s *Sandbox) fieldStage(c *call) (reply, bool) {
+	if pre := c.route.precondition; pre != nil {
+		if err := pre(c.acct); err != nil {
+			return replyOf(nil, err), stop
+		}
+	}
 	if c.body == nil {
 		return reply{}, cont
 	}
-	if v := c.route.validator.Request(c.body, callEnv{acct: c.acct, now: c.now}); v != nil {
+	if v := c.route.validator.Request(c.body, c); v != nil {
 		return errReply(v.Code, v.Detail), stop
 	}
 	return reply{}, cont

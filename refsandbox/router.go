@@ -13,17 +13,22 @@ import (
 // text fields under the content policy, and the handler of its state
 // rules.
 type route struct {
-	spec      *apispec.Endpoint
-	validator *validate.Validator
-	content   []fieldPath
-	handler   handlerFunc
+	spec         *apispec.Endpoint
+	precondition precondition // nil for most routes
+	validator    *validate.Validator
+	content      []fieldPath
+	handler      handlerFunc
 }
+
+// precondition is account state checked before the field rules; it
+// answers an error that names its code, or nil.
+type precondition func(*account) error
 
 // compileRoutes builds every route before the first request, so that a
 // spec endpoint without a handler, a handler without a spec endpoint or a
 // named check the sandbox lacks stops New instead of one call
 // (stripe-mock's initializeRouter).
-func compileRoutes(spec *apispec.Spec, handlers map[string]handlerFunc, checks map[string]validate.Check) (map[string]*route, error) {
+func compileRoutes(spec *apispec.Spec, handlers map[string]handlerFunc, gates map[string]precondition, checks map[string]validate.Check) (map[string]*route, error) {
 	routes := make(map[string]*route, len(spec.Endpoints))
 	var problems []string
 	for _, ep := range spec.Endpoints {
@@ -37,7 +42,7 @@ func compileRoutes(spec *apispec.Spec, handlers map[string]handlerFunc, checks m
 			problems = append(problems, err.Error())
 			continue
 		}
-		rt := &route{spec: ep, validator: v, handler: h}
+		rt := &route{spec: ep, precondition: gates[ep.Path], validator: v, handler: h}
 		for _, t := range ep.Content {
 			rt.content = append(rt.content, fieldPath(strings.Split(t, ".")))
 		}
@@ -74,15 +79,10 @@ func (p fieldPath) lookup(body map[string]any) (any, bool) {
 
 func (p fieldPath) String() string { return strings.Join(p, ".") }
 
-// callEnv is what the validator judges a call against: the account's
-// users and the call's clock reading.
-type callEnv struct {
-	acct *account
-	now  time.Time
-}
-
-func (e callEnv) Now() time.Time { return e.now }
+// A call is what the validator judges a request against: the account's
+// users and the call's clock reading (validate.Env).
+func (c *call) Now() time.Time { return c.now }
 
 // IsUser reads the account's test users, which never change after the
 // account is made, so it needs no lock.
-func (e callEnv) IsUser(openid string) bool { return e.acct.openids[openid] }
+func (c *call) IsUser(openid string) bool { return c.acct.openids[openid] }

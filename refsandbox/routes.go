@@ -106,6 +106,18 @@ func handlers() map[string]handlerFunc {
 	}
 }
 
+// preconditions are account state a route checks before the spec's field
+// rules: the coupon capability (§3.7 1090028), which every coupon API but
+// confirm needs whatever its body holds.
+func preconditions() map[string]precondition {
+	gated := map[string]precondition{}
+	for _, api := range []string{"add", "get", "get_list", "update", "update_status", "update_coupon_stock",
+		"add_user_coupon", "get_usercoupon_list", "update_user_coupon", "update_usercoupon_status"} {
+		gated["/shop/coupon/"+api] = couponConfirmed
+	}
+	return gated
+}
+
 // checks are the spec's named rules (rule "check"), implemented in Go;
 // each domain keeps its own in its file.
 func checks() map[string]validate.Check {

@@ -111,7 +111,7 @@ func New(opts Options) (*Sandbox, error) {
 	if err != nil {
 		return nil, fmt.Errorf("refsandbox: the API spec: %w", err)
 	}
-	if s.routes, err = compileRoutes(spec, handlers(), checks()); err != nil {
+	if s.routes, err = compileRoutes(spec, handlers(), preconditions(), checks()); err != nil {
 		return nil, err
 	}
 	if err = checkCatalog(s.catalog); err != nil {

@@ -4,13 +4,14 @@
 package validate
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -72,9 +73,13 @@ func Compile(ep *apispec.Endpoint, checks map[string]Check) (*Validator, error) 
 // object; its entries run in the spec's order, each field's checks in
 // the order of apispec.Violations.
 func (v *Validator) Request(body map[string]any, env Env) *Violation {
-	w := walker{env: env, root: body}
+	w := walkers.Get().(*walker)
+	w.env, w.root, w.path, w.found = env, body, w.path[:0], nil
 	w.object(v.root, body)
-	return w.found
+	found := w.found
+	w.env, w.root = nil, nil
+	walkers.Put(w)
+	return found
 }
 
 type compiler struct {
@@ -92,6 +97,34 @@ type node struct {
 	when     []cond
 	entries  []entry
 	items    *node
+
+	// Read off f once, so that a walk compares no strings of the spec.
+	accepts     kinds // the Go kinds a value of the type may have
+	integer, id bool
+	required    bool // required, or conditional (then see when)
+	conditional bool
+	blankCheck  bool // a blank string is refused even when optional
+	lengths     bool
+	bounds      bool
+}
+
+// kinds is a set of the Go kinds of a decoded JSON value.
+type kinds uint8
+
+const (
+	kString kinds = 1 << iota
+	kNumber
+	kBool
+	kArray
+	kObject
+	kFile
+	kAll = kString | kNumber | kBool | kArray | kObject | kFile
+)
+
+var accepted = map[apispec.Type]kinds{
+	apispec.String: kString, apispec.Integer: kNumber, apispec.Number: kNumber, apispec.ID: kString | kNumber,
+	apispec.Boolean: kBool, apispec.Text: kString | kNumber, apispec.Object: kObject, apispec.Array: kArray,
+	apispec.File: kFile, apispec.Any: kAll,
 }
 
 type entry struct {
@@ -121,7 +154,11 @@ var violationIndex = func() map[apispec.Violation]int {
 }()
 
 func (c *compiler) field(f *apispec.Field) *node {
-	n := &node{f: f, name: f.Name, when: compileConds(f.When)}
+	n := &node{f: f, name: f.Name, when: compileConds(f.When),
+		accepts: accepted[f.Type], integer: f.Type == apispec.Integer, id: f.Type == apispec.ID,
+		required: f.Presence != apispec.Optional, conditional: f.Presence == apispec.Conditional,
+		blankCheck: f.NotBlank, lengths: f.MinLength > 0 || f.MaxLength > 0,
+		bounds: f.Min != nil || f.Max != nil || f.Window != nil}
 	for v, code := range f.Codes {
 		n.codes[violationIndex[v]] = code
 	}
@@ -184,17 +221,31 @@ func compileConds(cs []apispec.Cond) []cond {
 type walker struct {
 	env   Env
 	root  map[string]any
-	path  []string
+	path  []segment
 	found *Violation
+}
+
+// walkers are reused: a walk's path would otherwise cost an allocation
+// per request.
+var walkers = sync.Pool{New: func() any { return &walker{path: make([]segment, 0, 16)} }}
+
+// segment is a member's name, or an item's index when name is "".
+type segment struct {
+	name  string
+	index int
 }
 
 func (w *walker) here() string {
 	var b strings.Builder
 	for _, seg := range w.path {
-		if b.Len() > 0 && !strings.HasPrefix(seg, "[") {
-			b.WriteByte('.')
+		switch {
+		case seg.name == "":
+			b.WriteString("[" + strconv.Itoa(seg.index) + "]")
+		case b.Len() > 0:
+			b.WriteString("." + seg.name)
+		default:
+			b.WriteString(seg.name)
 		}
-		b.WriteString(seg)
 	}
 	return b.String()
 }
@@ -219,7 +270,7 @@ func (w *walker) object(n *node, obj map[string]any) {
 		if e.rule != nil {
 			w.rule(e.rule, obj)
 		} else {
-			w.path = append(w.path, e.field.name)
+			w.path = append(w.path, segment{name: e.field.name})
 			w.value(e.field, obj[e.field.name])
 			w.path = w.path[:len(w.path)-1]
 		}
@@ -281,35 +332,83 @@ func Absent(v any) bool {
 }
 
 func (w *walker) value(n *node, v any) {
-	f := n.f
-	required := f.Presence == apispec.Required || f.Presence == apispec.Conditional && w.holds(n.when)
-	if Absent(v) || f.Type == apispec.ID && isZeroID(v) {
-		if required {
-			w.fail(n, apispec.Missing, "is missing")
-		}
-		return
-	}
-	if !fits(f.Type, v) {
-		w.fail(n, apispec.WrongType, "is not %s", typeWord(f.Type))
-		return
-	}
 	switch x := v.(type) {
+	case nil:
+		w.absent(n)
 	case string:
-		w.text(n, x, required)
+		switch {
+		case x == "" || n.id && x == "0":
+			w.absent(n)
+		case n.accepts&kString == 0 || n.id && !isUint(x):
+			w.wrongType(n)
+		default:
+			w.text(n, x)
+		}
 	case json.Number:
-		w.number(n, x)
+		switch {
+		case n.id && x == "0":
+			w.absent(n)
+		case n.accepts&kNumber == 0 || n.id && !isUint(string(x)) || n.integer && !isInt(x):
+			w.wrongType(n)
+		default:
+			w.number(n, x)
+		}
+	case bool:
+		if n.accepts&kBool == 0 {
+			w.wrongType(n)
+		}
 	case []any:
-		w.array(n, x)
+		if n.accepts&kArray == 0 {
+			w.wrongType(n)
+		} else {
+			w.array(n, x)
+		}
 	case map[string]any:
-		w.object(n, x)
+		if n.accepts&kObject == 0 {
+			w.wrongType(n)
+		} else {
+			w.object(n, x)
+		}
 	case FilePart:
-		w.length(n, x.Size, "bytes")
+		if n.accepts&kFile == 0 {
+			w.wrongType(n)
+		} else {
+			w.length(n, x.Size, "bytes")
+		}
+	default:
+		w.wrongType(n)
 	}
 }
 
-func (w *walker) text(n *node, s string, required bool) {
+func (w *walker) wrongType(n *node) {
+	w.fail(n, apispec.WrongType, "is not %s", typeWord(n.f.Type))
+}
+
+// absent judges a field that was not supplied.
+func (w *walker) absent(n *node) {
+	if w.mustSend(n) {
+		w.fail(n, apispec.Missing, "is missing")
+	}
+}
+
+// mustSend: required, or conditional with every condition holding.
+func (w *walker) mustSend(n *node) bool {
+	return n.required && (!n.conditional || w.holds(n.when))
+}
+
+func isUint(s string) bool {
+	_, err := strconv.ParseUint(s, 10, 64)
+	return err == nil
+}
+
+func isInt(n json.Number) bool {
+	_, err := strconv.ParseInt(string(n), 10, 64)
+	return err == nil
+}
+
+func (w *walker) text(n *node, s string) {
 	f := n.f
-	if (required || f.NotBlank) && strings.TrimSpace(s) == "" {
+	if (n.blankCheck || n.required) && isBlank(s) && (n.blankCheck || w.mustSend(n)) {
 		w.fail(n, apispec.Blank, "is blank")
 		return
 	}
@@ -317,8 +416,10 @@ func (w *walker) text(n *node, s string, required bool) {
 		w.fail(n, apispec.NotInEnum, "is %q, not one of the documented values", s)
 		return
 	}
-	if w.length(n, utf8.RuneCountInString(s), "characters"); w.found != nil {
-		return
+	if n.lengths {
+		if w.length(n, utf8.RuneCountInString(s), "characters"); w.found != nil {
+			return
+		}
 	}
 	if f.Format == apispec.Decimal {
 		if !decimalRE.MatchString(s) {
@@ -355,7 +456,15 @@ func (w *walker) number(n *node, x json.Number) {
 			return
 		}
 	}
-	val, _ := x.Float64()
+	if !n.bounds {
+		return
+	}
+	var val float64
+	if i, err := x.Int64(); err == nil {
+		val = float64(i)
+	} else {
+		val, _ = x.Float64()
+	}
 	if w.bounds(n, val); w.found != nil {
 		return
 	}
@@ -400,8 +509,8 @@ func (w *walker) format(n *node, s string) {
 	f := n.f
 	switch f.Format {
 	case apispec.DateTime:
-		t, err := time.ParseInLocation(time.DateTime, s, ChinaTime)
-		if err != nil {
+		t, ok := parseDateTime(s)
+		if !ok {
 			w.fail(n, apispec.BadFormat, "is %q, not yyyy-MM-dd HH:mm:ss", s)
 			return
 		}
@@ -434,9 +543,41 @@ func (w *walker) format(n *node, s string) {
 	}
 }
 
+// isURL is an absolute http or https URL with a host and no white space
+// or control characters: what a client can send as an image link. Every
+// image of a product goes through it, so it reads eight bytes at a time.
 func isURL(s string) bool {
-	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && !strings.ContainsAny(s, " \t\n")
+	rest, ok := strings.CutPrefix(s, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(s, "http://"); !ok {
+			return false
+		}
+	}
+	if rest == "" || rest[0] == '/' || rest[0] == '?' || rest[0] == '#' {
+		return false // no host
+	}
+	return !hasSpaceOrControl(rest)
+}
+
+// hasSpaceOrControl reports a byte ≤ 0x20 or 0x7f (bytes of multi-byte
+// UTF-8 are ≥ 0x80 and never match).
+func hasSpaceOrControl(s string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
+		below := (x - 0x21*ones) &^ x & highs                      // a byte < 0x21
+		del := ((x ^ 0x7f*ones) - ones) &^ (x ^ 0x7f*ones) & highs // a byte == 0x7f
+		if below|del != 0 {
+			return true
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] == 0x7f {
+			return true
+		}
+	}
+	return false
 }
 
 func (w *walker) array(n *node, items []any) {
@@ -451,7 +592,7 @@ func (w *walker) array(n *node, items []any) {
 	}
 	if n.items != nil {
 		for i, it := range items {
-			w.path = append(w.path, "["+strconv.Itoa(i)+"]")
+			w.path = append(w.path, segment{index: i})
 			if Absent(it) {
 				w.fail(n.items, apispec.Missing, "is missing")
 			} else {
@@ -464,23 +605,71 @@ func (w *walker) array(n *node, items []any) {
 		}
 	}
 	if f.UniqueBy != "" {
-		seen := make(map[string]int, len(items))
-		for i, it := range items {
-			key := it
-			if f.UniqueBy != "." {
-				obj, _ := it.(map[string]any)
-				if key = obj[f.UniqueBy]; Absent(key) {
-					continue
-				}
-			}
-			k := canonical(key)
-			if j, dup := seen[k]; dup {
-				w.fail(n, apispec.Duplicate, "repeats %s in items %d and %d", uniqueWhat(f.UniqueBy), j, i)
-				return
-			}
-			seen[k] = i
+		if i, j, dup := duplicate(items, f.UniqueBy); dup {
+			w.fail(n, apispec.Duplicate, "repeats %s in items %d and %d", uniqueWhat(f.UniqueBy), i, j)
 		}
 	}
+}
+
+// duplicate finds two items with one key ("." the item itself); absent
+// keys never repeat. Short arrays, the usual case, are compared pairwise
+// without a map.
+func duplicate(items []any, by string) (int, int, bool) {
+	var buf [16]uniqueKey
+	keys := buf[:0]
+	var seen map[uniqueKey]int
+	for i, it := range items {
+		key := it
+		if by != "." {
+			obj, _ := it.(map[string]any)
+			if key = obj[by]; Absent(key) {
+				continue
+			}
+		}
+		k := keyOf(key)
+		if seen == nil {
+			for _, prev := range keys {
+				if prev.key == k {
+					return prev.index, i, true
+				}
+			}
+			if keys = append(keys, uniqueKey{key: k, index: i}); len(keys) > 16 {
+				seen = make(map[uniqueKey]int, len(items))
+				for _, prev := range keys {
+					seen[uniqueKey{key: prev.key}] = prev.index
+				}
+			}
+			continue
+		}
+		if j, dup := seen[uniqueKey{key: k}]; dup {
+			return j, i, true
+		}
+		seen[uniqueKey{key: k}] = i
+	}
+	return 0, 0, false
+}
+
+// comparableKey is a value as a key: strings and numbers by their text
+// (of different kinds, so "1" and 1 differ), anything else by its JSON.
+type comparableKey struct {
+	kind byte
+	text string
+}
+
+type uniqueKey struct {
+	key   comparableKey
+	index int
+}
+
+func keyOf(v any) comparableKey {
+	switch x := v.(type) {
+	case string:
+		return comparableKey{'s', x}
+	case json.Number:
+		return comparableKey{'n', x.String()}
+	}
+	b, _ := json.Marshal(v)
+	return comparableKey{'j', string(b)}
 }
 
 func uniqueWhat(by string) string {
@@ -488,17 +677,6 @@ func uniqueWhat(by string) string {
 		return "an item"
 	}
 	return by
-}
-
-func canonical(v any) string {
-	switch x := v.(type) {
-	case string:
-		return "s" + x
-	case json.Number:
-		return "n" + x.String()
-	}
-	b, _ := json.Marshal(v)
-	return "j" + string(b)
 }
 
 func (w *walker) rule(r *rule, obj map[string]any) {
@@ -531,8 +709,8 @@ func comparable(v any) (float64, bool) {
 		f, err := x.Float64()
 		return f, err == nil
 	case string:
-		t, err := time.ParseInLocation(time.DateTime, x, ChinaTime)
-		return float64(t.Unix()), err == nil
+		t, ok := parseDateTime(x)
+		return float64(t.Unix()), ok
 	}
 	return 0, false
 }
@@ -613,4 +791,45 @@ func typeWord(t apispec.Type) string {
 		return "a file part"
 	}
 	return "a " + string(t)
+}
+
+// parseDateTime reads "yyyy-MM-dd HH:mm:ss" in China time, as
+// time.ParseInLocation(time.DateTime, …) would, without its layout
+// interpreter: every request with a time goes through it.
+func parseDateTime(s string) (time.Time, bool) {
+	if len(s) != len(time.DateTime) || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' {
+		return time.Time{}, false
+	}
+	num := func(from, to int) int {
+		n := 0
+		for i := from; i < to; i++ {
+			if s[i] < '0' || s[i] > '9' {
+				return -1
+			}
+			n = n*10 + int(s[i]-'0')
+		}
+		return n
+	}
+	y, mo, d, h, mi, sec := num(0, 4), num(5, 7), num(8, 10), num(11, 13), num(14, 16), num(17, 19)
+	if y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, sec, 0, ChinaTime)
+	return t, t.Day() == d // the 31st of a 30-day month rolls over
+}
+
+// isBlank is strings.TrimSpace(s) == "" without building the trimmed
+// string: a non-space byte ends it at once.
+func isBlank(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '\t', '\n', '\r', '\v', '\f':
+		default:
+			if s[i] < utf8.RuneSelf {
+				return false
+			}
+			return strings.TrimSpace(s[i:]) == ""
+		}
+	}
+	return true
 }

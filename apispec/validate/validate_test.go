@@ -164,3 +164,20 @@ func TestResponse(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestHasSpaceOrControl: the eight-bytes-at-a-time scan agrees with the
+// plain one at every position, for every byte that matters.
+func TestHasSpaceOrControl(t *testing.T) {
+	for _, c := range []byte{0, 1, '\t', '\n', ' ', '!', 'a', 0x7e, 0x7f, 0x80, 0xe4, 0xff} {
+		for n := 1; n <= 20; n++ {
+			for at := 0; at < n; at++ {
+				b := bytes.Repeat([]byte("a"), n)
+				b[at] = c
+				want := c <= ' ' || c == 0x7f
+				if got := hasSpaceOrControl(string(b)); got != want {
+					t.Errorf("byte %#x at %d of %d: %v, want %v", c, at, n, got, want)
+				}
+			}
+		}
+	}
+}
