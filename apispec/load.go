@@ -879,6 +879,7 @@ type rawExample struct {
 	Body   any      `json:"body"`
 	Needs  []string `json:"needs"`
 	Breaks string   `json:"breaks"`
+	Setup  []any    `json:"setup"`
 }
 
 func (f *file) examples(n *jsonpos.Node) []Example {
@@ -892,7 +893,7 @@ func (f *file) examples(n *jsonpos.Node) []Example {
 	var out []Example
 	for _, item := range n.Items {
 		var raw rawExample
-		if !f.decode(item, &raw, "body") {
+		if !f.decode(item, &raw, "body", "setup") {
 			continue
 		}
 		body := item.Member("body")
@@ -900,7 +901,45 @@ func (f *file) examples(n *jsonpos.Node) []Example {
 			f.addf(item.Off, "an example needs a body")
 			continue
 		}
-		out = append(out, Example{Body: json.RawMessage(f.data[body.Off:body.End]), Needs: raw.Needs, Breaks: raw.Breaks, Pos: f.pos(item.Off)})
+		out = append(out, Example{Body: json.RawMessage(f.data[body.Off:body.End]), Needs: raw.Needs, Breaks: raw.Breaks,
+			Setup: f.setup(item.Member("setup")), Pos: f.pos(item.Off)})
+	}
+	return out
+}
+
+// setup reads an example's control calls: each {"call": NAME, "body":
+// {...}}, "account" first if at all.
+func (f *file) setup(n *jsonpos.Node) []ControlCall {
+	if n == nil {
+		return nil
+	}
+	if n.Kind != jsonpos.Array {
+		f.addf(n.Off, "setup must be an array of control calls")
+		return nil
+	}
+	var out []ControlCall
+	for i, item := range n.Items {
+		var raw struct {
+			Call string `json:"call"`
+		}
+		if !f.decode(item, &raw, "body") {
+			continue
+		}
+		switch {
+		case !slices.Contains(ControlCalls(), raw.Call):
+			f.addf(item.Off, "setup calls %q, which is no control call (one of %v)", raw.Call, ControlCalls())
+			continue
+		case raw.Call == "account" && i > 0:
+			f.addf(item.Off, "the account call makes the example's account, so it comes first")
+		}
+		c := ControlCall{Call: raw.Call}
+		if b := item.Member("body"); b != nil {
+			if b.Kind != jsonpos.Object {
+				f.addf(b.Off, "a control call's body is an object")
+			}
+			c.Body = json.RawMessage(f.data[b.Off:b.End])
+		}
+		out = append(out, c)
 	}
 	return out
 }

@@ -322,12 +322,29 @@ type Rule struct {
 // state it presupposes, so that tests can show it answers 0.
 type Example struct {
 	Body json.RawMessage
-	// Needs names what must exist first, in words the tests map to state.
+	// Needs says in words what must exist first.
 	Needs []string
+	// Setup makes it exist: calls of the sandbox's control API, in order,
+	// on an account minted for the example (refsandbox/README.md,
+	// "Control API").
+	Setup []ControlCall
 	// Breaks is set when the vendor's example breaks its own page's
 	// rules: it says how, and the example must not answer 0.
 	Breaks string
 	Pos    Pos
+}
+
+// ControlCall is one call of the control API: Call names it (account,
+// seed, clock, categories, review, reset) and Body is its JSON body.
+type ControlCall struct {
+	Call string          `json:"call"`
+	Body json.RawMessage `json:"body,omitempty"`
+}
+
+// ControlCalls are the calls an example's setup may make. "account" is
+// the minting call and may come only first.
+func ControlCalls() []string {
+	return []string{"account", "seed", "clock", "categories", "review", "reset"}
 }
 
 // Pos is where a spec element was written.

@@ -1,33 +1,32 @@
 package refsandbox
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 // Admin paths live outside the vendor namespace (fake-gcs-server's
 // /_internal/...), so the vendor's 40066 check never sees them and no
-// vendor path can collide with them.
+// vendor path can collide with them: the health check, which anyone may
+// read, and the control API under /_shopconform/v1/ (control.go), which
+// needs the control token.
 const (
 	adminPrefix = "/_shopconform/"
 	healthzPath = adminPrefix + "healthz"
-	resetPath   = adminPrefix + "reset"
 )
 
 // admin answers outside the vendor envelope: these are for harness
-// operators, who get ordinary HTTP statuses.
+// operators and tests, who get ordinary HTTP statuses.
 func (s *Sandbox) admin(c *call) reply {
-	method := map[string]string{healthzPath: http.MethodGet, resetPath: http.MethodPost, accountsPath: http.MethodPost}
-	want, ok := method[c.r.URL.Path]
-	switch {
-	case !ok:
+	switch p := c.r.URL.Path; {
+	case strings.HasPrefix(p, controlPrefix):
+		return s.control(c)
+	case p != healthzPath:
 		return bareReply(http.StatusNotFound, map[string]any{
-			"error": "unknown admin path", "paths": []string{healthzPath, resetPath, accountsPath},
+			"error": "unknown admin path", "paths": []string{healthzPath, controlPrefix + "…"},
 		})
-	case c.r.Method != want:
-		return bareReply(http.StatusMethodNotAllowed, map[string]any{"error": c.r.URL.Path + " wants " + want})
-	case c.r.URL.Path == resetPath:
-		s.store.reset()
-		return bareReply(http.StatusOK, map[string]any{"status": "ok"})
-	case c.r.URL.Path == accountsPath:
-		return s.mintAccount(c) // admin_accounts.go
+	case c.r.Method != http.MethodGet:
+		return bareReply(http.StatusMethodNotAllowed, map[string]any{"error": healthzPath + " wants GET"})
 	}
 	return bareReply(http.StatusOK, map[string]any{"status": "ok", "version": s.version})
 }

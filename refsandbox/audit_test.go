@@ -1,6 +1,7 @@
 package refsandbox
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"testing"
@@ -165,7 +166,12 @@ func TestAuditFieldRules(t *testing.T) {
 func TestCategoryTreePerAccount(t *testing.T) {
 	sb, clock := newSandbox(t, nil)
 	tg := &target{name: "in-process", sb: sb, clock: clock, client: sb.Client(), base: "http://sandbox.invalid"}
-	addCategories(t, tg, "default", category{FirstCatID: 9001, FirstCatName: "f", SecondCatID: 9002, SecondCatName: "s", ThirdCatID: 9003, ThirdCatName: "t"})
+	cats := post(t, tg, token(t, tg, "default"), "/shop/cat/get", `{}`)["third_cat_list"].([]any)
+	cats = append(cats, map[string]any{"first_cat_id": 9001, "first_cat_name": "f", "second_cat_id": 9002, "second_cat_name": "s",
+		"third_cat_id": 9003, "third_cat_name": "t", "qualification": "", "qualification_type": 0, "product_qualification": "", "product_qualification_type": 0})
+	if err := controlClient(tg).SetCategories(context.Background(), accountOf(t, tg, "default").AppID, cats); err != nil {
+		t.Fatal(err)
+	}
 	for profile, want := range map[string]struct {
 		cats int
 		add  catalog.Code

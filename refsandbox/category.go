@@ -105,18 +105,44 @@ func loadCategories(data []byte, filename string) (*categoryTree, error) {
 		f.addf(root.Off, "want a non-empty JSON array of categories")
 		return nil, f.err()
 	}
-	b := treeBuilder{names: map[int64]string{}, parent: map[int64]int64{}, third: map[int64]bool{}}
-	for _, n := range root.Items {
-		var c category
-		if !f.decode(n, &c) {
-			continue
-		}
-		if err := b.add(c); err != nil {
-			f.addf(n.Off, "category %d: %v", c.ThirdCatID, err)
-		}
+	tree, problems := buildTree(data, root.Items)
+	for _, p := range problems {
+		f.addf(p.off, "%s", p.msg)
 	}
 	if err := f.err(); err != nil {
 		return nil, err
+	}
+	return tree, nil
+}
+
+// treeProblem is what is wrong with the category at index: field names
+// the member at fault, when known, and off where it is in the text.
+type treeProblem struct {
+	index int
+	field string // ".third_cat_id"
+	off   int
+	msg   string
+}
+
+// buildTree reads categories strictly and checks that they make a tree;
+// it reports every problem.
+func buildTree(data []byte, items []*jsonpos.Node) (*categoryTree, []treeProblem) {
+	var problems []treeProblem
+	b := treeBuilder{names: map[int64]string{}, parent: map[int64]int64{}, third: map[int64]bool{}}
+	for i, n := range items {
+		var c category
+		if errs := jsonpos.DecodeStrict(data, n, &c); len(errs) > 0 {
+			for _, e := range errs {
+				problems = append(problems, treeProblem{index: i, field: "." + e.Path, off: e.Off, msg: e.Msg})
+			}
+			continue
+		}
+		if err := b.add(c); err != nil {
+			problems = append(problems, treeProblem{index: i, off: n.Off, msg: fmt.Sprintf("category %d: %v", c.ThirdCatID, err)})
+		}
+	}
+	if len(problems) > 0 {
+		return nil, problems
 	}
 	t := &categoryTree{list: b.list, third: map[int64]*category{}, upper: map[int64]bool{}}
 	for i := range t.list {

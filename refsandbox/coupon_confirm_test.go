@@ -122,10 +122,8 @@ func TestConfirmWithoutMerchant(t *testing.T) {
 func TestFreshAccountsStartInTheProfilesCouponState(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {
 		mint := func(profile string) string {
-			_, resp := send(t, tg, http.MethodPost, accountsPath, "", "application/json", `{"profile":"`+profile+`"}`)
-			body, _ := json.Marshal(map[string]any{"grant_type": "client_credential", "appid": resp["appid"], "secret": resp["secret"]})
-			_, tr := send(t, tg, http.MethodPost, stableTokenPath, "", "application/json", string(body))
-			return tr["access_token"].(string)
+			tok, _ := freshAccount(t, tg, profile)
+			return tok
 		}
 		first := mint("coupon-unconfirmed")
 		wantCode(t, post(t, tg, first, cpAdd, couponBody("c")), catalog.CouponNotConfirmed)

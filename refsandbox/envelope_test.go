@@ -90,7 +90,7 @@ func TestAdminPaths(t *testing.T) {
 			want         int
 		}{
 			{http.MethodPost, healthzPath, http.StatusMethodNotAllowed},
-			{http.MethodGet, resetPath, http.StatusMethodNotAllowed},
+			{http.MethodGet, controlAccounts, http.StatusUnauthorized},
 			{http.MethodGet, adminPrefix + "nothing", http.StatusNotFound},
 		} {
 			resp, raw := do(t, tg, tc.method, tc.path, "", "", "")
@@ -101,16 +101,21 @@ func TestAdminPaths(t *testing.T) {
 	})
 }
 
-func TestResetClearsState(t *testing.T) {
-	custom := []Profile{{Name: "quota-1", DailyQuota: ptr(1)}}
+// TestResetClearsOneAccount: resetting an account clears its state
+// (here its used quota) and no other account's.
+func TestResetClearsOneAccount(t *testing.T) {
+	custom := []Profile{{Name: "quota-1", DailyQuota: ptr(1)}, {Name: "quota-1b", DailyQuota: ptr(1)}}
 	forEachTargetWith(t, custom, func(t *testing.T, tg *target) {
 		const api = "/shop/delivery/get_company_list"
+		for _, p := range []string{"quota-1", "quota-1b"} {
+			wantCode(t, post(t, tg, token(t, tg, p), api, "{}"), catalog.OK)
+			wantCode(t, post(t, tg, token(t, tg, p), api, "{}"), catalog.DailyQuotaExceeded)
+		}
+		if err := controlClient(tg).Reset(context.Background(), accountOf(t, tg, "quota-1").AppID); err != nil {
+			t.Fatal(err)
+		}
 		wantCode(t, post(t, tg, token(t, tg, "quota-1"), api, "{}"), catalog.OK)
-		wantCode(t, post(t, tg, token(t, tg, "quota-1"), api, "{}"), catalog.DailyQuotaExceeded)
-		wantCode(t, post(t, tg, token(t, tg, "rate-limited"), api, "{}"), catalog.OK)
-		do(t, tg, http.MethodPost, resetPath, "", "", "")
-		wantCode(t, post(t, tg, token(t, tg, "quota-1"), api, "{}"), catalog.OK)
-		wantCode(t, post(t, tg, token(t, tg, "rate-limited"), api, "{}"), catalog.OK)
+		wantCode(t, post(t, tg, token(t, tg, "quota-1b"), api, "{}"), catalog.DailyQuotaExceeded)
 	})
 }
 

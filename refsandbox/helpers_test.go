@@ -2,6 +2,7 @@ package refsandbox
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"github.com/shopconform/shopconform/apispec"
 	"github.com/shopconform/shopconform/apispec/validate"
 	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/refsandbox/control"
 	"github.com/shopconform/shopconform/refsandbox/merchantsim"
 )
 
@@ -84,11 +86,43 @@ func forEachTargetWith(t *testing.T, profiles []Profile, fn func(t *testing.T, t
 	})
 	t.Run("loopback", func(t *testing.T) {
 		t.Parallel()
-		sb, clock := newSandbox(t, profiles)
-		srv := httptest.NewServer(sb.Handler())
-		t.Cleanup(srv.Close)
-		fn(t, &target{name: "loopback", sb: sb, clock: clock, client: srv.Client(), base: srv.URL})
+		fn(t, loopbackTargetWith(t, profiles))
 	})
+}
+
+// loopbackTarget is a fresh sandbox behind a loopback listener, as serve
+// runs it.
+func loopbackTarget(t *testing.T) *target { return loopbackTargetWith(t, nil) }
+
+func loopbackTargetWith(t *testing.T, profiles []Profile) *target {
+	t.Helper()
+	sb, clock := newSandbox(t, profiles)
+	srv := httptest.NewServer(sb.Handler())
+	t.Cleanup(srv.Close)
+	return &target{name: "loopback", sb: sb, clock: clock, client: srv.Client(), base: srv.URL}
+}
+
+// controlClient is a client of the target's control API.
+func controlClient(tg *target) *control.Client {
+	c := control.New(tg.base, tg.sb.ControlToken())
+	c.HTTP = tg.client
+	return c
+}
+
+// freshAccount mints an account of profile that no other test touches
+// and returns its token and users.
+func freshAccount(t *testing.T, tg *target, profile string, openids ...string) (string, []string) {
+	t.Helper()
+	ctl := controlClient(tg)
+	acct, err := ctl.Mint(context.Background(), control.MintOptions{Profile: profile, OpenIDs: openids})
+	if err != nil {
+		t.Fatalf("mint %s: %v", profile, err)
+	}
+	tok, err := ctl.AccessToken(context.Background(), acct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok, acct.OpenIDs
 }
 
 // exchange sends one request and reads the whole answer. It takes no

@@ -51,6 +51,9 @@ type Options struct {
 	// Empty: no merchant is reachable, so a confirm that needs a push
 	// answers 1090032.
 	MerchantURL string
+	// ControlToken is the bearer token of the control API (control.go).
+	// Default: 32 random hex digits, read back with ControlToken.
+	ControlToken string
 }
 
 // Account is one profile's credentials, as a client of the sandbox needs them.
@@ -75,6 +78,8 @@ type Sandbox struct {
 	content  contentPolicy
 	store    *store
 	merchant *merchantCaller // coupon_confirm.go
+
+	controlToken string
 }
 
 // New builds a sandbox: it loads the embedded profiles and word list,
@@ -120,6 +125,11 @@ func New(opts Options) (*Sandbox, error) {
 	if s.merchant, err = newMerchantCaller(opts.MerchantURL); err != nil {
 		return nil, err
 	}
+	if s.controlToken = opts.ControlToken; s.controlToken == "" {
+		if s.controlToken, err = s.random.hex(16); err != nil {
+			return nil, fmt.Errorf("refsandbox: a control token: %w", err)
+		}
+	}
 	s.store = newStore(s.profiles)
 	s.log.Debug("refsandbox ready", "profiles", len(s.profiles), "routes", len(s.routes))
 	return s, nil
@@ -164,6 +174,9 @@ func (s *Sandbox) Handler() http.Handler { return http.HandlerFunc(s.serve) }
 func (s *Sandbox) Client() *http.Client {
 	return &http.Client{Transport: inProcessTransport{h: s.Handler()}}
 }
+
+// ControlToken is the bearer token the control API wants.
+func (s *Sandbox) ControlToken() string { return s.controlToken }
 
 // Accounts lists one Account per profile, sorted by profile name.
 func (s *Sandbox) Accounts() []Account {

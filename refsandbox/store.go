@@ -2,35 +2,25 @@ package refsandbox
 
 import "sync"
 
-// store holds all mutable state of one Sandbox: one
-// partition per account, keyed by appid, plus the issued tokens. Reset
-// swaps in fresh partitions built from the same resolved profiles, so
-// credentials survive and everything the API created does not.
+// store holds all mutable state of one Sandbox: one partition per
+// account, keyed by appid, plus the issued tokens. Resetting an account
+// (the control API) swaps in a fresh partition built from its profile, so
+// its credentials survive and everything the API created does not.
 type store struct {
 	profiles []*Profile // read-only after New
 
-	mu       sync.RWMutex // guards the two fields below, not their contents
+	mu       sync.RWMutex // guards the fields below, not their contents
 	accounts map[string]*account
+	minted   []string // appids of minted accounts, oldest first
 	tokens   *tokenStore
 }
 
 func newStore(profiles []*Profile) *store {
-	st := &store{profiles: profiles}
-	st.reset()
-	return st
-}
-
-// reset discards every product, order, quota count, rate bucket and token.
-// A request already holding an old partition finishes on it harmlessly.
-func (st *store) reset() {
-	accounts := make(map[string]*account, len(st.profiles))
-	for _, p := range st.profiles {
-		accounts[p.AppID] = newAccount(p)
+	st := &store{profiles: profiles, accounts: make(map[string]*account, len(profiles)), tokens: newTokenStore()}
+	for _, p := range profiles {
+		st.accounts[p.AppID] = newAccount(p)
 	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	st.accounts = accounts
-	st.tokens = newTokenStore()
+	return st
 }
 
 func (st *store) account(appid string) (*account, bool) {
@@ -52,6 +42,8 @@ func (st *store) issued() *tokenStore {
 type account struct {
 	profile *Profile
 	openids map[string]bool
+
+	clock accountClock // read without mu: atomic
 
 	mu     sync.Mutex
 	quota  map[string]dailyCount // by route path

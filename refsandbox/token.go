@@ -210,6 +210,9 @@ func (s *Sandbox) tokenStage(c *call) (reply, bool) {
 		return errReply(catalog.InvalidCredential), stop
 	}
 	c.acct, c.profile = acct, acct.profile.Name
+	// From here on the call lives at the account's time (control_clock.go);
+	// the token itself was judged by the sandbox's.
+	c.now = acct.clock.now(c.now)
 	return reply{}, cont
 }
 

@@ -1,6 +1,7 @@
 package refsandbox
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -168,19 +169,20 @@ func TestTokenTTL(t *testing.T) {
 	})
 }
 
-func TestResetInvalidatesTokens(t *testing.T) {
+// TestResetKeepsCredentials: a reset account keeps its appid, secret and
+// the tokens issued to it; what the API made is gone.
+func TestResetKeepsCredentials(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {
 		before := tg.sb.Accounts()
 		tok := token(t, tg, "default")
-		_, raw := do(t, tg, http.MethodPost, resetPath, "", "", "")
-		if m := decode(t, raw); m["status"] != "ok" {
-			t.Fatalf("reset: %s", raw)
+		wantCode(t, post(t, tg, tok, "/shop/spu/add", spuBody("kept")), catalog.OK)
+		if err := controlClient(tg).Reset(context.Background(), accountOf(t, tg, "default").AppID); err != nil {
+			t.Fatal(err)
 		}
-		wantCode(t, post(t, tg, tok, "/shop/delivery/get_company_list", "{}"), catalog.InvalidCredential)
+		wantCode(t, post(t, tg, tok, "/shop/spu/get", ref("kept")), catalog.ProductNotFound)
 		after := tg.sb.Accounts()
 		if before[0].Secret != after[0].Secret || before[0].AppID != after[0].AppID {
 			t.Error("reset changed credentials")
 		}
-		wantCode(t, post(t, tg, token(t, tg, "default"), "/shop/delivery/get_company_list", "{}"), catalog.OK)
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 
 	"github.com/shopconform/shopconform/fixtures"
+	"github.com/shopconform/shopconform/refsandbox/control"
 	"github.com/shopconform/shopconform/runner/accounts"
 	"github.com/shopconform/shopconform/runner/results"
 )
@@ -45,9 +46,9 @@ func (r *Runner) credentials(ctx context.Context, c *fixtures.Case) (accounts.Cr
 	return creds, &verdictBeforeSending{results.Skipped, fmt.Sprintf("needs account profile %s", c.Account)}
 }
 
-// MintPath is the reference sandbox's admin path that creates a new
-// account of a profile; it lives outside the vendor's namespace.
-const MintPath = "/_shopconform/accounts"
+// MintPath is the control API's call that creates a new account of a
+// profile (refsandbox/README.md, "Control API").
+const MintPath = control.Prefix + "accounts"
 
 // errCannotMint marks a target that cannot create accounts: any live
 // sandbox, where accounts are real mini programs.
@@ -64,6 +65,10 @@ func (t *Target) mint(ctx context.Context, profile string) (accounts.Credentials
 		return accounts.Credentials{}, err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if t.Accounts.Control == nil {
+		return accounts.Credentials{}, errCannotMint
+	}
+	req.Header.Set("Authorization", "Bearer "+t.Accounts.Control.Token)
 	resp, err := t.Client.Do(req)
 	if err != nil {
 		return accounts.Credentials{}, fmt.Errorf("transport: %s", redactURLError(err))
@@ -80,7 +85,7 @@ func (t *Target) mint(ctx context.Context, profile string) (accounts.Credentials
 	switch {
 	case resp.StatusCode == http.StatusNotFound && minted.Error != "" && decodeErr == nil:
 		return accounts.Credentials{}, errors.New(minted.Error) // a shopconform sandbox without that profile
-	case resp.StatusCode != http.StatusOK || decodeErr != nil || minted.AppID == "":
+	case resp.StatusCode != http.StatusCreated || decodeErr != nil || minted.AppID == "":
 		return accounts.Credentials{}, errCannotMint
 	}
 	return accounts.Credentials{AppID: minted.AppID, Secret: minted.Secret, OpenIDs: minted.OpenIDs}, nil

@@ -193,13 +193,9 @@ func TestARefusedTokenIsRenewedOnce(t *testing.T) {
 	if res := r.Execute(context.Background(), ok); res.Outcome != results.Pass {
 		t.Fatal(res.Reason)
 	}
-	// The sandbox forgets every token it issued, as a live token rotation
-	// would make the cached one invalid.
-	resp, err := http.Post(base+"/_shopconform/reset", "application/json", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	// Another client forces a new stable token, which invalidates the one
+	// the runner holds, as a live token rotation would.
+	forceNewToken(t, base, file, "default")
 	res := r.Execute(context.Background(), ok)
 	if res.Outcome != results.Pass || res.Attempts != 2 || res.Flaky {
 		t.Errorf("after the token was invalidated: %s attempts=%d flaky=%v: %s", res.Outcome, res.Attempts, res.Flaky, res.Reason)
@@ -264,4 +260,21 @@ func TestMutatingCasesDoNotRunOnTheProductionHost(t *testing.T) {
 	if res.Outcome != results.Skipped || !strings.Contains(res.Reason, "--allow-live-mutations") {
 		t.Errorf("%s: %s", res.Outcome, res.Reason)
 	}
+}
+
+// forceNewToken asks for a new stable token of profile with force_refresh,
+// which invalidates the previous one (§1.1).
+func forceNewToken(t *testing.T, base, accountsFile, profile string) {
+	t.Helper()
+	f, err := accounts.Read(accountsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := f.Profiles[profile]
+	body := `{"grant_type":"client_credential","appid":"` + c.AppID + `","secret":"` + c.Secret + `","force_refresh":true}`
+	resp, err := http.Post(base+"/cgi-bin/stable_token", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
 }

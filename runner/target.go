@@ -24,8 +24,8 @@ type Target struct {
 	// replay is set on the replay target: it answers each case from its
 	// cassette and checks, after the case, that nothing was left over.
 	replay *replayer
-	// minter creates a fresh account of a profile; nil means the sandbox
-	// admin path (POST /_shopconform/accounts).
+	// minter creates a fresh account of a profile; nil means the control
+	// API's minting call (MintPath).
 	minter func(ctx context.Context, profile string) (accounts.Credentials, error)
 }
 
@@ -81,7 +81,7 @@ func startReference(cfg Config, opts refsandbox.Options) (*Target, error) {
 // SandboxAccounts turns the reference sandbox's profiles into an accounts
 // file, the same one `shopconform serve --accounts-out` writes.
 func SandboxAccounts(sb *refsandbox.Sandbox) *accounts.File {
-	f := &accounts.File{Profiles: map[string]accounts.Credentials{}}
+	f := &accounts.File{Profiles: map[string]accounts.Credentials{}, Control: &accounts.Control{Token: sb.ControlToken()}}
 	for _, a := range sb.Accounts() {
 		f.Profiles[a.Profile] = accounts.Credentials{AppID: a.AppID, Secret: a.Secret, OpenIDs: a.OpenIDs}
 	}

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/shopconform/shopconform/internal/faultproxy"
+	"github.com/shopconform/shopconform/refsandbox/control"
 	"github.com/shopconform/shopconform/runner/accounts"
 	"github.com/shopconform/shopconform/runner/results"
 )
@@ -143,6 +144,13 @@ func TestServeWritesAccountsAndAnswers(t *testing.T) {
 	if answer.Errcode != 0 {
 		t.Errorf("errcode %d", answer.Errcode)
 	}
+	// The accounts file holds the control token: it mints an account.
+	if f.Control == nil || f.Control.Token == "" {
+		t.Fatal("the accounts file has no control token")
+	}
+	if _, err := control.New(base, f.Control.Token).Mint(ctx, control.MintOptions{OpenIDs: []string{"OPENID"}}); err != nil {
+		t.Errorf("minting with the file's control token: %v", err)
+	}
 	// serve runs the merchant simulator that coupon/confirm calls back.
 	creds = f.Profiles["coupon-unconfirmed"]
 	tokenBody, _ = json.Marshal(map[string]string{"grant_type": "client_credential", "appid": creds.AppID, "secret": creds.Secret})
@@ -174,6 +182,8 @@ func postJSON(t *testing.T, url string, body []byte, into any) {
 	}
 }
 
+// TestServeRefusesNonLoopback: serve binds loopback only, unless told
+// explicitly.
 func TestServeRefusesNonLoopback(t *testing.T) {
 	for _, addr := range []string{"0.0.0.0:8089", ":8089", "10.1.2.3:80", "nonsense"} {
 		if code, _, stderr := runCLI(t, "serve", "--addr", addr); code != exitUsage {

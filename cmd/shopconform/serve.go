@@ -25,11 +25,13 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	profilesFile := fs.String("profiles", "", "a JSON file of account profiles that replace or add to the built-in ones")
 	replay := fs.Bool("replay", false, "serve the committed cassettes instead of the reference sandbox, one case at a time (POST "+runner.ReplayBeginPath+" {\"case\": ID}, then "+runner.ReplayEndPath+")")
 	fixturesDir := fs.String("fixtures", "", "with --replay: a fixtures folder (cases and cassettes/) instead of the built-in ones")
+	allowRemote := fs.Bool("allow-remote", false, "listen on an address other than loopback too (the sandbox hands out credentials and its control API: only on a network you trust)")
+	controlToken := fs.String("control-token", "", "the control API's bearer token (default: a random one, written into --accounts-out)")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
-	if err := checkLoopback(*addr); err != nil {
-		fmt.Fprintf(stderr, "serve: --addr %s\n", err)
+	if err := checkLoopback(*addr); err != nil && !*allowRemote {
+		fmt.Fprintf(stderr, "serve: --addr %s (or add --allow-remote)\n", err)
 		return exitUsage
 	}
 	if *replay {
@@ -53,7 +55,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	merchantSrv := &http.Server{Handler: merchantsim.New(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = merchantSrv.Serve(merchant) }()
 	defer merchantSrv.Close()
-	opts := refsandbox.Options{MerchantURL: "http://" + merchant.Addr().String()}
+	opts := refsandbox.Options{MerchantURL: "http://" + merchant.Addr().String(), ControlToken: *controlToken}
 	if *profilesFile != "" {
 		profiles, err := readProfiles(*profilesFile)
 		if err != nil {
@@ -81,7 +83,10 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	fmt.Fprintf(stdout, "shopconform reference sandbox listening on http://%s\n", ln.Addr())
 	if *accountsOut != "" {
-		fmt.Fprintf(stdout, "account credentials written to %s\n", *accountsOut)
+		fmt.Fprintf(stdout, "account credentials and the control token written to %s\n", *accountsOut)
+	}
+	if *allowRemote {
+		fmt.Fprintln(stderr, "serve: --allow-remote: anyone who reaches this address can read credentials of its accounts through the control API with the token")
 	}
 	return serveUntilDone(ctx, ln, sb.Handler(), stderr)
 }

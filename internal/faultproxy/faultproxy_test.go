@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/shopconform/shopconform/refsandbox"
+	"github.com/shopconform/shopconform/refsandbox/control"
 )
 
 // backend records the requests that reach it and answers errcode 0 with
@@ -149,7 +150,7 @@ func TestFaultsThatAnswerThemselves(t *testing.T) {
 			if p.Requests() != 1 {
 				t.Errorf("Requests() = %d, want 1", p.Requests())
 			}
-			for _, path := range []string{"/cgi-bin/stable_token", "/_shopconform/accounts"} {
+			for _, path := range []string{"/cgi-bin/stable_token", "/_shopconform/v1/accounts"} {
 				r, err := post(t, fresh(), p.URL()+path, `{}`)
 				if err != nil || r.status != 200 || !strings.Contains(r.body, "POST "+path) {
 					t.Errorf("%s under %v: %+v, %v; want it passed through", path, tt.fault, r, err)
@@ -309,13 +310,11 @@ func TestInFrontOfTheReferenceSandbox(t *testing.T) {
 	t.Cleanup(p.Close)
 	c := fresh()
 
-	minted, err := post(t, c, p.URL()+"/_shopconform/accounts", `{"profile":"default"}`)
-	if err != nil || minted.status != 200 {
-		t.Fatalf("minting through the proxy: %+v, %v", minted, err)
-	}
-	var acct struct{ AppID, Secret string }
-	if err := json.Unmarshal([]byte(minted.body), &acct); err != nil {
-		t.Fatal(err)
+	ctl := control.New(p.URL(), sb.ControlToken())
+	ctl.HTTP = c
+	acct, err := ctl.Mint(context.Background(), control.MintOptions{Profile: "default"})
+	if err != nil {
+		t.Fatalf("minting through the proxy: %v", err)
 	}
 	tok, err := post(t, c, p.URL()+"/cgi-bin/stable_token", `{"grant_type":"client_credential","appid":"`+acct.AppID+`","secret":"`+acct.Secret+`"}`)
 	var token struct {
@@ -343,7 +342,7 @@ func TestFaultNames(t *testing.T) {
 
 func TestAllPathsFaultsTheTokenEndpointsButNotAdminPaths(t *testing.T) {
 	p, b := start(t, Config{Fault: Status500, AllPaths: true})
-	for path, want := range map[string]int{"/cgi-bin/stable_token": 500, "/shop/spu/get": 500, "/_shopconform/accounts": 200} {
+	for path, want := range map[string]int{"/cgi-bin/stable_token": 500, "/shop/spu/get": 500, "/_shopconform/v1/accounts": 200} {
 		r, err := post(t, fresh(), p.URL()+path, `{}`)
 		if err != nil || r.status != want {
 			t.Errorf("%s: %+v, %v; want HTTP %d", path, r, err, want)

@@ -20,6 +20,15 @@ import (
 // File is the whole accounts file.
 type File struct {
 	Profiles map[string]Credentials `json:"profiles" yaml:"profiles"`
+	// Control is the reference sandbox's control API, when the target is
+	// one (`shopconform serve` writes it): how a run mints accounts of
+	// its own.
+	Control *Control `json:"control,omitempty" yaml:"control,omitempty"`
+}
+
+// Control is what a client of the control API needs besides the base URL.
+type Control struct {
+	Token string `json:"token" yaml:"token"`
 }
 
 // Credentials identify one account profile on a target. Either AppID with

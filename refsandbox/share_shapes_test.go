@@ -1,15 +1,6 @@
 package refsandbox
 
-import (
-	"testing"
-
-	"github.com/shopconform/shopconform/catalog"
-)
-
-// TestShareExamples sends the vendor's examples of /shop/sharer/* and
-// /shop/promoter/list (apispec/data/share.json), with the placeholders
-// of the pages (openid1, OPENID, xxxxx) standing for users of the appid.
-func TestShareExamples(t *testing.T) { sendDomainExamples(t, catalog.Share) }
+import "testing"
 
 // TestShareResponseShapes: the success answers of the share endpoints in
 // the states that fill them (bound, inviting and refused sharers, a page

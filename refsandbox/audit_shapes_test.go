@@ -5,27 +5,7 @@ import (
 
 	"github.com/shopconform/shopconform/apispec"
 	"github.com/shopconform/shopconform/apispec/validate"
-	"github.com/shopconform/shopconform/catalog"
 )
-
-func init() {
-	productExampleNeeds["category 7448 under 7419 and 7439 in the account's category tree, with a qualification to apply for"] = need{
-		setup: func(t *testing.T, tg *target, _ string) {
-			addCategories(t, tg, "default", category{FirstCatID: 7419, FirstCatName: "医药健康", SecondCatID: 7439, SecondCatName: "保健器械",
-				ThirdCatID: 7448, ThirdCatName: "血压计", Qualification: "医疗器械经营备案凭证", QualificationType: qualificationMandatory})
-		}}
-	productExampleNeeds["audit HIDFUSHJRIYAAAAAAAA of this account"] = need{setup: func(t *testing.T, tg *target, _ string) {
-		acct := accountFor(t, tg, "default")
-		acct.mu.Lock()
-		defer acct.mu.Unlock()
-		a := &audit{id: "HIDFUSHJRIYAAAAAAAA", brand: true, wording: "示例品牌"}
-		acct.audit.byID[a.id] = a
-		acct.audit.list = append(acct.audit.list, a)
-	}}
-	productExampleNeeds["profile miniapp-certified: a brand submitted on the MP side"] = need{profile: "miniapp-certified"}
-}
-
-func TestAuditExamples(t *testing.T) { runExamples(t, catalog.Audit) }
 
 // TestAuditAnswerShapes: every success answer of the audit domain's
 // endpoints has its documented shape, approved audits included.

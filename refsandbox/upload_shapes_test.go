@@ -5,14 +5,7 @@ import (
 
 	"github.com/shopconform/shopconform/apispec"
 	"github.com/shopconform/shopconform/apispec/validate"
-	"github.com/shopconform/shopconform/catalog"
 )
-
-func init() {
-	productExampleNeeds["media is a JPEG file part"] = need{} // sendExample sends one
-}
-
-func TestUploadExamples(t *testing.T) { runExamples(t, catalog.Upload) }
 
 // TestUploadAnswerShapes: each resp_type's answer has the documented shape.
 func TestUploadAnswerShapes(t *testing.T) {
