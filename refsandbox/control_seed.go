@@ -58,7 +58,9 @@ type seedBatch struct {
 	productIDs map[uint64]*product
 	orders     map[string]*order // by out_order_id
 	orderIDs   map[uint64]*order
-	coupons    map[string]bool // out_coupon_id
+	coupons    map[string]*coupon     // by out_coupon_id
+	grants     map[string]*userCoupon // by out_user_coupon_id
+	sharers    map[string]*sharer     // by openid
 }
 
 // seedItem is one object of a kind: its value and where it is in the body

@@ -19,11 +19,15 @@ import (
 // profile with share.accept_invitations (sharers-accept) every invitation
 // is accepted at once, elsewhere it stays inviting.
 
-// bind_status values (§2.9 search_sharer).
+// bind_status values (§2.9 search_sharer). No request of the sandbox
+// refuses or expires an invitation (that needs the user or time), so 2
+// and 4 come only from a seed (control_seed_share.go).
 const (
 	sharerNone     = 0 // never invited, or unbound since (I, refsandbox/README.md)
 	sharerBound    = 1
-	sharerInviting = 3 // 2 refused and 4 invite expired need the user or time: not modelled
+	sharerRefused  = 2
+	sharerInviting = 3
+	sharerExpired  = 4
 )
 
 // defaultSharerLimit is the sharers a mini program may have
@@ -78,6 +82,21 @@ type sharer struct {
 	status   int
 }
 
+// active: bound or inviting, what the limit counts and what a bind
+// refuses with 202; a refused or expired invitation may be sent again.
+func (s *sharer) active() bool { return s.status == sharerBound || s.status == sharerInviting }
+
+// activeCount is the sharers the limit counts.
+func (st *shareState) activeCount() int {
+	n := 0
+	for _, s := range st.list {
+		if s.active() {
+			n++
+		}
+	}
+	return n
+}
+
 func (s *sharer) view() map[string]any {
 	return map[string]any{"openid": s.openid, "nickname": s.nickname, "invited_time": s.invited, "bind_time": s.bound}
 }
@@ -124,7 +143,8 @@ func (b *batch) data() map[string]any {
 // inviting sharers plus the new users over the limit (1310001, for the
 // whole call) → each openid in order: not a user of the mini program
 // refused (201), already bound or inviting refused (202), else invited
-// (3), or bound (1) on sharers-accept.
+// (3), or bound (1) on sharers-accept. A user whose invitation was
+// refused (2) or expired (4) is invited again.
 func sharerBind(req *request) (map[string]any, error) {
 	ids := shareOpenIDs(req.body)
 	st := req.acct.share
@@ -134,13 +154,13 @@ func sharerBind(req *request) (map[string]any, error) {
 		switch {
 		case !req.acct.openids[id]:
 			reasons[i] = reasonBadUser
-		case st.byID[id] != nil:
+		case st.byID[id] != nil && st.byID[id].active():
 			reasons[i] = reasonIsSharer
 		default:
 			fresh++
 		}
 	}
-	if have := len(st.byID); have+fresh > st.limit {
+	if have := st.activeCount(); have+fresh > st.limit {
 		return nil, failf(errSharerLimit, "%d sharers bound or inviting, %d new, limit %d", have, fresh, st.limit)
 	}
 	b := newBatch()
@@ -158,8 +178,18 @@ func (st *shareState) invite(openid, nick string, now int64) {
 	if st.accept {
 		s.status, s.bound = sharerBound, now
 	}
-	st.byID[openid] = s
-	st.list = append(st.list, s)
+	st.add(s)
+}
+
+// add keeps s as the user's sharer record, in invitation order; a
+// former record of the user (a refused or expired invitation) is
+// replaced.
+func (st *shareState) add(s *sharer) {
+	if old := st.byID[s.openid]; old != nil {
+		st.list = slices.DeleteFunc(st.list, func(x *sharer) bool { return x == old })
+	}
+	st.byID[s.openid] = s
+	st.list = insertByTime(st.list, s, func(s *sharer) int64 { return s.invited })
 }
 
 // nickname is a test user's WeChat nickname: the sandbox's users have
