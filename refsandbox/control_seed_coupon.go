@@ -59,7 +59,7 @@ func seedCoupon(b *seedBatch, it seedItem) {
 	}
 	c.stock = stock
 	if c.status == couponExpired && c.validType == validRange && c.validEnd > b.now.Unix() {
-		fields.fail(http.StatusConflict, "status", "an expired coupon's valid_info.end_time (%d) has passed, and the account's clock is %d (update_status 3 would answer 1090015)", c.validEnd, b.now.Unix())
+		fields.fail(http.StatusConflict, "status", "a coupon expires once its valid_info.end_time (%d) has passed; the account's clock is %d (update_status 3 would answer 1090015)", c.validEnd, b.now.Unix())
 		return
 	}
 	if b.coupons == nil {
