@@ -59,6 +59,9 @@ type seedBatch struct {
 	orders     map[string]*order // by out_order_id
 	orderIDs   map[uint64]*order
 	coupons    map[string]bool // out_coupon_id
+
+	productSeeds *productBatch // ids the products of this call choose or mint
+	auditSeeds   *auditBatch   // ids and claims of the audits of this call
 }
 
 // seedItem is one object of a kind: its value and where it is in the body
