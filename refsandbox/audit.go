@@ -135,19 +135,39 @@ var (
 )
 
 // submit records a new audit; under reviews_approve it is approved and
-// grants at once. Its id skips those a seed chose.
+// grants at once.
 func (st *auditState) submit(a *audit) string {
-	for st.byID[strconv.FormatUint(st.nextID, 10)] != nil {
-		st.nextID++
-	}
-	a.id = strconv.FormatUint(st.nextID, 10)
-	st.nextID++
+	a.id = st.mintID(nil)
 	st.byID[a.id] = a
 	st.list = append(st.list, a)
 	if st.approve {
 		st.grant(a)
 	}
 	return a.id
+}
+
+// mintID is the next audit id no audit of the account has, nor taken
+// says is claimed (a seed's chosen ids).
+func (st *auditState) mintID(taken func(string) bool) string {
+	for {
+		id := strconv.FormatUint(st.nextID, 10)
+		st.nextID++
+		if st.byID[id] == nil && (taken == nil || !taken(id)) {
+			return id
+		}
+	}
+}
+
+// mintBrandID is the next brand_id no brand of the account has, nor
+// taken says is claimed.
+func (st *auditState) mintBrandID(taken func(uint64) bool) uint64 {
+	for {
+		id := st.nextBrandID
+		st.nextBrandID++
+		if !st.brandGranted(id) && (taken == nil || !taken(id)) {
+			return id
+		}
+	}
 }
 
 // grant approves an audit: a brand audit gets a brand_id (a new one
@@ -160,11 +180,7 @@ func (st *auditState) grant(a *audit) {
 		return
 	}
 	if a.brandID == 0 {
-		for st.brandGranted(st.nextBrandID) {
-			st.nextBrandID++
-		}
-		a.brandID = st.nextBrandID
-		st.nextBrandID++
+		a.brandID = st.mintBrandID(nil)
 	}
 	st.brands = append(st.brands, grantedBrand{a.brandID, a.wording})
 }

@@ -3,7 +3,6 @@ package refsandbox
 import (
 	"errors"
 	"net/http"
-	"strconv"
 )
 
 // Seeding and reviews of the audit domain (control_seed.go,
@@ -24,27 +23,20 @@ import (
 // 1050003).
 
 // auditBatch is what the audits of one seed call claim while it is read:
-// ids, brand ids, the brand wordings and categories of their pending or
-// approved audits (each with its owner, "audits[1]", for refusals), and
-// where the account's allocators will stand.
+// the ids and brand ids they choose, the brand wordings and categories of
+// their pending or approved audits, each with its owner ("audits[1]")
+// for refusals. Ids left out are minted when the call is applied, past
+// every id the call chose: nothing reads an audit's ids before then.
 type auditBatch struct {
-	owner           map[string]string
-	brands          map[uint64]string
-	wordings        map[string]string
-	level3          map[int64]string
-	next, nextBrand uint64
+	owner    map[string]string
+	brands   map[uint64]string
+	wordings map[string]string
+	level3   map[int64]string
 }
 
 func (b *seedBatch) auditBatch() *auditBatch {
 	if b.auditSeeds == nil {
-		st := b.acct.audit
-		ab := &auditBatch{owner: map[string]string{}, brands: map[uint64]string{}, wordings: map[string]string{},
-			level3: map[int64]string{}, next: st.nextID, nextBrand: st.nextBrandID}
-		b.auditSeeds = ab
-		b.then(func() {
-			st.nextID = max(st.nextID, ab.next)
-			st.nextBrandID = max(st.nextBrandID, ab.nextBrand)
-		})
+		b.auditSeeds = &auditBatch{owner: map[string]string{}, brands: map[uint64]string{}, wordings: map[string]string{}, level3: map[int64]string{}}
 	}
 	return b.auditSeeds
 }
@@ -93,17 +85,20 @@ func seedAudit(b *seedBatch, it seedItem) {
 
 	switch a.id = f.text("audit_id"); {
 	case a.id == "":
-		for a.id = strconv.FormatUint(ab.next, 10); st.byID[a.id] != nil || ab.owner[a.id] != ""; a.id = strconv.FormatUint(ab.next, 10) {
-			ab.next++
-		}
-		ab.next++
 	case st.byID[a.id] != nil:
 		f.fail(http.StatusConflict, "audit_id", "%q is taken by an audit of the account", a.id)
 	case ab.owner[a.id] != "":
 		f.fail(http.StatusConflict, "audit_id", "%q is taken by %s of this call", a.id, ab.owner[a.id])
+	default:
+		ab.owner[a.id] = it.at
 	}
-	ab.owner[a.id] = it.at
 	b.then(func() {
+		if a.id == "" {
+			a.id = st.mintID(func(id string) bool { return ab.owner[id] != "" })
+		}
+		if a.brand && a.status == auditApproved && a.brandID == 0 {
+			a.brandID = st.mintBrandID(func(id uint64) bool { return ab.brands[id] != "" })
+		}
 		st.byID[a.id] = a
 		st.list = append(st.list, a)
 		if a.status == auditApproved {
@@ -133,13 +128,7 @@ func seedBrandAudit(f, req seedMembers, a *audit, ab *auditBatch) {
 	}
 	id := f.id("brand_id")
 	switch {
-	case id == 0 && a.status == auditApproved:
-		for st.brandGranted(ab.nextBrand) || ab.brands[ab.nextBrand] != "" {
-			ab.nextBrand++
-		}
-		id = ab.nextBrand
-		ab.nextBrand++
-	case id == 0:
+	case id == 0: // minted when an approved audit is applied
 	case a.status != auditApproved:
 		f.fail(http.StatusBadRequest, "brand_id", "only an approved brand audit (status 1) has one")
 	case id == noBrandID:
@@ -148,11 +137,10 @@ func seedBrandAudit(f, req seedMembers, a *audit, ab *auditBatch) {
 		f.fail(http.StatusConflict, "brand_id", "%d is taken by a brand of the account", id)
 	case ab.brands[id] != "":
 		f.fail(http.StatusConflict, "brand_id", "%d is taken by %s of this call", id, ab.brands[id])
-	}
-	if id != 0 {
+	default:
 		ab.brands[id] = f.it.at
+		a.brandID = id
 	}
-	a.brandID = id
 }
 
 // seedCategoryAudit reads a category audit's levels, judged as

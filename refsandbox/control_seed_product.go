@@ -120,6 +120,9 @@ func seedProduct(b *seedBatch, it seedItem) {
 			p.draft.SKUs[i].SKUID = pb.mint(st, it.at+".skus["+strconv.Itoa(i)+"]")
 		}
 	}
+	if id, err := strconv.ParseUint(p.review.auditID, 10, 64); err == nil && pb.owner[id] == "" {
+		pb.owner[id] = it.at + ".audit_info.audit_id" // review ids come from the same allocator
+	}
 	if p.review.auditID == "" && !p.review.submitted.IsZero() {
 		p.review.auditID = strconv.FormatUint(pb.mint(st, it.at+".audit_info.audit_id"), 10)
 	}
