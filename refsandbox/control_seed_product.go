@@ -28,18 +28,21 @@ import (
 var seedStatuses = []int64{statusInitial, statusListed, statusDelisted, statusViolated}
 
 // productBatch is what the products of one seed call claim while the call
-// is read: every id they choose or mint (its owner, "products[1].skus[0]",
-// for refusals) and where the account's allocator will stand.
+// is read: every id they choose or mint, with its owner
+// ("products[1].skus[0]") for refusals, and their out_product_ids.
 type productBatch struct {
 	owner       map[uint64]string
-	next        uint64          // the next id to mint, from the account's
-	accountSKUs map[uint64]bool // every sku_id the account holds, deleted products' too
+	outIDs      map[string]string
+	remint      map[uint64]func(uint64) // a minted id's holder, to give it another id
+	next        uint64                  // the next id to mint, from the account's
+	accountSKUs map[uint64]bool         // every sku_id the account holds, deleted products' too
 }
 
 func (b *seedBatch) productBatch() *productBatch {
 	if b.productSeeds == nil {
 		st := b.acct.product
-		pb := &productBatch{owner: map[uint64]string{}, next: st.nextID, accountSKUs: map[uint64]bool{}}
+		pb := &productBatch{owner: map[uint64]string{}, outIDs: map[string]string{}, remint: map[uint64]func(uint64){},
+			next: st.nextID, accountSKUs: map[uint64]bool{}}
 		for _, p := range st.byID {
 			for _, copy := range []*spuData{&p.draft, p.online} {
 				if copy != nil {
@@ -66,15 +69,35 @@ func (b *seedBatch) productBatch() *productBatch {
 	return b.productSeeds
 }
 
-// mint is the next id neither the account nor this call holds.
-func (pb *productBatch) mint(st *productState, owner string) uint64 {
+// mint gives set the next id neither the account nor this call holds.
+func (pb *productBatch) mint(st *productState, owner string, set func(uint64)) {
 	for st.seeded[pb.next] || pb.owner[pb.next] != "" {
 		pb.next++
 	}
 	id := pb.next
 	pb.next++
+	pb.owner[id], pb.remint[id] = owner, set
+	set(id)
+}
+
+// claim takes a chosen id for owner. An id an earlier item of the call
+// was minted is taken from it (it gets another: the kinds that refer to
+// products are read after every product); one an earlier item chose is
+// not, and claim answers that item.
+func (pb *productBatch) claim(st *productState, id uint64, owner string) (clash string) {
+	prev, set := pb.owner[id], pb.remint[id]
+	switch {
+	case prev == "":
+	case set == nil:
+		return prev
+	default:
+		delete(pb.remint, id)
+		pb.owner[id] = owner
+		pb.mint(st, prev, set)
+		return ""
+	}
 	pb.owner[id] = owner
-	return id
+	return ""
 }
 
 // seedProduct reads one item of "products".
@@ -92,17 +115,18 @@ func seedProduct(b *seedBatch, it seedItem) {
 		f.fail(http.StatusBadRequest, "out_product_id", "over 128 characters (spu/add answers 990008)")
 	case st.byOut[p.outID] != nil:
 		f.fail(http.StatusConflict, "out_product_id", "%q is taken by a product of the account (deleted ones keep theirs, §3.2 1000012)", p.outID)
-	case b.products[p.outID] != nil:
-		f.fail(http.StatusConflict, "out_product_id", "%q is taken by %s of this call", p.outID, pb.owner[b.products[p.outID].id])
-	}
-	switch {
-	case chosenID == 0:
-	case st.byID[chosenID] != nil:
-		f.fail(http.StatusConflict, "product_id", "%d is taken by a product of the account", chosenID)
-	case pb.owner[chosenID] != "":
-		f.fail(http.StatusConflict, "product_id", "%d is taken by %s of this call (give that one an id of its own, or put this item first)", chosenID, pb.owner[chosenID])
+	case pb.outIDs[p.outID] != "":
+		f.fail(http.StatusConflict, "out_product_id", "%q is taken by %s of this call", p.outID, pb.outIDs[p.outID])
 	default:
-		pb.owner[chosenID] = it.at
+		pb.outIDs[p.outID] = it.at
+		b.products[p.outID] = p
+	}
+	if chosenID != 0 {
+		if st.byID[chosenID] != nil {
+			f.fail(http.StatusConflict, "product_id", "%d is taken by a product of the account", chosenID)
+		} else if clash := pb.claim(st, chosenID, it.at); clash != "" {
+			f.fail(http.StatusConflict, "product_id", "%d is taken by %s of this call", chosenID, clash)
+		}
 	}
 
 	p.draft = readSeedSPU(f, p.outID, pb)
@@ -111,30 +135,32 @@ func seedProduct(b *seedBatch, it seedItem) {
 	readSeedReview(f, p)
 	checkSeedCategory(f, p.draft, b.acct.audit)
 
-	p.id = chosenID
-	if p.id == 0 {
-		p.id = pb.mint(st, it.at)
+	if id, err := strconv.ParseUint(p.review.auditID, 10, 64); err == nil {
+		pb.claim(st, id, it.at+".audit_info.audit_id") // review ids come from the same allocator; a clash is harmless
 	}
-	for i := range p.draft.SKUs {
-		if p.draft.SKUs[i].SKUID == 0 {
-			p.draft.SKUs[i].SKUID = pb.mint(st, it.at+".skus["+strconv.Itoa(i)+"]")
-		}
-	}
-	if id, err := strconv.ParseUint(p.review.auditID, 10, 64); err == nil && pb.owner[id] == "" {
-		pb.owner[id] = it.at + ".audit_info.audit_id" // review ids come from the same allocator
-	}
-	if p.review.auditID == "" && !p.review.submitted.IsZero() {
-		p.review.auditID = strconv.FormatUint(pb.mint(st, it.at+".audit_info.audit_id"), 10)
-	}
-	if p.status != statusInitial {
-		online := p.draft.clone()
-		p.online = &online
-	}
-	if p.outID != "" && b.products[p.outID] == nil {
-		b.products[p.outID] = p
+	if p.id = chosenID; p.id == 0 {
+		pb.mint(st, it.at, func(id uint64) {
+			delete(b.productIDs, p.id)
+			p.id = id
+			b.productIDs[id] = p
+		})
 	}
 	b.productIDs[p.id] = p
-	b.then(func() { st.add(p) })
+	for i := range p.draft.SKUs {
+		if p.draft.SKUs[i].SKUID == 0 {
+			pb.mint(st, it.at+".skus["+strconv.Itoa(i)+"]", func(id uint64) { p.draft.SKUs[i].SKUID = id })
+		}
+	}
+	if p.review.auditID == "" && !p.review.submitted.IsZero() {
+		pb.mint(st, it.at+".audit_info.audit_id", func(id uint64) { p.review.auditID = strconv.FormatUint(id, 10) })
+	}
+	b.then(func() {
+		if p.status != statusInitial {
+			online := p.draft.clone()
+			p.online = &online
+		}
+		st.add(p)
+	})
 }
 
 // add files a product, keeping get_list's creation order.
@@ -171,8 +197,8 @@ func readSeedSPU(f seedMembers, outID string, pb *productBatch) spuData {
 	if id := f.id("brand_id"); id != 0 {
 		d.BrandID = id
 	}
-	for i, s := range f.items("skus") {
-		d.SKUs = append(d.SKUs, readSeedSKU(s, i, outID, d.SKUs, pb))
+	for _, s := range f.items("skus") {
+		d.SKUs = append(d.SKUs, readSeedSKU(s, outID, d.SKUs, pb))
 	}
 	return d
 }
@@ -180,7 +206,8 @@ func readSeedSPU(f seedMembers, outID string, pb *productBatch) spuData {
 // readSeedSKU reads skus[i]: out_sku_id is its key (orders and update
 // name an sku by it), so it is required and not repeated; sku_id is
 // chosen, or minted once the item is read.
-func readSeedSKU(s seedMembers, i int, outID string, before []sku, pb *productBatch) sku {
+func readSeedSKU(s seedMembers, outID string, before []sku, pb *productBatch) sku {
+	st := s.b.acct.product
 	k := sku{
 		OutProductID: s.str("out_product_id"),
 		OutSKUID:     s.need("out_sku_id", "every sku has one"),
@@ -217,10 +244,10 @@ func readSeedSKU(s seedMembers, i int, outID string, before []sku, pb *productBa
 	case id == 0:
 	case pb.accountSKUs[id]:
 		s.fail(http.StatusConflict, "sku_id", "%d is taken by an sku of the account", id)
-	case pb.owner[id] != "":
-		s.fail(http.StatusConflict, "sku_id", "%d is taken by %s of this call", id, pb.owner[id])
 	default:
-		pb.owner[id] = s.at()
+		if clash := pb.claim(st, id, s.at()); clash != "" {
+			s.fail(http.StatusConflict, "sku_id", "%d is taken by %s of this call", id, clash)
+		}
 	}
 	k.SKUID = id
 	return k

@@ -231,13 +231,18 @@ func TestSeedProductIDsSkipped(t *testing.T) {
 	for _, id := range []uint64{first, first + 1, first + 3} {
 		chosen[strconv.FormatUint(id, 10)] = true
 	}
-	minted := nut("minted", nil) // minted before the items that choose: its ids must skip theirs
+	// The item that mints comes first: the ids it was given are taken
+	// back when the next item chooses them.
 	if err := ctl.Seed(context.Background(), acct.AppID, control.Seed{Products: []any{
+		nut("minted", nil),
 		nut("chosen", map[string]any{"product_id": strconv.FormatUint(first, 10),
 			"skus": []any{map[string]any{"sku_id": first + 1, "out_sku_id": "a"}}, "audit_info": map[string]any{"audit_id": strconv.FormatUint(first+3, 10)}}),
-		minted,
 	}}); err != nil {
 		t.Fatal(err)
+	}
+	got := post(t, tg, tok, "/shop/spu/get", `{"out_product_id":"chosen","need_edit_spu":1}`)
+	if id := num(t, got, "spu.product_id"); id != strconv.FormatUint(first, 10) {
+		t.Errorf("chosen product_id answers %s", id)
 	}
 	ids := func(resp map[string]any, paths ...string) {
 		t.Helper()
@@ -249,7 +254,11 @@ func TestSeedProductIDsSkipped(t *testing.T) {
 			chosen[id] = true
 		}
 	}
-	ids(post(t, tg, tok, "/shop/spu/get", `{"out_product_id":"minted","need_edit_spu":1}`), "spu.product_id", "spu.skus.0.sku_id")
+	minted := post(t, tg, tok, "/shop/spu/get", `{"out_product_id":"minted","need_edit_spu":1}`)
+	ids(minted, "spu.product_id", "spu.skus.0.sku_id")
+	if id := at(t, minted, "spu.audit_info.audit_id").(string); chosen[id] {
+		t.Errorf("the minted review id %s is taken", id)
+	}
 	for _, out := range []string{"a1", "a2", "a3"} {
 		resp := post(t, tg, tok, "/shop/spu/add", spuBody(out))
 		wantCode(t, resp, catalog.OK)
