@@ -16,7 +16,8 @@ import (
 // Brand and category audits are reviewed by people, so, as with
 // products, the outcome is account state (refsandbox/README.md "Model"):
 // audit.reviews_approve approves each audit at once and grants its brand
-// or category; otherwise audits stay pending (status 0) forever. The
+// or category; otherwise audits stay pending (status 0) until the control
+// API's review call decides them (control_seed_audit.go). The
 // grants are what spu/add and spu/update check (1000005, 1000006) and
 // what /shop/account/get_*_list answer. The account's category tree lives
 // here too: both audits and products are judged against it.
@@ -27,7 +28,8 @@ import (
 // Audit status values (§2.3 audit/result data.status).
 const (
 	auditPending  = 0
-	auditApproved = 1 // 9 (rejected) never happens: no profile rejects
+	auditApproved = 1
+	auditRejected = 9 // only the control API's review call rejects
 )
 
 const (
@@ -100,12 +102,13 @@ func newAuditState(p auditProfile) *auditState {
 
 // audit is one brand audit (wording set) or category audit (level3 set).
 type audit struct {
-	id      string
-	brand   bool
-	wording string
-	level3  int64
-	status  int
-	brandID uint64 // once a brand audit is approved
+	id           string
+	brand        bool
+	wording      string
+	level3       int64
+	status       int
+	brandID      uint64 // once a brand audit is approved
+	rejectReason string // status 9 only
 }
 
 // grantedBrand is an item of /shop/account/get_brand_list (§2.2).
@@ -134,21 +137,52 @@ var (
 // submit records a new audit; under reviews_approve it is approved and
 // grants at once.
 func (st *auditState) submit(a *audit) string {
-	a.id = strconv.FormatUint(st.nextID, 10)
-	st.nextID++
+	a.id = st.mintID(nil)
 	st.byID[a.id] = a
 	st.list = append(st.list, a)
 	if st.approve {
-		a.status = auditApproved
-		if a.brand {
-			a.brandID = st.nextBrandID
-			st.nextBrandID++
-			st.brands = append(st.brands, grantedBrand{a.brandID, a.wording})
-		} else {
-			st.categories[a.level3] = true
-		}
+		st.grant(a)
 	}
 	return a.id
+}
+
+// mintID is the next audit id no audit of the account has, nor taken
+// says is claimed (a seed's chosen ids).
+func (st *auditState) mintID(taken func(string) bool) string {
+	for {
+		id := strconv.FormatUint(st.nextID, 10)
+		st.nextID++
+		if st.byID[id] == nil && (taken == nil || !taken(id)) {
+			return id
+		}
+	}
+}
+
+// mintBrandID is the next brand_id no brand of the account has, nor
+// taken says is claimed.
+func (st *auditState) mintBrandID(taken func(uint64) bool) uint64 {
+	for {
+		id := st.nextBrandID
+		st.nextBrandID++
+		if !st.brandGranted(id) && (taken == nil || !taken(id)) {
+			return id
+		}
+	}
+}
+
+// grant approves an audit: a brand audit gets a brand_id (a new one
+// unless a seed chose it) and grants it, a category audit grants its
+// level-3 category.
+func (st *auditState) grant(a *audit) {
+	a.status = auditApproved
+	if !a.brand {
+		st.categories[a.level3] = true
+		return
+	}
+	if a.brandID == 0 {
+		a.brandID = st.mintBrandID(nil)
+	}
+	st.brands = append(st.brands, grantedBrand{a.brandID, a.wording})
 }
 
 // latest is the newest audit that matches, or nil.
@@ -241,7 +275,7 @@ func auditResult(req *request) (map[string]any, error) {
 	if a == nil {
 		return nil, failf(errAuditNotFound, "audit_id %v", req.body["audit_id"])
 	}
-	data := map[string]any{"status": a.status, "reject_reason": ""}
+	data := map[string]any{"status": a.status, "reject_reason": a.rejectReason}
 	if a.brand {
 		data["brand_id"] = a.brandID // 0 until approved
 	}

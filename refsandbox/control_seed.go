@@ -61,6 +61,9 @@ type seedBatch struct {
 	coupons    map[string]*coupon     // by out_coupon_id
 	grants     map[string]*userCoupon // by out_user_coupon_id
 	sharers    map[string]*sharer     // by openid
+
+	productSeeds *productBatch // ids the products of this call choose or mint
+	auditSeeds   *auditBatch   // ids and claims of the audits of this call
 }
 
 // seedItem is one object of a kind: its value and where it is in the body

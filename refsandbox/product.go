@@ -15,8 +15,8 @@ import (
 // review, and an online copy, which only an approved review produces
 // (§2.4 "Model"). Reviews are done by people, so their outcome is account
 // state: a profile either approves every submission at once
-// (product.reviews_approve) or leaves it under review forever
-// (refsandbox/README.md "Model"). This file holds the state, the id pair, the views
+// (product.reviews_approve) or leaves it under review until the control
+// API's review call decides it (refsandbox/README.md "Model"). This file holds the state, the id pair, the views
 // and the handlers that only read or move a product's status;
 // product_write.go holds add, update and update_without_audit, and
 // product_list.go get_list.
@@ -25,11 +25,13 @@ import (
 const (
 	editEditing     = 1 // saved, not submitted (also after del_audit)
 	editUnderReview = 2
-	editApproved    = 4 // 3 (rejected) never happens: no profile rejects
+	editRejected    = 3 // only the control API's review call rejects
+	editApproved    = 4
 
 	statusInitial  = 0
 	statusListed   = 5
 	statusDelisted = 11 // by the merchant
+	statusViolated = 13 // delisted by the platform for a violation: only a seed sets it
 )
 
 const (
@@ -65,6 +67,7 @@ type productState struct {
 	byOut  map[string]*product // deleted ones too: an out_product_id is never reusable (§3.2 1000012)
 	list   []*product          // creation order, for get_list
 	nextID uint64              // products, skus and review ids share it
+	seeded map[uint64]bool     // ids at or above nextID that a seed chose: newID skips them
 }
 
 func newProductState(p productProfile) *productState {
@@ -75,10 +78,17 @@ func newProductState(p productProfile) *productState {
 		byID:        map[uint64]*product{},
 		byOut:       map[string]*product{},
 		nextID:      firstProductID,
+		seeded:      map[uint64]bool{},
 	}
 }
 
+// newID mints the next id no product, sku or review of the account has,
+// seeded ones included (refsandbox/README.md "Control API").
 func (st *productState) newID() uint64 {
+	for st.seeded[st.nextID] {
+		delete(st.seeded, st.nextID)
+		st.nextID++
+	}
 	id := st.nextID
 	st.nextID++
 	return id
@@ -102,9 +112,10 @@ type product struct {
 
 // reviewInfo is the latest review of the draft (§2.4 spu.audit_info).
 type reviewInfo struct {
-	auditID   string
-	submitted time.Time
-	reviewed  time.Time
+	auditID      string
+	submitted    time.Time
+	reviewed     time.Time
+	rejectReason string // edit_status 3 only
 }
 
 // spuData is one copy of a product: the fields add and update carry.
@@ -263,9 +274,10 @@ func (p *product) view(d *spuData) spuView {
 		Status:       p.status,
 		EditStatus:   p.editStatus,
 		AuditInfo: auditInfoView{
-			AuditID:    p.review.auditID,
-			SubmitTime: chinaTime(p.review.submitted),
-			AuditTime:  chinaTime(p.review.reviewed),
+			AuditID:      p.review.auditID,
+			SubmitTime:   chinaTime(p.review.submitted),
+			AuditTime:    chinaTime(p.review.reviewed),
+			RejectReason: p.review.rejectReason,
 		},
 		CreateTime: chinaTime(p.created),
 		UpdateTime: chinaTime(p.updated),

@@ -263,8 +263,9 @@ func (st *productState) submit(p *product, now time.Time) error {
 	return nil
 }
 
-// approve is the review policy of profile reviews-approve: the draft
-// becomes the online copy, and the first approval lists the product.
+// approve is a review's approval (at once on profile reviews-approve, or
+// by the control API's review call): the draft becomes the online copy,
+// and the first approval lists the product.
 func (p *product) approve(now time.Time) {
 	online := p.draft.clone()
 	p.online = &online
@@ -273,6 +274,15 @@ func (p *product) approve(now time.Time) {
 	if p.status == statusInitial {
 		p.status = statusListed
 	}
+}
+
+// reject is a review's rejection (only the control API's review call
+// rejects): the draft stays as it is, edit_status 3 with the reason
+// (§2.4 audit_info.reject_reason); the online copy, if any, is untouched.
+func (p *product) reject(now time.Time, reason string) {
+	p.editStatus = editRejected
+	p.review.reviewed = now
+	p.review.rejectReason = reason
 }
 
 // skuPatch is one item of update_without_audit's skus[]: out_sku_id names
