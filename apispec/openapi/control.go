@@ -146,7 +146,7 @@ func Control(spec *apispec.Spec) (PathGroup, error) {
 
 const controlTagDescription = `The reference sandbox's control API (refsandbox/README.md "Control API"; Go client: package refsandbox/control): what a test calls to set up the state its own calls presuppose, the way Stripe's test helpers and test clocks do. It is served by the reference sandbox alone, under /_shopconform/v1/, with the control token as a bearer token; every call but minting names one account in its path and touches that account only, so test processes that share one sandbox never interfere.
 
-Answers use plain HTTP statuses. A refused call answers a 4xx ControlRefusal naming every field at fault: 400 for a body wrong in itself, 401 without the control token, 404 for an account, profile or object that does not exist, 409 for a clash with what the account holds. Another /_shopconform/ path is HTTP 404 and a wrong method HTTP 405, both with {"error"}.`
+Answers use plain HTTP statuses. A refused call answers a 4xx ControlRefusal naming every field at fault: 400 for a body wrong in itself, 401 without the control token, 404 for an account, profile or object that does not exist, 409 for a clash with what the account holds. Another /_shopconform/ path is HTTP 404 ({"error", "paths"}), a wrong method HTTP 405 ({"error"}).`
 
 const mintDescription = `Every key is optional. The account is new, of the profile (default "default"), in its initial state, with its own appid and secret. Its users are the openids given (any non-blank text: the vendor's examples name users "OPENID" or "openid1") or as many generated ones as the profile has. Its clock starts at clock (China time), in the past or the future; the only way to start in the past, since a clock never moves backwards afterwards.`
 
@@ -194,7 +194,7 @@ func healthz() map[string]any {
 	return map[string]any{
 		"operationId": "controlHealthz",
 		"summary":     "Is the sandbox up, and which version is it",
-		"description": "Needs no token; the runner reads it before a run against a sandbox.",
+		"description": "Needs no token. shopconform run reads it before a run against a sandbox, to compare the sandbox's version with its own.",
 		"tags":        []string{ControlTag},
 		"security":    []any{},
 		"responses": map[string]any{"200": jsonResponse("Up.", schema{

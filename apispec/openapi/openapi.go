@@ -1,8 +1,9 @@
 // Package openapi renders the spec (package apispec) as an OpenAPI 3.1
 // document: one POST operation per /shop/ endpoint with its request
 // schema, every code it can answer and the vendor's example requests,
-// plus the two token endpoints. apispec/README.md "Renderings" says how the
-// spec's rules map to JSON Schema and x-shopconform extensions.
+// plus the two token endpoints, and (Control) the reference sandbox's
+// control API. apispec/README.md "Renderings" says how the spec's rules
+// map to JSON Schema and x-shopconform extensions.
 package openapi
 
 import (
