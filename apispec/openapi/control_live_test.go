@@ -111,11 +111,11 @@ var liveValidator = sync.OnceValues(func() (validator.Validator, error) {
 	if err != nil {
 		return nil, err
 	}
-	control, err := Control(spec)
+	group, err := Control(spec)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := Render(spec, catalog.Default(), Options{Extra: []PathGroup{control}})
+	raw, err := Render(spec, catalog.Default(), Options{Extra: []PathGroup{group}})
 	if err != nil {
 		return nil, err
 	}

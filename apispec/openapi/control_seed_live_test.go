@@ -304,11 +304,9 @@ func TestControlReviewsAgainstTheDocument(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := s.ctl.Decide(ctx, w.appid, tc.pending)
-			ex := s.doc.take(t)
-			if ex.status == notSeedable {
+			if ex := s.doc.last; ex != nil && ex.status == notSeedable {
 				t.Skipf("the sandbox cannot decide a %s review yet: HTTP 501 %s", tc.name, ex.body)
 			}
-			s.doc.last = ex
 			if err != nil {
 				t.Fatalf("deciding a pending review: %v", err)
 			}
