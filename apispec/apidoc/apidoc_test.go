@@ -70,7 +70,9 @@ const testSpec = `{"endpoints": [
   "response": [{"name": "data", "type": "object", "presence": "required", "fields": [{"name": "order_id", "type": "id", "presence": "required"}]}],
   "codes": [{"code": 1010011, "when": "the order does not exist", "source": "§3.3", "evidence": "D"}],
   "examples": [
-   {"body": {"openid": "o123456789012345678901234567", "out_order_id": "a1", "title": "t"}, "needs": ["a user", "a product"]},
+   {"body": {"openid": "o123456789012345678901234567", "out_order_id": "a1", "title": "t"}, "needs": ["a user", "a product"],
+    "setup": [{"call": "account", "body": {"openids": ["o123456789012345678901234567"]}},
+              {"call": "seed", "body": {"products": [{"out_product_id": "p1", "status": 5}]}}, {"call": "reset"}]},
    {"body": {"title": "t"}, "breaks": "It names no order."}
   ]},
  {"path": "/shop/t/open", "domain": "access", "summary": "Before opening", "access": "pre_open", "request": []},
@@ -85,6 +87,14 @@ func loadTestSpec(t *testing.T) *apispec.Spec {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// TestSetupWords: a body with a backtick still makes one code span.
+func TestSetupWords(t *testing.T) {
+	got := setupWords([]apispec.ControlCall{{Call: "seed", Body: []byte("{\"products\": [{\"title\": \"a`b\"}]}")}, {Call: "reset"}})
+	if want := "seed `` {\"products\":[{\"title\":\"a`b\"}]} ``; reset"; got != want {
+		t.Errorf("setupWords = %s, want %s", got, want)
+	}
 }
 
 func TestMarkdown(t *testing.T) {
@@ -117,7 +127,8 @@ func TestMarkdown(t *testing.T) {
 		"| `data` | object | required | — |\n| `data.order_id` | id (uint64: number or text) | required | — |",
 		"| 1010011 | order does not exist",
 		"#### Notes\n\n- The table wins over the example.",
-		"**Example 1**: needs a user; a product\n\n```json\n{\n  \"openid\": \"o123456789012345678901234567\",\n  \"out_order_id\": \"a1\",\n  \"title\": \"t\"\n}\n```",
+		"**Example 1**: needs a user; a product\n\nSet up with: account `{\"openids\":[\"o123456789012345678901234567\"]}`; " +
+			"seed `{\"products\":[{\"out_product_id\":\"p1\",\"status\":5}]}`; reset\n\n```json\n{\n  \"openid\": \"o123456789012345678901234567\",\n  \"out_order_id\": \"a1\",\n  \"title\": \"t\"\n}\n```",
 		"**Example 2**\n\n```json\n{\n  \"title\": \"t\"\n}\n```\n\nIt breaks its page's rules, so it must not answer 0: It names no order.",
 		"- **Access**: pre_open: callable before the component is opened (no 48001)",
 		"#### Request\n\nNo fields: the body is `{}`.",
@@ -183,6 +194,9 @@ func TestModelJSON(t *testing.T) {
 	}
 	if add.Examples[1]["breaks"] != "It names no order." {
 		t.Errorf("examples: %v", add.Examples)
+	}
+	if got, _ := json.Marshal(add.Examples[0]["setup"]); string(got) != `[{"body":{"openids":["o123456789012345678901234567"]},"call":"account"},{"body":{"products":[{"out_product_id":"p1","status":5}]},"call":"seed"},{"call":"reset"}]` {
+		t.Errorf("setup: %s", got)
 	}
 	if doc.Endpoints[1].Access != "pre_open" || doc.Endpoints[2].Body != "multipart" {
 		t.Errorf("access and body: %+v", doc.Endpoints[1:])

@@ -76,7 +76,9 @@ func (w *writer) intro(spec *apispec.Spec) {
 		"the codes of its state rules, the choices made where the docs are silent or disagree, and the vendor's example requests. " +
 		"Sections (§) are those of [api-reference.md](api-reference.md), the research the spec comes from; evidence D is documented, " +
 		"I inferred, NS not triggerable on a plain sandbox account. The meanings are the catalog's (`shopconform catalog`). " +
-		"`shopconform spec` renders the same spec as OpenAPI 3.1.")
+		"`shopconform spec` renders the same spec as OpenAPI 3.1, with the reference sandbox's control API (tag `control`). " +
+		"An example's \"Set up with\" line lists the control calls ([refsandbox/README.md](../refsandbox/README.md#control-api)) " +
+		"that make the state it presupposes, on an account minted for it by its `account` call.")
 	var rows []string
 	for _, d := range domains(spec) {
 		var links []string
@@ -409,6 +411,9 @@ func (w *writer) examples(ep *apispec.Endpoint) {
 			head += ": needs " + strings.Join(ex.Needs, "; ")
 		}
 		w.p("%s", head)
+		if len(ex.Setup) > 0 {
+			w.p("Set up with: %s", setupWords(ex.Setup))
+		}
 		var body bytes.Buffer
 		if err := json.Indent(&body, ex.Body, "", "  "); err != nil {
 			body.Reset()
@@ -419,6 +424,31 @@ func (w *writer) examples(ep *apispec.Endpoint) {
 			w.p("It breaks its page's rules, so it must not answer 0: %s", ex.Breaks)
 		}
 	}
+}
+
+// setupWords lists an example's control calls, each with its body as
+// one line of JSON.
+func setupWords(calls []apispec.ControlCall) string {
+	parts := make([]string, len(calls))
+	for i, c := range calls {
+		parts[i] = c.Call
+		var body bytes.Buffer
+		if len(c.Body) == 0 || json.Compact(&body, c.Body) != nil {
+			continue
+		}
+		fence := "`"
+		if bytes.Contains(body.Bytes(), []byte("`")) {
+			fence = "`` "
+		}
+		parts[i] += " " + fence + body.String() + reverse(fence)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func reverse(s string) string {
+	r := []rune(s)
+	slices.Reverse(r)
+	return string(r)
 }
 
 // ruleWords says a rule in words.

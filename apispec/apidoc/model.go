@@ -36,7 +36,7 @@ func JSON(spec *apispec.Spec, cat *catalog.Catalog) ([]byte, error) {
 			m.Body = "multipart"
 		}
 		for _, ex := range ep.Examples {
-			m.Examples = append(m.Examples, modelExample{Body: ex.Body, Needs: ex.Needs, Breaks: ex.Breaks, At: at(ex.Pos)})
+			m.Examples = append(m.Examples, modelExample{Body: ex.Body, Needs: ex.Needs, Setup: ex.Setup, Breaks: ex.Breaks, At: at(ex.Pos)})
 		}
 		doc.Endpoints = append(doc.Endpoints, m)
 	}
@@ -127,10 +127,13 @@ type modelCode struct {
 }
 
 type modelExample struct {
-	Body   json.RawMessage `json:"body"`
-	Needs  []string        `json:"needs,omitempty"`
-	Breaks string          `json:"breaks,omitempty"`
-	At     string          `json:"at"`
+	Body  json.RawMessage `json:"body"`
+	Needs []string        `json:"needs,omitempty"`
+	// Setup are the control calls that make what Needs says, as the data
+	// files write them: {call, body}.
+	Setup  []apispec.ControlCall `json:"setup,omitempty"`
+	Breaks string                `json:"breaks,omitempty"`
+	At     string                `json:"at"`
 }
 
 func field(f *apispec.Field) *modelField {

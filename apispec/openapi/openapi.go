@@ -1,8 +1,9 @@
 // Package openapi renders the spec (package apispec) as an OpenAPI 3.1
 // document: one POST operation per /shop/ endpoint with its request
 // schema, every code it can answer and the vendor's example requests,
-// plus the two token endpoints. apispec/README.md "Renderings" says how the
-// spec's rules map to JSON Schema and x-shopconform extensions.
+// plus the two token endpoints, and (Control) the reference sandbox's
+// control API. apispec/README.md "Renderings" says how the spec's rules
+// map to JSON Schema and x-shopconform extensions.
 package openapi
 
 import (
@@ -23,18 +24,20 @@ type Options struct {
 	// Version is info.version; empty means the harness's version.
 	Version string
 	// Extra are operations outside the vendor's API, each group under its
-	// own tag. This is where the reference sandbox's control API (under
-	// /_shopconform/v1/) is to be added by its owner; the /shop/ and token
-	// operations never come from here.
+	// own tag: the reference sandbox's control API (Control) is one. The
+	// /shop/ and token operations never come from here.
 	Extra []PathGroup
 }
 
 // PathGroup is a set of operations outside the spec: OpenAPI path items
-// by path, under one tag.
+// by path, under one tag, with the component schemas and security
+// schemes they name.
 type PathGroup struct {
-	Tag         string
-	Description string
-	Paths       map[string]map[string]any
+	Tag             string
+	Description     string
+	Paths           map[string]map[string]any
+	Schemas         map[string]any
+	SecuritySchemes map[string]any
 }
 
 // Vendor is the host of the vendor's API.
@@ -84,12 +87,22 @@ func Document(spec *apispec.Spec, cat *catalog.Catalog, opts Options) (map[strin
 	}
 	tagList := domainTags(tags)
 	tagList = append(tagList, map[string]any{"name": tokenTag, "description": "Obtaining the access_token every /shop/ call carries (api-reference.md §1.1)."})
+	comps := components()
 	for _, g := range opts.Extra {
 		for path, item := range g.Paths {
 			if _, taken := paths[path]; taken {
 				return nil, fmt.Errorf("openapi: extra path %s (tag %s) is already an operation of the API", path, g.Tag)
 			}
 			paths[path] = item
+		}
+		for kind, extra := range map[string]map[string]any{"schemas": g.Schemas, "securitySchemes": g.SecuritySchemes} {
+			have := comps[kind].(map[string]any)
+			for name, v := range extra {
+				if _, taken := have[name]; taken {
+					return nil, fmt.Errorf("openapi: extra %s %s (tag %s) is already a component", kind, name, g.Tag)
+				}
+				have[name] = v
+			}
 		}
 		tagList = append(tagList, map[string]any{"name": g.Tag, "description": g.Description})
 	}
@@ -110,7 +123,7 @@ func Document(spec *apispec.Spec, cat *catalog.Catalog, opts Options) (map[strin
 		"tags":                   tagList,
 		"paths":                  paths,
 		"security":               []any{map[string]any{"access_token": []string{}}, map[string]any{"authorizer_access_token": []string{}}},
-		"components":             components(),
+		"components":             comps,
 		"x-shopconform-catalog":  cat.Hash(),
 		"x-shopconform-errcodes": r.codeList(only(apispec.RouteCodes(), catalog.URLNotFound)),
 	}, nil
@@ -300,6 +313,10 @@ func (r *renderer) examples(ep *apispec.Endpoint) map[string]any {
 			desc = append(desc, "Needs: "+strings.Join(ex.Needs, "; ")+".")
 			x["x-shopconform-needs"] = ex.Needs
 		}
+		if len(ex.Setup) > 0 {
+			x["x-shopconform-setup"] = r.setup(ep, i, ex.Setup)
+			desc = append(desc, "Set up on an account of its own by the control API calls of x-shopconform-setup.")
+		}
 		if ex.Breaks != "" {
 			key += "-breaks"
 			x["summary"] = fmt.Sprintf("The vendor page's example request %d, which breaks its page's rules", i+1)
@@ -310,6 +327,25 @@ func (r *renderer) examples(ep *apispec.Endpoint) map[string]any {
 			x["description"] = strings.Join(desc, " ")
 		}
 		out[key] = x
+	}
+	return out
+}
+
+// setup renders an example's control calls: each names its operation of
+// the control API (tag control) and its body.
+func (r *renderer) setup(ep *apispec.Endpoint, i int, calls []apispec.ControlCall) []any {
+	out := make([]any, 0, len(calls))
+	for _, c := range calls {
+		x := map[string]any{"call": c.Call, "operationId": controlOperations[c.Call]}
+		if len(c.Body) > 0 {
+			var body any
+			if err := json.Unmarshal(c.Body, &body); err != nil {
+				r.err = cmp.Or(r.err, fmt.Errorf("openapi: %s example %d: setup call %s: %w", ep.Path, i+1, c.Call, err))
+				continue
+			}
+			x["body"] = body
+		}
+		out = append(out, x)
 	}
 	return out
 }

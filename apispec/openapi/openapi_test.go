@@ -53,7 +53,8 @@ const testSpec = `{"endpoints": [
   ],
   "codes": [{"code": 1010011, "when": "the order does not exist", "source": "§3.3", "evidence": "D"}],
   "examples": [
-   {"body": {"openid": "o123456789012345678901234567", "out_order_id": "a1", "title": "t", "skus": [{"sku": "s"}]}, "needs": ["a user"]},
+   {"body": {"openid": "o123456789012345678901234567", "out_order_id": "a1", "title": "t", "skus": [{"sku": "s"}]}, "needs": ["a user"],
+    "setup": [{"call": "account", "body": {"openids": ["o123456789012345678901234567"]}}, {"call": "seed", "body": {"orders": []}}, {"call": "reset"}]},
    {"body": {"openid": "o123456789012345678901234567", "title": "t"}, "breaks": "It names no order."}
   ]},
  {"path": "/shop/t/open", "domain": "access", "summary": "Before opening", "access": "pre_open", "request": []},
@@ -294,6 +295,17 @@ func TestExamplesAndResponse(t *testing.T) {
 	same(t, "needs", at(t, media, "examples", "vendor-1", "x-shopconform-needs"), []string{"a user"})
 	same(t, "value", at(t, media, "examples", "vendor-1", "value", "out_order_id"), "a1")
 	same(t, "breaks", at(t, media, "examples", "vendor-2-breaks", "x-shopconform-breaks"), "It names no order.")
+	same(t, "setup", at(t, media, "examples", "vendor-1", "x-shopconform-setup"), []any{
+		map[string]any{"call": "account", "operationId": "controlMintAccount", "body": map[string]any{"openids": []string{"o123456789012345678901234567"}}},
+		map[string]any{"call": "seed", "operationId": "controlSeed", "body": map[string]any{"orders": []any{}}},
+		map[string]any{"call": "reset", "operationId": "controlResetAccount"},
+	})
+	if d := at(t, media, "examples", "vendor-1", "description").(string); !strings.Contains(d, "x-shopconform-setup") {
+		t.Errorf("the description does not point at the setup: %q", d)
+	}
+	if _, has := at(t, media, "examples", "vendor-2-breaks").(map[string]any)["x-shopconform-setup"]; has {
+		t.Error("an example without setup has x-shopconform-setup")
+	}
 
 	ok := at(t, doc, "paths", "/shop/t/add", "post", "responses", "200")
 	if d := at(t, ok, "description").(string); !strings.Contains(d, "also with HTTP 200") {
@@ -326,6 +338,10 @@ func TestExtraPathGroups(t *testing.T) {
 	_, err := Render(s, catalog.Default(), Options{Extra: []PathGroup{{Tag: "c", Paths: map[string]map[string]any{"/shop/t/add": item}}}})
 	if err == nil || !strings.Contains(err.Error(), "extra path /shop/t/add (tag c) is already an operation") {
 		t.Errorf("a colliding extra path: %v", err)
+	}
+	_, err = Render(s, catalog.Default(), Options{Extra: []PathGroup{{Tag: "c", Schemas: map[string]any{"Envelope": schema{}}}}})
+	if err == nil || !strings.Contains(err.Error(), "extra schemas Envelope (tag c) is already a component") {
+		t.Errorf("a colliding extra schema: %v", err)
 	}
 }
 

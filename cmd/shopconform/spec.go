@@ -12,11 +12,12 @@ import (
 	"github.com/shopconform/shopconform/catalog"
 )
 
-// specCmd renders the API spec: as an OpenAPI 3.1 document, as the model
-// itself in JSON, or as the API notes in Markdown (apispec/API.md).
+// specCmd renders the API spec: as an OpenAPI 3.1 document (with the
+// reference sandbox's control API), as the model itself in JSON, or as the
+// API notes in Markdown (apispec/API.md).
 func specCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("spec", stderr)
-	format := fs.String("format", "openapi", "output format: openapi (OpenAPI 3.1 JSON), json (the spec model) or markdown (the API notes)")
+	format := fs.String("format", "openapi", "output format: openapi (OpenAPI 3.1 JSON, with the sandbox's control API), json (the spec model) or markdown (the API notes)")
 	out := fs.String("out", "", "write to this file instead of stdout")
 	if code, ok := parse(fs, args); !ok {
 		return code
@@ -33,9 +34,12 @@ func specCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	var data []byte
 	switch *format {
 	case "openapi":
-		// The reference sandbox's control API joins the document here,
-		// through openapi.Options.Extra, once it is specified.
-		data, err = openapi.Render(spec, cat, openapi.Options{})
+		// The reference sandbox's control API joins the vendor's API: it
+		// is how a test sets up the state its calls presuppose.
+		var control openapi.PathGroup
+		if control, err = openapi.Control(spec); err == nil {
+			data, err = openapi.Render(spec, cat, openapi.Options{Extra: []openapi.PathGroup{control}})
+		}
 	case "json":
 		data, err = apidoc.JSON(spec, cat)
 	case "markdown":

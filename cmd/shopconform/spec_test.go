@@ -17,8 +17,11 @@ func TestSpecWritesOpenAPIByDefault(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	var doc struct {
-		OpenAPI string                    `json:"openapi"`
-		Paths   map[string]map[string]any `json:"paths"`
+		OpenAPI    string                    `json:"openapi"`
+		Paths      map[string]map[string]any `json:"paths"`
+		Components struct {
+			SecuritySchemes map[string]any `json:"securitySchemes"`
+		} `json:"components"`
 	}
 	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
 		t.Fatal(err)
@@ -27,13 +30,34 @@ func TestSpecWritesOpenAPIByDefault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if doc.OpenAPI != "3.1.0" || len(doc.Paths) != len(spec.Endpoints)+2 {
-		t.Errorf("openapi %q with %d paths, want 3.1.0 with the %d endpoints and the two token endpoints", doc.OpenAPI, len(doc.Paths), len(spec.Endpoints))
+	// The /shop/ endpoints, the two token endpoints, and the reference
+	// sandbox's control API: healthz and its seven calls on six paths.
+	control := map[string]string{
+		"/_shopconform/healthz":                        "get",
+		"/_shopconform/v1/accounts":                    "post",
+		"/_shopconform/v1/accounts/{appid}":            "get",
+		"/_shopconform/v1/accounts/{appid}/reset":      "post",
+		"/_shopconform/v1/accounts/{appid}/clock":      "post",
+		"/_shopconform/v1/accounts/{appid}/categories": "put",
+		"/_shopconform/v1/accounts/{appid}/seed":       "post",
+		"/_shopconform/v1/accounts/{appid}/reviews":    "post",
+	}
+	if doc.OpenAPI != "3.1.0" || len(doc.Paths) != len(spec.Endpoints)+2+len(control) {
+		t.Errorf("openapi %q with %d paths, want 3.1.0 with the %d endpoints, the two token endpoints and the %d paths of the control API",
+			doc.OpenAPI, len(doc.Paths), len(spec.Endpoints), len(control))
 	}
 	for _, ep := range spec.Endpoints {
 		if doc.Paths[ep.Path]["post"] == nil {
 			t.Errorf("%s: no post operation", ep.Path)
 		}
+	}
+	for path, method := range control {
+		if doc.Paths[path][method] == nil {
+			t.Errorf("%s: no %s operation", path, method)
+		}
+	}
+	if doc.Components.SecuritySchemes["control_token"] == nil {
+		t.Error("no control_token security scheme")
 	}
 }
 
