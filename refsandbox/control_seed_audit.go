@@ -73,9 +73,12 @@ func seedAudit(b *seedBatch, it seedItem) {
 		f.fail(http.StatusBadRequest, "reject_reason", "only a rejected audit (status 9) has one")
 	}
 
+	// audit/result answers no audit_req: a brand audit may do without
+	// one (its brand then has no wording), a category audit cannot, since
+	// its level3 is the category it grants.
 	req, ok := f.object("audit_req")
-	if !ok && !f.present("audit_req") {
-		f.fail(http.StatusBadRequest, "audit_req", "missing: the audit_req audit_brand or audit_category took")
+	if !ok && !f.present("audit_req") && !a.brand {
+		f.fail(http.StatusBadRequest, "audit_req", "missing: the audit_req audit_category took (its category_info.level3 is the category granted)")
 	}
 	if a.brand {
 		seedBrandAudit(f, req, a, ab)
@@ -113,8 +116,10 @@ func seedAudit(b *seedBatch, it seedItem) {
 // minted, which no other brand of the account has.
 func seedBrandAudit(f, req seedMembers, a *audit, ab *auditBatch) {
 	st := f.b.acct.audit
-	info, _ := req.object("brand_info")
-	a.wording = info.need("brand_wording", "get_brand_list answers it")
+	info, hasInfo := req.object("brand_info")
+	if hasInfo || req.present("brand_info") {
+		a.wording = info.need("brand_wording", "get_brand_list answers it")
+	}
 	if a.wording != "" {
 		prev := st.latest(func(x *audit) bool { return x.brand && x.wording == a.wording })
 		switch {

@@ -125,7 +125,7 @@ func TestSeedAuditRefusals(t *testing.T) {
 		{"a status of the wrong type", brandSeed("n", map[string]any{"status": "1"}), 400, "audits[1].status"},
 		{"rejected without a reason", brandSeed("n", map[string]any{"status": 9}), 400, "audits[1].reject_reason"},
 		{"a reason while pending", brandSeed("n", map[string]any{"reject_reason": "r"}), 400, "audits[1].reject_reason"},
-		{"no audit_req", map[string]any{"kind": "brand"}, 400, "audits[1].audit_req"},
+		{"no audit_req on a category audit", map[string]any{"kind": "category"}, 400, "audits[1].audit_req"},
 		{"no brand_wording", map[string]any{"kind": "brand", "audit_req": map[string]any{"brand_info": map[string]any{}}}, 400, "audits[1].audit_req.brand_info.brand_wording"},
 		{"a brand_id while pending", brandSeed("n", map[string]any{"brand_id": 2200000099}), 400, "audits[1].brand_id"},
 		{"brand_id no brand", brandSeed("n", map[string]any{"status": 1, "brand_id": 2100000000}), 400, "audits[1].brand_id"},
