@@ -33,8 +33,8 @@ type seedKind struct {
 // seedKinds are the kinds in the order they are read and applied.
 func seedKinds() []seedKind {
 	return []seedKind{
-		{"products", seedProduct},
 		{"audits", seedAudit},
+		{"products", seedProduct},
 		{"orders", seedOrder},
 		{"aftersales", seedAftersale},
 		{"coupons", seedCoupon},

@@ -32,11 +32,16 @@ type auditBatch struct {
 	brands   map[uint64]string
 	wordings map[string]string
 	level3   map[int64]string
+	// What the approved audits of this call will grant, for the products
+	// read after them.
+	grantsBrand    map[uint64]bool
+	grantsCategory map[int64]bool
 }
 
 func (b *seedBatch) auditBatch() *auditBatch {
 	if b.auditSeeds == nil {
-		b.auditSeeds = &auditBatch{owner: map[string]string{}, brands: map[uint64]string{}, wordings: map[string]string{}, level3: map[int64]string{}}
+		b.auditSeeds = &auditBatch{owner: map[string]string{}, brands: map[uint64]string{}, wordings: map[string]string{}, level3: map[int64]string{},
+			grantsBrand: map[uint64]bool{}, grantsCategory: map[int64]bool{}}
 	}
 	return b.auditSeeds
 }
@@ -144,6 +149,7 @@ func seedBrandAudit(f, req seedMembers, a *audit, ab *auditBatch) {
 		f.fail(http.StatusConflict, "brand_id", "%d is taken by %s of this call", id, ab.brands[id])
 	default:
 		ab.brands[id] = f.it.at
+		ab.grantsBrand[id] = a.status == auditApproved
 		a.brandID = id
 	}
 }
@@ -190,6 +196,7 @@ func seedCategoryAudit(req seedMembers, a *audit, ab *auditBatch) {
 		info.fail(http.StatusConflict, "level3", "category %d has a pending or approved audit in %s of this call", level3, ab.level3[a.level3])
 	case a.status != auditRejected:
 		ab.level3[a.level3] = req.it.at
+		ab.grantsCategory[a.level3] = a.status == auditApproved
 	}
 }
 

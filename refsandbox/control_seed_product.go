@@ -133,7 +133,7 @@ func seedProduct(b *seedBatch, it seedItem) {
 	p.infoVersion = p.draft.InfoVersion
 	readSeedStatus(f, p)
 	readSeedReview(f, p)
-	checkSeedCategory(f, p.draft, b.acct.audit)
+	checkSeedCategory(f, p.draft, b.acct.audit, b.auditBatch())
 
 	if id, err := strconv.ParseUint(p.review.auditID, 10, 64); err == nil {
 		pb.claim(st, id, it.at+".audit_info.audit_id") // review ids come from the same allocator; a clash is harmless
@@ -344,9 +344,9 @@ func latest(times ...time.Time) time.Time {
 // (1000009: 404) and level 3 (1000007: 400), qualification_pics when the
 // category's product_qualification_type is 1 (1000008: 400), the
 // category granted when its qualification_type is 1 (1000005: 404) and
-// any brand but 2100000000 granted (1000006: 404). Grants come from the
-// account: seed approved audits in an earlier call.
-func checkSeedCategory(f seedMembers, d spuData, audits *auditState) {
+// any brand but 2100000000 granted (1000006: 404): by the account, or by
+// an approved audit of the same call (audits are read before products).
+func checkSeedCategory(f seedMembers, d spuData, audits *auditState, seeds *auditBatch) {
 	if d.ThirdCatID != 0 {
 		cat, err := audits.tree.lookup(d.ThirdCatID)
 		switch {
@@ -356,12 +356,12 @@ func checkSeedCategory(f seedMembers, d spuData, audits *auditState) {
 			f.fail(http.StatusBadRequest, "third_cat_id", "%d is not a level-3 category", d.ThirdCatID)
 		case cat.ProductQualificationType == qualificationMandatory && len(d.QualificationPics) == 0:
 			f.fail(http.StatusBadRequest, "qualification_pics", "category %d needs them (%s)", d.ThirdCatID, cat.ProductQualification)
-		case cat.QualificationType == qualificationMandatory && !audits.categoryGranted(d.ThirdCatID):
-			f.fail(http.StatusNotFound, "third_cat_id", "category %d needs an approved category audit (seed one in an earlier call)", d.ThirdCatID)
+		case cat.QualificationType == qualificationMandatory && !audits.categoryGranted(d.ThirdCatID) && !seeds.grantsCategory[d.ThirdCatID]:
+			f.fail(http.StatusNotFound, "third_cat_id", "category %d needs an approved category audit (seed one)", d.ThirdCatID)
 		}
 	}
-	if d.BrandID != noBrandID && !audits.brandGranted(d.BrandID) {
-		f.fail(http.StatusNotFound, "brand_id", "%d is not a brand granted to the account (seed an approved brand audit with this brand_id in an earlier call, or send 2100000000)", d.BrandID)
+	if d.BrandID != noBrandID && !audits.brandGranted(d.BrandID) && !seeds.grantsBrand[d.BrandID] {
+		f.fail(http.StatusNotFound, "brand_id", "%d is not a brand granted to the account (seed an approved brand audit with this brand_id, or send 2100000000)", d.BrandID)
 	}
 }
 

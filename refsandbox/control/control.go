@@ -104,8 +104,8 @@ func (c *Client) SetCategories(ctx context.Context, appid string, categories []a
 // Seed is what a seed call adds, each object in the shape the API's read
 // endpoint answers it (refsandbox/README.md, "Control API").
 type Seed struct {
-	Products    []any `json:"products,omitempty"`     // /shop/spu/get's spu
 	Audits      []any `json:"audits,omitempty"`       // {kind, audit_id, status, …}
+	Products    []any `json:"products,omitempty"`     // /shop/spu/get's spu
 	Orders      []any `json:"orders,omitempty"`       // /shop/order/get's order
 	Aftersales  []any `json:"aftersales,omitempty"`   // /shop/ecaftersale/get's after_sales_order
 	Coupons     []any `json:"coupons,omitempty"`      // /shop/coupon/get's result
