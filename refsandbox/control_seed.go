@@ -58,6 +58,7 @@ type seedBatch struct {
 	productIDs map[uint64]*product
 	orders     map[string]*order // by out_order_id
 	orderIDs   map[uint64]*order
+	aftersales []*afterSale
 	coupons    map[string]bool // out_coupon_id
 }
 
