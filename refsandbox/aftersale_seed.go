@@ -1,6 +1,7 @@
 package refsandbox
 
 import (
+	"fmt"
 	"math"
 	"net/http"
 	"slices"
@@ -29,17 +30,10 @@ func seedAftersale(b *seedBatch, it seedItem) {
 	a.id, a.outID = r.id("aftersale_id"), r.text("out_aftersale_id")
 	o, orderKey := seededOrderOf(b, r)
 	openid := r.text("openid")
-	a.claim.typ = r.integer("type")
-	if a.claim.typ != 1 && a.claim.typ != 2 {
-		r.fail(http.StatusBadRequest, "type", "required: 1 refund, 2 return and refund")
-	}
-	a.status = int(r.integer("status"))
-	if !slices.Contains(v2AftersaleStatuses, a.status) {
-		r.fail(http.StatusBadRequest, "status", "required, one of the v2 enum %v", v2AftersaleStatuses)
-	}
-	if a.claim.amount = r.integer("orderamt"); a.claim.amount < 1 {
-		r.fail(http.StatusBadRequest, "orderamt", "required, at least 1 fen (as on ecaftersale/add)")
-	}
+	a.claim.typ = r.requiredInteger("type", func(n int64) bool { return n == 1 || n == 2 }, "1 refund, 2 return and refund")
+	a.status = int(r.requiredInteger("status", func(n int64) bool { return slices.Contains(v2AftersaleStatuses, int(n)) },
+		fmt.Sprintf("one of the v2 enum %v", v2AftersaleStatuses)))
+	a.claim.amount = r.requiredInteger("orderamt", func(n int64) bool { return n >= 1 }, "at least 1 fen (as on ecaftersale/add)")
 	a.claim.reason = r.text("refund_reason")
 	a.claim.reasonType = r.between("refund_reason_type", 1, 12)
 	for _, m := range r.objects("media_list") {

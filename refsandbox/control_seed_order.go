@@ -116,9 +116,8 @@ func readOrderFields(r orderSeedReader, o *order, now time.Time) seedDelivery {
 	f.defaultAddress = r.address("default_receiving_address")
 
 	d := seedDelivery{detail: detail.object("delivery_detail")}
-	if f.deliveryType = d.detail.integer("delivery_type"); f.deliveryType < 1 || f.deliveryType > 4 {
-		d.detail.fail(http.StatusBadRequest, "delivery_type", "required, as on order/add: 1 express, 2 no shipping, 3 offline delivery, 4 self pickup")
-	}
+	f.deliveryType = d.detail.requiredInteger("delivery_type", func(n int64) bool { return n >= 1 && n <= 4 },
+		"as on order/add, 1 express, 2 no shipping, 3 offline delivery or 4 self pickup")
 	d.finishGiven = d.detail.has("finish_all_delivery")
 	o.finishAll = int(d.detail.between("finish_all_delivery", 0, 1))
 	d.packages = d.detail.objects("delivery_list")

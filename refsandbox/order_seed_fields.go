@@ -71,10 +71,19 @@ func (r orderSeedReader) integer(key string) int64 {
 	return n
 }
 
+// requiredInteger is an integer that valid accepts; want says which.
+func (r orderSeedReader) requiredInteger(key string, valid func(int64) bool, want string) int64 {
+	n := r.integer(key)
+	if _, isInt := asInt(r.m[key]); !r.has(key) || isInt && !valid(n) {
+		r.fail(http.StatusBadRequest, key, "required: %s", want)
+	}
+	return n
+}
+
 // between is an integer in [lo, hi]; absent is 0 and allowed.
 func (r orderSeedReader) between(key string, lo, hi int64) int64 {
 	n := r.integer(key)
-	if r.has(key) && (n < lo || n > hi) {
+	if _, isInt := asInt(r.m[key]); isInt && (n < lo || n > hi) {
 		r.fail(http.StatusBadRequest, key, "%d is not in [%d, %d]", n, lo, hi)
 	}
 	return n
