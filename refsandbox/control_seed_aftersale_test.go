@@ -117,7 +117,9 @@ func TestSeedAftersaleRefusals(t *testing.T) {
 		},
 		Aftersales: []any{seedAftersaleItem("taken", "o20", 1, asProcessing, 1, 100, set("aftersale_id", 123))},
 	})
-	item := func(edits ...edit) []any { return []any{seedAftersaleItem("new", "o20", 1, asProcessing, 1, 100, edits...)} }
+	item := func(edits ...edit) []any {
+		return []any{seedAftersaleItem("new", "o20", 1, asProcessing, 1, 100, edits...)}
+	}
 	cases := []struct {
 		name       string
 		orders     []any
@@ -174,7 +176,7 @@ func TestSeedAftersaleRefusals(t *testing.T) {
 func TestSeedAftersaleOnOrdersOfTheCall(t *testing.T) {
 	w := newSeedWorld(t)
 	w.mustSeed(control.Seed{
-		Orders: []any{seedOrderItem("closed", orderAftersaleClosed)},
+		Orders:     []any{seedOrderItem("closed", orderAftersaleClosed)},
 		Aftersales: []any{seedAftersaleItem("all", "closed", 1, asRefunded, 2, 200, set("refund_pay_detail", map[string]any{"refund_id": "r-1"}))},
 	})
 	got := w.call(asGetPath, `{"out_aftersale_id":"all"}`, catalog.OK)

@@ -367,7 +367,9 @@ func TestMintedOrderIDsSkipSeededOnes(t *testing.T) {
 		seedOrderItem("chosen-1", orderAwaitingShipment, set("order_id", json.Number(strconv.FormatUint(first, 10)))),
 		seedOrderItem("chosen-2", orderAwaitingShipment, set("order_id", strconv.FormatUint(first+2, 10))),
 	}})
-	id := func(out string) string { return num(t, w.call(orderGetPath, ids(seedBuyer, out), catalog.OK), "order.order_id") }
+	id := func(out string) string {
+		return num(t, w.call(orderGetPath, ids(seedBuyer, out), catalog.OK), "order.order_id")
+	}
 	if got := id("minted"); got != strconv.FormatUint(first+1, 10) {
 		t.Errorf("the seed minted %s, want %d (the first id no seeded order has)", got, first+1)
 	}
