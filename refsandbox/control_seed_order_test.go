@@ -34,12 +34,15 @@ type seedWorld struct {
 
 // newSeedWorld mints an account whose users are seedBuyer and seedOther
 // and whose clock is the sandbox's (t0).
-func newSeedWorld(t *testing.T) *seedWorld {
+func newSeedWorld(t *testing.T) *seedWorld { return newSeedWorldOf(t, "default") }
+
+// newSeedWorldOf is newSeedWorld on an account of profile.
+func newSeedWorldOf(t *testing.T, profile string) *seedWorld {
 	t.Helper()
 	tg := loopbackTarget(t)
 	ctl := controlClient(tg)
 	ctx := context.Background()
-	acct, err := ctl.Mint(ctx, control.MintOptions{OpenIDs: []string{seedBuyer, seedOther}})
+	acct, err := ctl.Mint(ctx, control.MintOptions{Profile: profile, OpenIDs: []string{seedBuyer, seedOther}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -340,6 +343,33 @@ func TestSeedOrderRefusals(t *testing.T) {
 	if n := num(t, w.call(orderListPath, `{"page":1,"page_size":100,"sort_order":1}`, catalog.OK), "total_num"); n != "2" {
 		t.Errorf("the account holds %s orders, want the 2 made before the refusals", n)
 	}
+}
+
+// TestSeedOldFlowOrders: an old-flow order (no fund_type 1, no
+// expire_time) names uploaded products, whose ids it takes where it left
+// them out, and order/add rewrites it while it awaits payment.
+func TestSeedOldFlowOrders(t *testing.T) {
+	w := newSeedWorldOf(t, "reviews-approve")
+	w.call("/shop/spu/add", spuBody("nuts"), catalog.OK) // listed at once on this profile
+	spu := spuOf(t, w.tg, w.tok, "nuts", false)
+	productID, skuID := fmt.Sprint(spu["product_id"]), fmt.Sprint(at(t, spu, "skus.0.sku_id"))
+	old := func(out string, edits ...edit) map[string]any {
+		return seedOrderItem(out, orderAwaitingPayment, append([]edit{set("expire_time", 0),
+			setAt("order_detail.product_infos.0.out_sku_id", "nuts-sku1")}, edits...)...)
+	}
+	line := "order_detail.product_infos.0."
+	wantRefusal(t, w.seed(control.Seed{Orders: []any{old("o", setAt(line+"product_id", 5))}}), 400, "orders[0].order_detail.product_infos[0].product_id")
+	wantRefusal(t, w.seed(control.Seed{Orders: []any{old("o", setAt(line+"sku_id", 5))}}), 400, "orders[0].order_detail.product_infos[0].sku_id")
+	wantRefusal(t, w.seed(control.Seed{Orders: []any{old("o", setAt(line+"out_sku_id", "nuts-sku9"), setAt(line+"sku_id", 5))}}),
+		400, "orders[0].order_detail.product_infos[0].sku_id")
+	w.mustSeed(control.Seed{Orders: []any{old("o")}})
+	got := w.call(orderGetPath, ids(seedBuyer, "o"), catalog.OK)
+	if p, s := num(t, got, "order.order_detail.product_infos.0.product_id"), num(t, got, "order.order_detail.product_infos.0.sku_id"); p != productID || s != skuID {
+		t.Errorf("the line has product_id %s and sku_id %s, want the product's %s and %s", p, s, productID, skuID)
+	}
+	w.call(orderAddPath, oldOrder(seedBuyer, "o", "nuts"), catalog.OK)
+	w.call(orderPayPath, payBody(seedBuyer, "o"), catalog.OK)
+	w.call(orderAddPath, oldOrder(seedBuyer, "o", "nuts"), catalog.OrderUpdateFailed)
 }
 
 // TestSeedIsAllOrNothingForOrders: one bad item refuses the whole call,
