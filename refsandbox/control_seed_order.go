@@ -58,7 +58,7 @@ func seedOrder(b *seedBatch, it seedItem) {
 		if o.id == 0 {
 			o.id = st.newID(func(id uint64) bool { _, chosen := b.orderIDs[id]; return chosen })
 		}
-		// Products this call adds have their ids only now.
+		// The products this call adds are complete only now.
 		for i, p := range prods {
 			if p != nil {
 				fillSeedLine(&o.fields.lines[i], p.forOrder())
@@ -192,7 +192,9 @@ func readSeedLines(b *seedBatch, detail orderSeedReader, o *order) []*product {
 			case l.SKUID != 0 && want != 0 && l.SKUID != want:
 				li.fail(http.StatusBadRequest, "sku_id", "the sku %q of product %q has sku_id %d", l.OutSKUID, l.OutProductID, want)
 			}
-			fillSeedLine(&l, op)
+			if b.products[l.OutProductID] == nil {
+				fillSeedLine(&l, op) // a product of this call is complete only once applied
+			}
 			prods[i] = p
 		}
 		o.fields.lines = append(o.fields.lines, l)
