@@ -50,13 +50,13 @@ func TestSeedAftersaleRoundTrip(t *testing.T) {
 		Aftersales: []any{item},
 	})
 	got := w.call(asGetPath, `{"aftersale_id":123}`, catalog.OK)["after_sales_order"]
-	wantSeeded(t, "after_sales_order", item, got)
+	wantReadBack(t, "after_sales_order", item, got)
 
 	v1 := w.call(v1GetPath, ids(seedBuyer, "o20"), catalog.OK)
 	want := map[string]any{"aftersale_id": 123, "out_aftersale_id": "as-rt", "out_order_id": "o20", "openid": seedBuyer,
 		"type": 2, "status": asAwaitingReceipt, "refund": 150, "create_time": chinaTime(t0.Add(-60_000_000_000)),
 		"product_infos": []any{map[string]any{"out_product_id": "nuts", "out_sku_id": "nuts-1", "product_cnt": 2}}}
-	wantSeeded(t, "aftersale_infos[0]", want, at(t, v1, "aftersale_infos.0"))
+	wantReadBack(t, "aftersale_infos[0]", want, at(t, v1, "aftersale_infos.0"))
 	list := w.call(asListPath, `{"offset":0,"limit":10,"status":8}`, catalog.OK)
 	if n := len(list["after_sales_orders"].([]any)); n != 1 {
 		t.Errorf("get_list of status 8 lists %d", n)

@@ -130,9 +130,9 @@ func shippedWith(finish int, units ...int) edit {
 	}
 }
 
-// wantSeeded checks that got holds every value of want (a seed item) at
+// wantReadBack checks that got holds every value of want (a seed item) at
 // the same path, but the keys in skip; arrays must have want's length.
-func wantSeeded(t *testing.T, path string, want, got any, skip ...string) {
+func wantReadBack(t *testing.T, path string, want, got any, skip ...string) {
 	t.Helper()
 	switch w := normalJSON(t, want).(type) {
 	case map[string]any:
@@ -143,7 +143,7 @@ func wantSeeded(t *testing.T, path string, want, got any, skip ...string) {
 		}
 		for k, v := range w {
 			if !contains(skip, k) {
-				wantSeeded(t, path+"."+k, v, g[k], skip...)
+				wantReadBack(t, path+"."+k, v, g[k], skip...)
 			}
 		}
 	case []any:
@@ -153,7 +153,7 @@ func wantSeeded(t *testing.T, path string, want, got any, skip ...string) {
 			return
 		}
 		for i := range w {
-			wantSeeded(t, fmt.Sprintf("%s[%d]", path, i), w[i], g[i], skip...)
+			wantReadBack(t, fmt.Sprintf("%s[%d]", path, i), w[i], g[i], skip...)
 		}
 	default:
 		if fmt.Sprint(w) != fmt.Sprint(got) {
@@ -198,7 +198,7 @@ func TestSeedOrderRoundTrip(t *testing.T) {
 
 	for _, item := range []map[string]any{shipped, pending} {
 		got := w.call(orderGetPath, ids(seedBuyer, item["out_order_id"].(string)), catalog.OK)["order"]
-		wantSeeded(t, "order", item, got, "product_info_list")
+		wantReadBack(t, "order", item, got, "product_info_list")
 	}
 	got := w.call(orderGetPath, `{"openid":"`+seedBuyer+`","order_id":123455}`, catalog.OK)
 	if n := len(at(t, got, "order.order_detail.delivery_detail.delivery_list").([]any)); n != 1 {
