@@ -58,7 +58,7 @@ type seedBatch struct {
 	productIDs map[uint64]*product
 	orders     map[string]*order // by out_order_id
 	orderIDs   map[uint64]*order
-	aftersales []*afterSale
+	aftersales []*afterSale    // every item of "aftersales" read so far (aftersale_seed.go)
 	coupons    map[string]bool // out_coupon_id
 }
 
