@@ -53,6 +53,10 @@ type accessProfile struct {
 	// (profile onboarding-review-held): the account stays under review.
 	// Otherwise the review is approved at once and the account connects.
 	ReviewHeld bool `json:"review_held,omitempty"`
+	// Applied starts an unopened account applying, as if register/apply
+	// had answered 0 (profile onboarding-applied): what the onboarding
+	// tasks' examples presuppose, reachable by minting alone.
+	Applied bool `json:"applied,omitempty"`
 }
 
 // refusalRule is one value of access.refusal and the sentinel it answers.
@@ -114,6 +118,9 @@ func newAccessState(p *Profile) *accessState {
 	st := &accessState{refusal: p.Access.refusal(), reviewHeld: p.Access.ReviewHeld, state: connected, finished: map[int]bool{}}
 	if !*orDefault(p.Opened, true) {
 		st.state = notConnected
+		if p.Access.Applied {
+			st.state = applying
+		}
 	}
 	return st
 }

@@ -79,10 +79,19 @@ func newAftersaleState(orderProfile) *aftersaleState {
 	return &aftersaleState{byID: map[uint64]*afterSale{}, byOut: map[string]*afterSale{}, nextID: firstAftersaleID}
 }
 
-func (st *aftersaleState) newID() uint64 {
-	id := st.nextID
-	st.nextID++
-	return id
+func (st *aftersaleState) newID() uint64 { return st.mintID(nil) }
+
+// mintID is the next id that no after-sale holds and that reserved (the
+// ids a seed call is adding, or nil) does not name, so minted ids never
+// collide with the ones seeds chose.
+func (st *aftersaleState) mintID(reserved func(uint64) bool) uint64 {
+	for {
+		id := st.nextID
+		st.nextID++
+		if st.byID[id] == nil && (reserved == nil || !reserved(id)) {
+			return id
+		}
+	}
 }
 
 // afterSale is one after-sale order.
@@ -255,33 +264,43 @@ func linePaid(o *order, i int) int64 {
 // order's other after-sales that still hold them claim. except is the
 // after-sale being rewritten, which does not count against itself.
 func (st *aftersaleState) checkRoom(o *order, lines []claimedLine, amount int64, except *afterSale) error {
-	var paid, taken int64
-	for _, c := range lines {
-		held := int64(0)
-		for _, a := range st.all {
-			if a == except || a.order != o || !a.holds() {
-				continue
-			}
+	units, money := roomFor(st.all, o, lines, except)
+	for i, c := range lines {
+		if c.cnt > units[i] {
+			return failf(errAftersaleBeyondOrder, "product_cnt %d: the line has %d unit(s) left to claim", c.cnt, max(units[i], 0))
+		}
+	}
+	if amount > money {
+		return failf(errAftersaleBeyondOrder, "the refund %d is more than the %d fen paid for the line(s) and not yet claimed", amount, max(money, 0))
+	}
+	return nil
+}
+
+// roomFor is what o still holds for a claim on lines, given the
+// after-sales all (the account's, and for a seed those it adds): the
+// units of each claimed line that no after-sale still holding them
+// claims, and the money paid for those lines that none claims. except
+// does not count.
+func roomFor(all []*afterSale, o *order, lines []claimedLine, except *afterSale) (units []int64, money int64) {
+	units = make([]int64, len(lines))
+	holders := slices.DeleteFunc(slices.Clone(all), func(a *afterSale) bool { return a == except || a.order != o || !a.holds() })
+	for i, c := range lines {
+		units[i] = o.fields.lines[c.line].ProductCnt
+		for _, a := range holders {
 			for _, d := range a.lines {
 				if d.line == c.line {
-					held += d.cnt
+					units[i] -= d.cnt
 				}
 			}
 		}
-		if left := o.fields.lines[c.line].ProductCnt - held; c.cnt > left {
-			return failf(errAftersaleBeyondOrder, "product_cnt %d: the line has %d unit(s) left to claim", c.cnt, max(left, 0))
-		}
-		paid += linePaid(o, c.line)
+		money += linePaid(o, c.line)
 	}
-	for _, a := range st.all {
-		if a != except && a.order == o && a.holds() && slices.ContainsFunc(lines, func(c claimedLine) bool { return a.touches(c.line) }) {
-			taken += a.claim.amount
+	for _, a := range holders {
+		if slices.ContainsFunc(lines, func(c claimedLine) bool { return a.touches(c.line) }) {
+			money -= a.claim.amount
 		}
 	}
-	if left := paid - taken; amount > left {
-		return failf(errAftersaleBeyondOrder, "the refund %d is more than the %d fen paid for the line(s) and not yet claimed", amount, max(left, 0))
-	}
-	return nil
+	return units, money
 }
 
 // ecaftersaleAdd answers /shop/ecaftersale/add once the spec's rules
@@ -332,9 +351,13 @@ func (st *aftersaleState) create(o *order, lines []claimedLine, c claim, outID s
 
 // refundedCount is how many units of line i of o refunded after-sales
 // cover.
-func (st *aftersaleState) refundedCount(o *order, i int) int64 {
+func (st *aftersaleState) refundedCount(o *order, i int) int64 { return refundedUnits(st.all, o, i) }
+
+// refundedUnits is how many units of line i of o the refunded
+// after-sales among all cover.
+func refundedUnits(all []*afterSale, o *order, i int) int64 {
 	var n int64
-	for _, a := range st.all {
+	for _, a := range all {
 		if a.order != o || (a.status != asRefunded && a.status != asReturnedRefunded) {
 			continue
 		}

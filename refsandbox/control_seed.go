@@ -58,6 +58,7 @@ type seedBatch struct {
 	productIDs map[uint64]*product
 	orders     map[string]*order // by out_order_id
 	orderIDs   map[uint64]*order
+	aftersales []*afterSale           // every item of "aftersales" read so far (aftersale_seed.go)
 	coupons    map[string]*coupon     // by out_coupon_id
 	grants     map[string]*userCoupon // by out_user_coupon_id
 	sharers    map[string]*sharer     // by openid

@@ -30,7 +30,7 @@ func TestVendorExamples(t *testing.T) {
 			n++
 			t.Run(strings.TrimPrefix(ep.Path, "/shop/")+"#"+itoa(i), func(t *testing.T) {
 				if len(ex.Needs) > 0 && len(ex.Setup) == 0 {
-					t.Skipf("needs %q but its setup is empty (%s:%d)", ex.Needs, ex.Pos.File, ex.Pos.Line)
+					t.Fatalf("needs %q but its setup is empty (%s:%d)", ex.Needs, ex.Pos.File, ex.Pos.Line)
 				}
 				tok := setUpExample(t, tg, ex)
 				resp := sendExample(t, tg, tok, ep, ex)

@@ -133,13 +133,30 @@ type addressInfo struct {
 }
 
 func (st *orderState) create(openid string, newFlow bool, f orderFields, now time.Time, outID string) *order {
-	o := &order{id: st.nextID, outID: outID, openid: openid, newFlow: newFlow, fields: f,
+	o := &order{id: st.newID(nil), outID: outID, openid: openid, newFlow: newFlow, fields: f,
 		status: orderAwaitingPayment, created: now, updated: now}
-	st.nextID++
-	st.byID[o.id] = o
-	st.byOut[outID] = o
-	st.list = append(st.list, o)
+	st.add(o)
 	return o
+}
+
+// newID mints an order id: the next one that no order holds and that
+// reserved (the ids a seed call is adding, or nil) does not name, so
+// minted ids never collide with the ones seeds chose.
+func (st *orderState) newID(reserved func(uint64) bool) uint64 {
+	for {
+		id := st.nextID
+		st.nextID++
+		if st.byID[id] == nil && (reserved == nil || !reserved(id)) {
+			return id
+		}
+	}
+}
+
+// add files o under its ids and at the end of the list.
+func (st *orderState) add(o *order) {
+	st.byID[o.id] = o
+	st.byOut[o.outID] = o
+	st.list = append(st.list, o)
 }
 
 // expire applies the timed-out cancel on read: an order still awaiting

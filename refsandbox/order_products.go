@@ -20,6 +20,11 @@ func (st *productState) forOrder(outID string) (orderProduct, bool) {
 	if p == nil || p.deleted {
 		return orderProduct{}, false
 	}
+	return p.forOrder(), true
+}
+
+// forOrder is the product as an order line sees it.
+func (p *product) forOrder() orderProduct {
 	d := &p.draft
 	if p.online != nil {
 		d = p.online
@@ -31,7 +36,7 @@ func (st *productState) forOrder(outID string) (orderProduct, bool) {
 	for _, s := range d.SKUs {
 		op.skus[s.OutSKUID] = s.SKUID
 	}
-	return op, true
+	return op
 }
 
 // fill completes a line from the product it names: ids always, title and
