@@ -80,10 +80,11 @@ func (r orderSeedReader) requiredInteger(key string, valid func(int64) bool, wan
 	return n
 }
 
-// between is an integer in [lo, hi]; absent is 0 and allowed.
+// between is an integer in [lo, hi]; absent and 0 (unset) are allowed.
 func (r orderSeedReader) between(key string, lo, hi int64) int64 {
 	n := r.integer(key)
-	if _, isInt := asInt(r.m[key]); isInt && (n < lo || n > hi) {
+	// 0 is what order/get answers for a value never set: not supplied.
+	if _, isInt := asInt(r.m[key]); isInt && n != 0 && (n < lo || n > hi) {
 		r.fail(http.StatusBadRequest, key, "%d is not in [%d, %d]", n, lo, hi)
 	}
 	return n

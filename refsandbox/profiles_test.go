@@ -102,8 +102,12 @@ func TestProfileOverrides(t *testing.T) {
 		t.Fatal(err)
 	}
 	accs := sb.Accounts()
-	if len(accs) != 36 {
-		t.Fatalf("want 35 built-ins (one replaced) + 1 new, got %d", len(accs))
+	builtin, err := builtinProfiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(accs) != len(builtin)+1 {
+		t.Fatalf("want %d built-ins (one replaced) + 1 new, got %d", len(builtin), len(accs))
 	}
 	for _, acc := range accs {
 		switch acc.Profile {
