@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/onsi/gomega"
@@ -40,6 +41,9 @@ type Runner struct {
 	// checks on every target; specErr is why it could not be read.
 	spec    *apispec.Spec
 	specErr error
+	// minted caches, by profile, the accounts this run minted for its
+	// cases (runAccount).
+	minted sync.Map
 }
 
 // RunIDEnv carries the run prefix from `shopconform run` to its suites, so

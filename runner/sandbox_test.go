@@ -188,7 +188,8 @@ func TestTransientAnswersAreRetriedAndFlakyPassesAreMarked(t *testing.T) {
 
 func TestARefusedTokenIsRenewedOnce(t *testing.T) {
 	base, file := serveLike(t)
-	r := sandboxRunner(t, base, file, nil)
+	// Shared: the other client below invalidates the file's account's token.
+	r := sandboxRunner(t, base, file, func(c *Config) { c.AccountsMode = AccountsShared })
 	ok := caseFrom(t, testCase("/shop/delivery/get_company_list", `{"body": {}}`, `{"errcode": 0}`))
 	if res := r.Execute(context.Background(), ok); res.Outcome != results.Pass {
 		t.Fatal(res.Reason)
