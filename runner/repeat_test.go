@@ -4,12 +4,15 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/shopconform/shopconform/fixtures"
+	"github.com/shopconform/shopconform/runner/accounts"
 	"github.com/shopconform/shopconform/runner/results"
 	"github.com/shopconform/shopconform/runner/runstate"
 )
@@ -160,5 +163,58 @@ func TestSharedAccountsAcceptTheStateEarlierRunsLeft(t *testing.T) {
 	}
 	if n := mints.n.Load(); n != 0 {
 		t.Errorf("shared mode minted %d accounts", n)
+	}
+}
+
+// TestWhereARunMintsItsAccounts: only a target that can mint does; a
+// control API that refuses is an error that names the way out; a profile
+// the sandbox lacks is skipped, as on any sandbox.
+func TestWhereARunMintsItsAccounts(t *testing.T) {
+	var mints mintCounter
+	base, file := serveLikeThrough(t, mints.wrap)
+	ok := caseFrom(t, testCase("/shop/delivery/get_company_list", `{"body": {}}`, `{"errcode": 0}`))
+	withControl := func(token string) string {
+		f, err := accounts.Read(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Control = nil
+		if token != "" {
+			f.Control = &accounts.Control{Token: token}
+		}
+		path := filepath.Join(t.TempDir(), "accounts.json")
+		if err := accounts.Write(path, f); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+
+	if res := sandboxRunner(t, base, withControl(""), nil).Execute(context.Background(), ok); res.Outcome != results.Pass || mints.n.Load() != 0 {
+		t.Errorf("without a control token: %s (%s), %d mints", res.Outcome, res.Reason, mints.n.Load())
+	}
+	res := sandboxRunner(t, base, withControl("not-the-control-token"), nil).Execute(context.Background(), ok)
+	if res.Outcome != results.Error || !strings.Contains(res.Reason, "minting this run's account of profile default") ||
+		!strings.Contains(res.Reason, "accounts_mode shared runs on the accounts file's own accounts instead") {
+		t.Errorf("a control API that refuses: %s: %s", res.Outcome, res.Reason)
+	}
+	r := sandboxRunner(t, base, file, nil)
+	nobody := caseFrom(t, testCase("/shop/delivery/get_company_list", `{"body": {}}`, `{"errcode": 0}`, `"account": "nobody"`))
+	if res := r.Execute(context.Background(), nobody); res.Outcome != results.Skipped || !strings.HasPrefix(res.Reason, `needs account profile nobody: `) {
+		t.Errorf("a profile the sandbox lacks: %s: %s", res.Outcome, res.Reason)
+	}
+	before := mints.n.Load()
+	for range 3 {
+		if res := r.Execute(context.Background(), ok); res.Outcome != results.Pass {
+			t.Fatalf("%s: %s", res.Outcome, res.Reason)
+		}
+	}
+	if got := mints.n.Load() - before; got != 1 {
+		t.Errorf("three cases of one profile minted %d accounts, want 1", got)
+	}
+	// The minted account's secret is masked like the file's.
+	minted, _ := r.minted.Load("default")
+	secret := minted.(accounts.Credentials).Secret
+	if secrets, _ := r.state.Secrets(); secret == "" || !slices.Contains(secrets, secret) || r.redactor.String(secret) == secret {
+		t.Error("the minted account's secret is not known to the redactor and the secret gate")
 	}
 }
