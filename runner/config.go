@@ -215,7 +215,7 @@ func settings() []setting {
 		text("target", "where cases go: "+strings.Join(TargetNames, ", "), func(c *Config) *string { return &c.Target }),
 		text("base_url", "the sandbox target's base URL, e.g. http://127.0.0.1:8089", func(c *Config) *string { return &c.BaseURL }),
 		text("accounts", "a JSON or YAML file of account profiles and their credentials", func(c *Config) *string { return &c.Accounts }),
-		text("accounts_mode", "on a sandbox that can mint accounts (`shopconform serve`): mint, one new account per profile per run, or shared, the accounts file's own", func(c *Config) *string { return &c.AccountsMode }),
+		text("accounts_mode", "on a sandbox that can mint accounts (shopconform serve): mint (one new account per profile per run) or shared (the accounts file's own)", func(c *Config) *string { return &c.AccountsMode }),
 		text("report_dir", "where reports are written", func(c *Config) *string { return &c.ReportDir }),
 		text("fixtures", "a fixtures folder to use instead of the built-in cases", func(c *Config) *string { return &c.Fixtures }),
 		duration("request_timeout", "how long one HTTP request may take", func(c *Config) *time.Duration { return &c.RequestTimeout }),
