@@ -36,6 +36,9 @@ func (r *Runner) credentials(ctx context.Context, c *fixtures.Case) (accounts.Cr
 		r.remember(creds.Secret)
 		return creds, nil
 	}
+	if r.mintsRunAccounts() {
+		return r.runAccount(ctx, c.Account)
+	}
 	creds, ok := r.target.Accounts.Profiles[c.Account]
 	if ok {
 		return creds, nil
@@ -45,6 +48,60 @@ func (r *Runner) credentials(ctx context.Context, c *fixtures.Case) (accounts.Cr
 	}
 	return creds, &verdictBeforeSending{results.Skipped, fmt.Sprintf("needs account profile %s", c.Account)}
 }
+
+// mintsRunAccounts says whether this run's cases run on accounts it mints
+// for itself: on a sandbox target that can mint (its accounts file holds
+// the control token, as `shopconform serve` writes it), unless the
+// configuration asks for the file's shared accounts. What one run leaves
+// on its accounts (a category approved once per account, a sharer bound)
+// is then never what the next run finds. The reference target starts a
+// sandbox of its own per run and the replay target answers from
+// cassettes: both keep the profiles' own accounts.
+func (r *Runner) mintsRunAccounts() bool {
+	t := r.target
+	return r.cfg.AccountsMode != AccountsShared && t.Accounts != nil && t.Accounts.Control != nil &&
+		t.replay == nil && t.Name != TargetReference
+}
+
+// runAccount is the account this run minted for profile: one per run per
+// profile, minted by whichever case of any process of the run asks first
+// and shared through the run state, as tokens are (runstate.State.Once);
+// a runner without a shared state mints its own.
+func (r *Runner) runAccount(ctx context.Context, profile string) (accounts.Credentials, *verdictBeforeSending) {
+	if creds, ok := r.minted.Load(profile); ok {
+		return creds.(accounts.Credentials), nil
+	}
+	raw, err := r.state.Once("account "+r.run+" "+r.target.BaseURL+" "+profile, func() (string, error) {
+		creds, err := r.target.mint(ctx, profile)
+		if err != nil {
+			return "", err
+		}
+		r.remember(creds.Secret) // known to the gate before any other process can read it
+		data, err := json.Marshal(creds)
+		return string(data), err
+	})
+	var noProfile noSuchProfile
+	switch {
+	case errors.As(err, &noProfile):
+		return accounts.Credentials{}, &verdictBeforeSending{results.Skipped, fmt.Sprintf("needs account profile %s: %v", profile, err)}
+	case err != nil:
+		return accounts.Credentials{}, &verdictBeforeSending{results.Error, fmt.Sprintf(
+			"minting this run's account of profile %s: %v (accounts_mode %s runs on the accounts file's own accounts instead)", profile, err, AccountsShared)}
+	}
+	var creds accounts.Credentials
+	if err := json.Unmarshal([]byte(raw), &creds); err != nil {
+		return creds, &verdictBeforeSending{results.Error, fmt.Sprintf("this run's account of profile %s: %v", profile, err)}
+	}
+	r.remember(creds.Secret) // minted by another process: this one's redactor learns it here
+	r.minted.Store(profile, creds)
+	return creds, nil
+}
+
+// noSuchProfile is a shopconform sandbox's refusal to mint a profile it
+// does not have.
+type noSuchProfile struct{ msg string }
+
+func (e noSuchProfile) Error() string { return e.msg }
 
 // MintPath is the control API's call that creates a new account of a
 // profile (refsandbox/README.md, "Control API").
@@ -84,7 +141,7 @@ func (t *Target) mint(ctx context.Context, profile string) (accounts.Credentials
 	decodeErr := json.Unmarshal(raw, &minted)
 	switch {
 	case resp.StatusCode == http.StatusNotFound && minted.Error != "" && decodeErr == nil:
-		return accounts.Credentials{}, errors.New(minted.Error) // a shopconform sandbox without that profile
+		return accounts.Credentials{}, noSuchProfile{minted.Error} // a shopconform sandbox without that profile
 	case resp.StatusCode != http.StatusCreated || decodeErr != nil || minted.AppID == "":
 		return accounts.Credentials{}, errCannotMint
 	}

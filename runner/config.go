@@ -34,6 +34,21 @@ const (
 // TokenEndpoints lists the allowed values of SHOPCONFORM_TOKEN_ENDPOINT.
 var TokenEndpoints = []string{TokenStable, TokenClassic}
 
+// How a sandbox target's cases get their accounts.
+const (
+	// AccountsMint: when the accounts file holds a control token (the
+	// target is `shopconform serve`), the run mints one account per
+	// profile for itself and leaves the file's accounts alone, so that
+	// runs repeat on a long-lived sandbox; otherwise as AccountsShared.
+	AccountsMint = "mint"
+	// AccountsShared: every case runs on the file's account of its
+	// profile, with whatever state earlier runs left there.
+	AccountsShared = "shared"
+)
+
+// AccountsModes lists the allowed values of SHOPCONFORM_ACCOUNTS_MODE.
+var AccountsModes = []string{AccountsMint, AccountsShared}
+
 // Defaults.
 const (
 	DefaultReportDir      = "reports"
@@ -57,9 +72,11 @@ const RateAuto = -1
 // of the config file; each has an environment variable SHOPCONFORM_<KEY>
 // and a flag --<key with dashes>.
 type Config struct {
-	Target         string        `yaml:"target"`
-	BaseURL        string        `yaml:"base_url"`
-	Accounts       string        `yaml:"accounts"`
+	Target   string `yaml:"target"`
+	BaseURL  string `yaml:"base_url"`
+	Accounts string `yaml:"accounts"`
+	// AccountsMode is AccountsMint or AccountsShared.
+	AccountsMode   string        `yaml:"accounts_mode"`
 	ReportDir      string        `yaml:"report_dir"`
 	Fixtures       string        `yaml:"fixtures"`
 	RequestTimeout time.Duration `yaml:"request_timeout"`
@@ -102,6 +119,7 @@ func DefaultConfig() Config {
 		RequestTimeout: DefaultRequestTimeout,
 		CaseTimeout:    DefaultCaseTimeout,
 		TokenEndpoint:  TokenStable,
+		AccountsMode:   AccountsMint,
 		Rate:           RateAuto,
 		Retries:        DefaultRetries,
 		Backoff:        DefaultBackoff,
@@ -197,6 +215,7 @@ func settings() []setting {
 		text("target", "where cases go: "+strings.Join(TargetNames, ", "), func(c *Config) *string { return &c.Target }),
 		text("base_url", "the sandbox target's base URL, e.g. http://127.0.0.1:8089", func(c *Config) *string { return &c.BaseURL }),
 		text("accounts", "a JSON or YAML file of account profiles and their credentials", func(c *Config) *string { return &c.Accounts }),
+		text("accounts_mode", "on a sandbox that can mint accounts (shopconform serve): mint (one new account per profile per run) or shared (the accounts file's own)", func(c *Config) *string { return &c.AccountsMode }),
 		text("report_dir", "where reports are written", func(c *Config) *string { return &c.ReportDir }),
 		text("fixtures", "a fixtures folder to use instead of the built-in cases", func(c *Config) *string { return &c.Fixtures }),
 		duration("request_timeout", "how long one HTTP request may take", func(c *Config) *time.Duration { return &c.RequestTimeout }),
@@ -333,6 +352,9 @@ func (c Config) validate() error {
 	}
 	if !slices.Contains(TokenEndpoints, c.TokenEndpoint) {
 		errs = append(errs, fmt.Errorf("token endpoint %q is not one of %s (SHOPCONFORM_TOKEN_ENDPOINT or --token-endpoint)", c.TokenEndpoint, strings.Join(TokenEndpoints, ", ")))
+	}
+	if !slices.Contains(AccountsModes, c.AccountsMode) {
+		errs = append(errs, fmt.Errorf("accounts mode %q is not one of %s (SHOPCONFORM_ACCOUNTS_MODE or --accounts-mode)", c.AccountsMode, strings.Join(AccountsModes, ", ")))
 	}
 	if c.ReportDir == "" {
 		errs = append(errs, errors.New("report_dir must not be empty"))

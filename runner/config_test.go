@@ -95,6 +95,7 @@ func TestLoadConfigErrorsNameSourceKeyValueAndAllowed(t *testing.T) {
 	}{
 		{"bad target", nil, []string{"SHOPCONFORM_TARGET", "live"}, []string{`target "live" is not one of reference, sandbox, replay`}},
 		{"bad token endpoint", []string{"--token-endpoint", "oauth"}, nil, []string{`token endpoint "oauth" is not one of stable, classic`}},
+		{"bad accounts mode", nil, []string{"SHOPCONFORM_ACCOUNTS_MODE", "fresh"}, []string{`accounts mode "fresh" is not one of mint, shared (SHOPCONFORM_ACCOUNTS_MODE or --accounts-mode)`}},
 		{"bad rate, budget and flag", []string{"--rate", "fast", "--budget", "-1", "--allow-live-mutations", "maybe"}, nil,
 			[]string{`flag --rate: "fast" is not auto or a number`, `flag --budget: "-1" is not a whole number ≥ 0`, `flag --allow-live-mutations: "maybe" is not true or false`}},
 		{"bad duration from env", nil, []string{"SHOPCONFORM_CASE_TIMEOUT", "forever"}, []string{`environment SHOPCONFORM_CASE_TIMEOUT: "forever" is not a positive duration`}},
@@ -120,7 +121,7 @@ func TestLoadConfigErrorsNameSourceKeyValueAndAllowed(t *testing.T) {
 }
 
 func TestEnvironRoundTrips(t *testing.T) {
-	cfg := Config{Target: TargetSandbox, BaseURL: "http://127.0.0.1:1", Accounts: "a.json", ReportDir: "r", Fixtures: "f", RequestTimeout: time.Second,
+	cfg := Config{Target: TargetSandbox, BaseURL: "http://127.0.0.1:1", Accounts: "a.json", AccountsMode: AccountsShared, ReportDir: "r", Fixtures: "f", RequestTimeout: time.Second,
 		CaseTimeout: time.Minute, TokenEndpoint: TokenClassic, Rate: 3.5, Budget: 9, Retries: 2, Backoff: time.Second, UnhealthyAfter: 4, AllowLiveMutations: true}
 	env := map[string]string{}
 	for _, kv := range cfg.Environ() {

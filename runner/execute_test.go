@@ -103,6 +103,9 @@ func TestOutcomes(t *testing.T) {
 		{"given step that fails", testCase("/shop/delivery/get_company_list", `{"body": {}}`, `{"errcode": 0}`,
 			`"given": [{"name": "first", "endpoint": "/shop/spu/addd", "body": {}}]`), results.Error,
 			[]string{`given step 1 "first" (/shop/spu/addd) answered errcode 40066 (`, "expected 0 (success)"}, -999},
+		{"given step that answers another code than the one it accepts", testCase("/shop/delivery/get_company_list", `{"body": {}}`, `{"errcode": 0}`,
+			`"given": [{"name": "first", "endpoint": "/shop/spu/addd", "body": {}, "accept": [{"errcode": 1050003, "because": "approved before"}]}]`), results.Error,
+			[]string{`given step 1 "first" (/shop/spu/addd) answered errcode 40066 (`}, -999},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -238,6 +241,20 @@ func TestClassicTokenEndpoint(t *testing.T) {
 	}
 	if len(rt.seen) == 0 || !strings.HasPrefix(rt.seen[0], "/cgi-bin/token ") {
 		t.Errorf("first request %v, want the classic token endpoint", rt.seen)
+	}
+}
+
+func TestAGivenStepThatAnswersAnAcceptedCodeLetsTheCaseGoOn(t *testing.T) {
+	c := caseFrom(t, testCase("/shop/delivery/get_company_list", `{"body": {}}`, `{"errcode": 0}`,
+		`"given": [{"name": "first", "endpoint": "/shop/spu/addd", "body": {}, "accept": [{"errcode": 40066, "because": "the path is gone already"}]}]`))
+	res := reference(t).Execute(context.Background(), c)
+	want := `given step 1 "first" (/shop/spu/addd) answered errcode 40066 (`
+	if res.Outcome != results.Pass || len(res.Notes) != 1 || !strings.HasPrefix(res.Notes[0], want) ||
+		!strings.HasSuffix(res.Notes[0], "instead of 0, which the step accepts: the path is gone already") {
+		t.Fatalf("%s (%s), notes %q", res.Outcome, res.Reason, res.Notes)
+	}
+	if rec := res.Record(); len(rec.Notes) != 1 || rec.Notes[0] != res.Notes[0] {
+		t.Errorf("the record's notes %q", rec.Notes)
 	}
 }
 

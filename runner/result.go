@@ -24,7 +24,8 @@ type Result struct {
 	Flaky    bool
 	Duration time.Duration
 	// Notes are things worth knowing that do not change the outcome, such
-	// as a cleanup step that failed.
+	// as a cleanup step that failed or a given step that answered an
+	// errcode it accepts.
 	Notes []string
 	// Findings are what an SDK under certification did differently from
 	// the case: fields it dropped or changed, an errcode it lost.
@@ -91,6 +92,7 @@ func (r *Result) Record() results.Case {
 		Flaky:           r.Flaky,
 		Fixture:         c.File,
 		DurationMS:      float64(r.Duration.Microseconds()) / 1000,
+		Notes:           r.Notes,
 		Findings:        r.Findings,
 		Transcript:      r.Transcript,
 		Curl:            r.Curl,

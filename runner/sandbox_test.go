@@ -24,13 +24,20 @@ import (
 // would write.
 func serveLike(t *testing.T) (baseURL, accountsFile string) {
 	t.Helper()
+	return serveLikeThrough(t, func(h http.Handler) http.Handler { return h })
+}
+
+// serveLikeThrough is serveLike with the sandbox's handler wrapped, to
+// watch what reaches it.
+func serveLikeThrough(t *testing.T, wrap func(http.Handler) http.Handler) (baseURL, accountsFile string) {
+	t.Helper()
 	merchant := httptest.NewServer(merchantsim.New())
 	t.Cleanup(merchant.Close)
 	sb, err := refsandbox.New(refsandbox.Options{MerchantURL: merchant.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(sb.Handler())
+	srv := httptest.NewServer(wrap(sb.Handler()))
 	t.Cleanup(srv.Close)
 	accountsFile = filepath.Join(t.TempDir(), "accounts.json")
 	if err := accounts.Write(accountsFile, SandboxAccounts(sb)); err != nil {
@@ -188,7 +195,8 @@ func TestTransientAnswersAreRetriedAndFlakyPassesAreMarked(t *testing.T) {
 
 func TestARefusedTokenIsRenewedOnce(t *testing.T) {
 	base, file := serveLike(t)
-	r := sandboxRunner(t, base, file, nil)
+	// Shared: the other client below invalidates the file's account's token.
+	r := sandboxRunner(t, base, file, func(c *Config) { c.AccountsMode = AccountsShared })
 	ok := caseFrom(t, testCase("/shop/delivery/get_company_list", `{"body": {}}`, `{"errcode": 0}`))
 	if res := r.Execute(context.Background(), ok); res.Outcome != results.Pass {
 		t.Fatal(res.Reason)

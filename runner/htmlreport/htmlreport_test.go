@@ -402,3 +402,23 @@ func TestEmptyReportRenders(t *testing.T) {
 		t.Errorf("an empty report still shows the whole matrix: %d cells", got)
 	}
 }
+
+// A pass whose given step answered an errcode it accepts says so, in its
+// row and in its details.
+func TestAPassShowsItsNotes(t *testing.T) {
+	r := sampleReport()
+	note := `given step 1 "first" (/shop/audit/audit_category) answered errcode 1050003 instead of 0, which the step accepts: approved by an earlier run`
+	for i := range r.Cases {
+		if r.Cases[i].ID == "universal-40066-unknown-path" {
+			r.Cases[i].Notes = []string{note}
+		}
+	}
+	_, doc := render(t, r)
+	pass := findAll(doc, func(n *html.Node) bool { v, _ := attr(n, "id"); return v == "case-universal-40066-unknown-path" })[0]
+	if why := findAll(pass, byClass("why")); len(why) != 1 || !strings.HasPrefix(text(why[0]), "note: given step 1") {
+		t.Errorf("the row does not name the note")
+	}
+	if notes := findAll(pass, byClass("notes")); len(notes) != 1 || !strings.Contains(text(notes[0]), "approved by an earlier run") {
+		t.Errorf("the details do not hold the note")
+	}
+}

@@ -159,7 +159,10 @@ type caseView struct {
 	Reason     string
 	ReasonLine string
 	// RowNote is the last column of a compact row.
-	RowNote    string
+	RowNote string
+	// Notes changed nothing in the outcome: a given step that answered an
+	// errcode it accepts, a cleanup step that failed.
+	Notes      []string
 	Transcript []exchangeView
 	Curl       string
 	Rerun      string
@@ -295,7 +298,7 @@ func cases(r *results.Report, cat *catalog.Catalog) []caseView {
 			Expected: c.ExpectedErrcode, ExpectedMeaning: meaning(cat, c.ExpectedErrcode),
 			ActualMeaning: "no errcode received",
 			Errmsg:        c.Errmsg, Reason: c.Reason, ReasonLine: headline(c.Reason),
-			Curl: c.Curl, Rerun: c.Rerun,
+			Curl: c.Curl, Rerun: c.Rerun, Notes: c.Notes,
 		}
 		// Everything that passed or did not run is one row; a flaky pass
 		// stays among them, its row saying how many attempts it took.
@@ -307,6 +310,11 @@ func cases(r *results.Report, cat *catalog.Catalog) []caseView {
 			v.RowNote = fmt.Sprintf("passed on attempt %d", c.Attempts)
 			if v.ReasonLine != "" {
 				v.RowNote += ": " + v.ReasonLine
+			}
+		case statePass:
+			v.RowNote = v.Duration
+			if len(c.Notes) > 0 {
+				v.RowNote = "note: " + headline(c.Notes[0])
 			}
 		default:
 			v.RowNote = v.Duration

@@ -72,6 +72,10 @@ type Case struct {
 	Fixture string `json:"fixture"`
 	// DurationMS is the wall time of the case, given and cleanup included.
 	DurationMS float64 `json:"duration_ms"`
+	// Notes are what is worth knowing and changed nothing in the outcome:
+	// a given step that answered an errcode it accepts (the state it sets
+	// up was there already), a cleanup step that failed.
+	Notes []string `json:"notes,omitempty"`
 	// Findings are what an SDK under certification did differently from
 	// the case (a dropped or changed field, a lost or altered errcode);
 	// empty outside certification.

@@ -20,7 +20,7 @@ import (
 // the way `shopconform run` runs several suite processes on one folder.
 // The environment tells a helper what to do.
 const (
-	helperModeEnv       = "RUNSTATE_TEST_HELPER" // token, budget, fault or pace
+	helperModeEnv       = "RUNSTATE_TEST_HELPER" // token, once, budget, fault or pace
 	helperDirEnv        = "RUNSTATE_TEST_DIR"
 	helperStartEnv      = "RUNSTATE_TEST_START" // Unix nanoseconds: when every participant begins
 	helperEndEnv        = "RUNSTATE_TEST_END"   // pace: when it stops
@@ -72,6 +72,9 @@ func runHelper(mode string) (any, error) {
 	case "token":
 		time.Sleep(time.Until(start))
 		return helperTokens(s, dir, goroutines)
+	case "once":
+		time.Sleep(time.Until(start))
+		return helperOnce(s, dir, goroutines)
 	case "budget":
 		time.Sleep(time.Until(start))
 		return helperBudget(s, goroutines)

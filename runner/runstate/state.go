@@ -52,6 +52,8 @@ type data struct {
 	Tripped string `json:"tripped,omitempty"`
 	// Secrets are the values no report may contain, sorted, unique.
 	Secrets []string `json:"secrets,omitempty"`
+	// Values are what Once stored, by key: one per key per run.
+	Values map[string]string `json:"values,omitempty"`
 }
 
 type token struct {

@@ -254,6 +254,7 @@ func fullReport(t *testing.T) []byte {
 					ID: "universal-45009-flaky", Domain: "universal", Endpoint: "/shop/spu/get", Summary: "passes on the second try",
 					Account: "default", Evidence: "I", ExpectedErrcode: 40013, ActualErrcode: intp(40013), Errmsg: "invalid appid",
 					Outcome: results.Pass, Attempts: 2, Flaky: true, Fixture: "fixtures/universal/universal-45009-flaky.json", DurationMS: 210,
+					Notes: []string{`given step 1 "first" (/shop/audit/audit_category) answered errcode 1050003 (category already approved; no need to reapply) instead of 0, which the step accepts: approved by an earlier run`},
 				},
 				{
 					ID: "universal-40001-fail", Domain: "universal", Endpoint: "/shop/spu/add", Summary: "a bad token",
