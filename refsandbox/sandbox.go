@@ -52,7 +52,7 @@ type Options struct {
 	// answers 1090032.
 	MerchantURL string
 	// ControlToken is the bearer token of the control API (control.go).
-	// Default: 32 random hex digits, read back with ControlToken.
+	// Default: a random one (crypto/rand), read back with ControlToken.
 	ControlToken string
 }
 
@@ -125,10 +125,11 @@ func New(opts Options) (*Sandbox, error) {
 	if s.merchant, err = newMerchantCaller(opts.MerchantURL); err != nil {
 		return nil, err
 	}
+	// The control token is a secret, drawn from crypto/rand even when
+	// Options.Random is a seeded test source: it must not shift the ids and
+	// tokens a deterministic sandbox draws after it.
 	if s.controlToken = opts.ControlToken; s.controlToken == "" {
-		if s.controlToken, err = s.random.hex(16); err != nil {
-			return nil, fmt.Errorf("refsandbox: a control token: %w", err)
-		}
+		s.controlToken = rand.Text()
 	}
 	s.store = newStore(s.profiles)
 	s.log.Debug("refsandbox ready", "profiles", len(s.profiles), "routes", len(s.routes))
