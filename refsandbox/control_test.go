@@ -2,6 +2,7 @@ package refsandbox
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -143,4 +144,73 @@ func TestSeedRefusesUnknownKinds(t *testing.T) {
 	wantRefusal(t, c.Do(ctx, http.MethodPost, path, map[string]any{"products": map[string]any{}}, nil), http.StatusBadRequest, "products")
 	wantRefusal(t, c.Do(ctx, http.MethodPost, path, map[string]any{"products": []any{"x"}}, nil), http.StatusBadRequest, "products[0]")
 	wantRefusal(t, c.Do(ctx, http.MethodPost, control.Prefix+"accounts/wxnobody/seed", map[string]any{}, nil), http.StatusNotFound, "")
+}
+
+// TestControlCallsTouchOneAccount: every control call on one account
+// leaves another account exactly as it was: what the API reads back, its
+// clock and its category tree.
+func TestControlCallsTouchOneAccount(t *testing.T) {
+	tg := loopbackTarget(t)
+	ctx := context.Background()
+	c := controlClient(tg)
+	mint := func() (*control.Account, string) {
+		a, err := c.Mint(ctx, control.MintOptions{Profile: "reviews-approve"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, err := c.AccessToken(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a, tok
+	}
+	target, _ := mint()
+	other, otherTok := mint()
+	wantCode(t, post(t, tg, otherTok, "/shop/spu/add", spuBody("theirs")), catalog.OK)
+	snapshot := func() string {
+		var b strings.Builder
+		for _, r := range []struct{ path, body string }{
+			{"/shop/cat/get", `{}`}, {"/shop/spu/get_list", `{"page":1,"page_size":100}`},
+			{"/shop/order/get_list", `{"page":1,"page_size":100,"sort_order":1}`},
+			{"/shop/account/get_brand_list", `{}`}, {"/shop/sharer/get_sharer_list", `{"page":1,"page_size":100}`},
+		} {
+			b.WriteString(jsonOf(post(t, tg, otherTok, r.path, r.body)))
+		}
+		a, err := c.Account(ctx, other.AppID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(jsonOf(a))
+		return b.String()
+	}
+	before := snapshot()
+
+	cats := post(t, tg, otherTok, "/shop/cat/get", `{}`)["third_cat_list"].([]any)
+	for _, call := range []func() error{
+		func() error { return c.AdvanceClock(ctx, target.AppID, 48*time.Hour) },
+		func() error { return c.SetCategories(ctx, target.AppID, cats[:1]) },
+		func() error {
+			return c.Seed(ctx, target.AppID, control.Seed{Sharers: []any{map[string]any{"openid": target.OpenIDs[0], "bind_status": 1}}})
+		},
+		func() error {
+			return c.Seed(ctx, target.AppID, control.Seed{Audits: []any{map[string]any{"kind": "brand", "status": 0, "audit_id": "a1",
+				"audit_req": map[string]any{"brand_info": map[string]any{"brand_wording": "theirs"}}}}})
+		},
+		func() error {
+			return c.Decide(ctx, target.AppID, control.Review{Kind: "brand", AuditID: "a1", Decision: "approve"})
+		},
+		func() error { return c.Reset(ctx, target.AppID) },
+	} {
+		if err := call(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if after := snapshot(); after != before {
+		t.Errorf("calls on %s changed %s:\nbefore %s\nafter  %s", target.AppID, other.AppID, before, after)
+	}
+}
+
+func jsonOf(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }
