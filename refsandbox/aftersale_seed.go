@@ -24,27 +24,27 @@ var v2AftersaleStatuses = []int{1, 2, 4, 5, 6, 7, 8, 12, 13, 14, 15, 16, 17, 18,
 // the batch (b.aftersales), so that ids repeated within the call are
 // found; a refused one has no order, so it holds nothing.
 func seedAftersale(b *seedBatch, it seedItem) {
-	before := len(b.problems)
-	r := readSeedItem(b, it)
+	r := b.reader(it)
 	a := &afterSale{created: b.now, updated: b.now, claim: claim{media: []mediaItem{}}}
-	a.id, a.outID = r.id("aftersale_id"), r.text("out_aftersale_id")
+	a.id, a.outID = r.id("aftersale_id"), r.str("out_aftersale_id")
 	o, orderKey := seededOrderOf(b, r)
-	openid := r.text("openid")
-	a.claim.typ = r.requiredInteger("type", func(n int64) bool { return n == 1 || n == 2 }, "1 refund, 2 return and refund")
-	a.status = int(r.requiredInteger("status", func(n int64) bool { return slices.Contains(v2AftersaleStatuses, int(n)) },
-		fmt.Sprintf("one of the v2 enum %v", v2AftersaleStatuses)))
-	a.claim.amount = r.requiredInteger("orderamt", func(n int64) bool { return n >= 1 }, "at least 1 fen (as on ecaftersale/add)")
-	a.claim.reason = r.text("refund_reason")
+	openid := r.str("openid")
+	a.claim.typ = r.needInt("type", func(n int64) bool { return n == 1 || n == 2 }, "1 refund or 2 return and refund")
+	a.status = int(r.needInt("status", func(n int64) bool { return slices.Contains(v2AftersaleStatuses, int(n)) },
+		fmt.Sprintf("of the v2 enum %v", v2AftersaleStatuses)))
+	a.claim.amount = r.needInt("orderamt", func(n int64) bool { return n >= 1 }, "1 fen or more (as on ecaftersale/add)")
+	a.claim.reason = r.str("refund_reason")
 	a.claim.reasonType = r.between("refund_reason_type", 1, 12)
 	for _, m := range r.objects("media_list") {
-		a.claim.media = append(a.claim.media, mediaItem{Type: m.integer("type"), URL: m.text("url"), ThumbURL: m.text("thumb_url")})
+		a.claim.media = append(a.claim.media, mediaItem{Type: m.intOr("type", 0), URL: m.str("url"), ThumbURL: m.str("thumb_url")})
 	}
 	pc := readSeedClaim(r)
-	ret := r.object("return_info")
-	a.ret = returnInfo{DeliveryID: ret.text("delivery_id"), DeliveryName: ret.text("delivery_name"), WaybillID: ret.text("waybill_id"),
+	ret, _ := r.object("return_info")
+	a.ret = returnInfo{DeliveryID: ret.str("delivery_id"), DeliveryName: ret.str("delivery_name"), WaybillID: ret.str("waybill_id"),
 		OrderReturnTime: ret.between("order_return_time", 0, math.MaxInt64)}
-	a.refundID = r.object("refund_pay_detail").text("refund_id")
-	a.returnID = r.text("return_id")
+	refund, _ := r.object("refund_pay_detail")
+	a.refundID = refund.str("refund_id")
+	a.returnID = r.str("return_id")
 	if t := r.millis("create_time"); !t.IsZero() {
 		a.created = t
 	}
@@ -52,13 +52,13 @@ func seedAftersale(b *seedBatch, it seedItem) {
 		a.updated = t
 	}
 	checkAftersaleIDs(b, r, a)
-	if len(b.problems) == before && o != nil {
+	if r.ok() && o != nil {
 		if openid != "" && openid != o.openid {
 			r.fail(http.StatusBadRequest, "openid", "%q is not the buyer of the order, %q", openid, o.openid)
 		}
 		checkAftersaleClaim(b, r, a, o, orderKey, pc)
 	}
-	if len(b.problems) > before {
+	if !r.ok() {
 		a.order = nil
 	}
 	b.aftersales = append(b.aftersales, a)
@@ -83,12 +83,12 @@ func seedAftersale(b *seedBatch, it seedItem) {
 
 // readSeedClaim reads product_info: the line, by the ids ecaftersale/add
 // takes, and its units (0: the whole line).
-func readSeedClaim(r orderSeedReader) productClaim {
-	pi := r.object("product_info")
-	pc := productClaim{productID: pi.id("product_id"), outProductID: pi.text("out_product_id"), skuID: pi.id("sku_id"),
+func readSeedClaim(r seedReader) productClaim {
+	pi, _ := r.object("product_info")
+	pc := productClaim{productID: pi.id("product_id"), outProductID: pi.str("out_product_id"), skuID: pi.id("sku_id"),
 		cnt: pi.between("product_cnt", 0, math.MaxInt64)}
 	if pi.has("out_sku_id") {
-		s := pi.text("out_sku_id")
+		s := pi.str("out_sku_id")
 		pc.outSKUID = &s
 	}
 	if pc.productID == 0 && pc.outProductID == "" {
@@ -100,8 +100,8 @@ func readSeedClaim(r orderSeedReader) productClaim {
 // seededOrderOf is the order the item names by order_id or out_order_id,
 // of the account or of this call, and the key that named it: nil when
 // it names none (404) or an order this call refuses (already reported).
-func seededOrderOf(b *seedBatch, r orderSeedReader) (*order, string) {
-	id, outID := r.id("order_id"), r.text("out_order_id")
+func seededOrderOf(b *seedBatch, r seedReader) (*order, string) {
+	id, outID := r.id("order_id"), r.str("out_order_id")
 	if id == 0 && outID == "" {
 		r.fail(http.StatusBadRequest, "order_id", "required: the order, by order_id or out_order_id")
 		return nil, ""
@@ -141,7 +141,7 @@ func seededOrderOf(b *seedBatch, r orderSeedReader) (*order, string) {
 
 // checkAftersaleIDs: the ids are new to the account (409) and to this
 // call (400).
-func checkAftersaleIDs(b *seedBatch, r orderSeedReader, a *afterSale) {
+func checkAftersaleIDs(b *seedBatch, r seedReader, a *afterSale) {
 	st := b.acct.aftersale
 	earlier := func(same func(x *afterSale) bool) bool { return slices.ContainsFunc(b.aftersales, same) }
 	switch {
@@ -165,7 +165,7 @@ func checkAftersaleIDs(b *seedBatch, r orderSeedReader, a *afterSale) {
 // units and money are the order's to claim besides what its other
 // after-sales hold (409), and the order is not left with every unit
 // refunded, which the sandbox answers by closing it (200, 409).
-func checkAftersaleClaim(b *seedBatch, r orderSeedReader, a *afterSale, o *order, orderKey string, pc productClaim) {
+func checkAftersaleClaim(b *seedBatch, r seedReader, a *afterSale, o *order, orderKey string, pc productClaim) {
 	if !o.in(aftersaleOrderStatuses...) && o.status != orderAftersaleClosed {
 		r.fail(http.StatusConflict, orderKey, "the order has status %d: after-sales need a paid order (20, 21, 30, 100; 200 once they closed it)", o.status)
 		return

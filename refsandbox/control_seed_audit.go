@@ -50,10 +50,10 @@ func (b *seedBatch) auditBatch() *auditBatch {
 func seedAudit(b *seedBatch, it seedItem) {
 	st := b.acct.audit
 	ab := b.auditBatch()
-	f := seedMembers{b: b, it: it, obj: it.obj}
+	f := b.reader(it)
 	a := &audit{}
 
-	switch kind := f.need("kind", `"brand" or "category"`); kind {
+	switch kind := f.need("kind"); kind {
 	case "brand":
 		a.brand = true
 	case "category":
@@ -82,7 +82,7 @@ func seedAudit(b *seedBatch, it seedItem) {
 	// one (its brand then has no wording), a category audit cannot, since
 	// its level3 is the category it grants.
 	req, ok := f.object("audit_req")
-	if !ok && !f.present("audit_req") && !a.brand {
+	if !ok && !f.has("audit_req") && !a.brand {
 		f.fail(http.StatusBadRequest, "audit_req", "missing: the audit_req audit_category took (its category_info.level3 is the category granted)")
 	}
 	if a.brand {
@@ -119,11 +119,11 @@ func seedAudit(b *seedBatch, it seedItem) {
 // whose latest audit is pending or approved takes no later one (1050009,
 // 1050010); only an approved brand audit has a brand_id, chosen or
 // minted, which no other brand of the account has.
-func seedBrandAudit(f, req seedMembers, a *audit, ab *auditBatch) {
+func seedBrandAudit(f, req seedReader, a *audit, ab *auditBatch) {
 	st := f.b.acct.audit
 	info, hasInfo := req.object("brand_info")
-	if hasInfo || req.present("brand_info") {
-		a.wording = info.need("brand_wording", "get_brand_list answers it")
+	if hasInfo || req.has("brand_info") {
+		a.wording = info.need("brand_wording")
 	}
 	if a.wording != "" {
 		prev := st.latest(func(x *audit) bool { return x.brand && x.wording == a.wording })
@@ -160,12 +160,12 @@ func seedBrandAudit(f, req seedMembers, a *audit, ab *auditBatch) {
 // given, its parents (1050004: 400), a category that needs an
 // application (1050011: 400), and none granted (1050003) or pending
 // (1050009) already: 409.
-func seedCategoryAudit(req seedMembers, a *audit, ab *auditBatch) {
+func seedCategoryAudit(req seedReader, a *audit, ab *auditBatch) {
 	st := req.b.acct.audit
 	info, _ := req.object("category_info")
 	level1, level2, level3 := info.id("level1"), info.id("level2"), info.id("level3")
 	if level3 == 0 {
-		if !info.present("level3") {
+		if !info.has("level3") {
 			info.fail(http.StatusBadRequest, "level3", "missing: the level-3 category applied for")
 		}
 		return

@@ -1,12 +1,10 @@
 package refsandbox
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -30,8 +28,8 @@ import (
 // could have made), its status and stock by the status machine
 // (couponMoves), its products by their existence.
 func seedCoupon(b *seedBatch, it seedItem) {
-	item := seedFieldsOf(b, it)
-	fields, ok := item.object("coupon", true)
+	item := b.reader(it)
+	fields, ok := item.needObject("coupon")
 	if !ok {
 		return
 	}
@@ -40,17 +38,17 @@ func seedCoupon(b *seedBatch, it seedItem) {
 	}
 	spec := couponSpecOf(map[string]any{"coupon": fields.obj})
 	c := &coupon{couponSpec: spec}
-	c.status = fields.integer("status", couponEditing)
-	if fields.ok && (c.status < couponEditing || c.status > couponDeleted) {
+	c.status = fields.intOr("status", couponEditing)
+	if fields.ok() && (c.status < couponEditing || c.status > couponDeleted) {
 		fields.fail(http.StatusBadRequest, "status", "%d is no coupon status (1 editing, 2 effective, 3 expired, 4 void, 5 deleted)", c.status)
 	}
-	created, updated := fields.timePair("create_time", "update_time", b.now.Unix())
+	created, updated := seedTimePair(fields, "create_time", "update_time", b.now.Unix())
 	c.created, c.updated = time.Unix(created, 0), time.Unix(updated, 0)
 	if b.acct.coupon.byOut[spec.outID] != nil || b.coupons[spec.outID] != nil {
 		fields.fail(http.StatusConflict, "out_coupon_id", "the coupon %q exists (coupon/add would answer 1090002)", spec.outID)
 	}
 	seedCouponProducts(b, fields, spec)
-	if !fields.ok {
+	if !fields.ok() {
 		return
 	}
 	stock, ok := seedCouponStock(item, c)
@@ -122,7 +120,7 @@ func (e couponSeedEnv) IsUser(openid string) bool { return e.users[openid] }
 // now: coupon/add wanted it approved and listed (1090012), but a product
 // delisted or deleted after the coupon was made leaves the coupon as it
 // was, so only its existence is a rule of the state.
-func seedCouponProducts(b *seedBatch, fields *seedFields, spec couponSpec) {
+func seedCouponProducts(b *seedBatch, fields seedReader, spec couponSpec) {
 	if !productScoped(spec.typ) {
 		return
 	}
@@ -142,9 +140,9 @@ func seedCouponProducts(b *seedBatch, fields *seedFields, spec couponSpec) {
 // out of an activated coupon is the one activation makes:
 // receive_info.total_num issued, none received, stamped at the coupon's
 // update_time.
-func seedCouponStock(item *seedFields, c *coupon) (*couponStock, bool) {
-	stock, given := item.object("coupon_stock", false)
-	if !item.ok {
+func seedCouponStock(item seedReader, c *coupon) (*couponStock, bool) {
+	stock, given := item.object("coupon_stock")
+	if !item.ok() {
 		return nil, false
 	}
 	if !given {
@@ -153,19 +151,19 @@ func seedCouponStock(item *seedFields, c *coupon) (*couponStock, bool) {
 		}
 		return &couponStock{issued: c.totalNum, created: c.updated, updated: c.updated}, true
 	}
-	if id := stock.text("out_coupon_id", false); stock.ok && id != "" && id != c.outID {
+	if id := stock.str("out_coupon_id"); stock.ok() && id != "" && id != c.outID {
 		stock.fail(http.StatusBadRequest, "out_coupon_id", "%q is not the coupon's out_coupon_id %q", id, c.outID)
 	}
-	info, _ := stock.object("stock_info", true)
+	info, hasInfo := stock.needObject("stock_info")
 	var s couponStock
-	if info != nil {
-		s.issued = info.count("issued_num")
-		s.received = info.count("receive_num")
+	if hasInfo {
+		s.issued = info.needInt("issued_num", nonNegative, "an integer ≥ 0")
+		s.received = info.needInt("receive_num", nonNegative, "an integer ≥ 0")
 	}
 	zero := func(name string) bool { n, _ := asInt(stock.obj[name]); return n == 0 }
 	unstamped := zero("create_time") && zero("update_time")
-	created, updated := stock.timePair("create_time", "update_time", c.updated.Unix())
-	if !stock.ok || info == nil || !info.ok {
+	created, updated := seedTimePair(stock, "create_time", "update_time", c.updated.Unix())
+	if !stock.ok() {
 		return nil, false
 	}
 	none := s.issued == 0 && s.received == 0 && unstamped
@@ -187,20 +185,20 @@ func seedCouponStock(item *seedFields, c *coupon) (*couponStock, bool) {
 // activated coupon of the account or of this call to one of the
 // account's users, in any status of the user coupon's machine.
 func seedUserCoupon(b *seedBatch, it seedItem) {
-	f := seedFieldsOf(b, it)
+	f := b.reader(it)
 	u := &userCoupon{
-		outID:    f.text("out_user_coupon_id", true),
-		openid:   f.text("openid", true),
-		couponID: f.text("out_coupon_id", true),
-		status:   f.integer("status", userCouponEffective),
+		outID:    f.needNonBlank("out_user_coupon_id"),
+		openid:   f.needNonBlank("openid"),
+		couponID: f.needNonBlank("out_coupon_id"),
+		status:   f.intOr("status", userCouponEffective),
 	}
-	if f.ok && (u.status < userCouponEffective || u.status > userCouponVoided) {
+	if f.ok() && (u.status < userCouponEffective || u.status > userCouponVoided) {
 		f.fail(http.StatusBadRequest, "status", "%d is no user coupon status (100 effective, 101 expired, 102 used, 103 voided)", u.status)
 	}
-	created, updated := f.timePair("create_time", "update_time", b.now.Unix())
+	created, updated := seedTimePair(f, "create_time", "update_time", b.now.Unix())
 	u.created, u.updated = time.Unix(created, 0), time.Unix(updated, 0)
 	u.recv = f.seconds("recv_time", created)
-	if !f.ok {
+	if !f.ok() {
 		return
 	}
 	st := b.acct.coupon
@@ -218,7 +216,7 @@ func seedUserCoupon(b *seedBatch, it seedItem) {
 		f.fail(http.StatusNotFound, "out_coupon_id", "no coupon %q in the account or this call (seed it under coupons)", u.couponID)
 		return
 	}
-	if !f.ok {
+	if !f.ok() {
 		return
 	}
 	clash := http.StatusConflict
@@ -235,7 +233,7 @@ func seedUserCoupon(b *seedBatch, it seedItem) {
 	}
 	seedGrantWindow(f, u, c)
 	seedUseTime(f, u)
-	if !f.ok {
+	if !f.ok() {
 		return
 	}
 	if b.grants == nil {
@@ -264,11 +262,11 @@ func (b *seedBatch) heldInCall(openid, couponID string) int64 {
 // valid_info at recv_time; given, they are kept as they are (start not
 // after end), since the platform's own rounding of a window of days is
 // not documented and a test may paste what it read.
-func seedGrantWindow(f *seedFields, u *userCoupon, c *coupon) {
+func seedGrantWindow(f seedReader, u *userCoupon, c *coupon) {
 	start, end := c.window(u.recv)
 	u.start = f.seconds("start_time", start)
 	u.end = f.seconds("end_time", end)
-	if f.ok && u.start > u.end {
+	if f.ok() && u.start > u.end {
 		f.fail(http.StatusBadRequest, "end_time", "%d is before start_time %d", u.end, u.start)
 	}
 }
@@ -277,16 +275,15 @@ func seedGrantWindow(f *seedFields, u *userCoupon, c *coupon) {
 // until redeemed; a redemption is not before recv_time (1090052) nor
 // after now (its window). The status does not depend on it: the docs
 // tie neither to the other (refsandbox/README.md, Coupons).
-func seedUseTime(f *seedFields, u *userCoupon) {
-	ext, given := f.object("ext_info", false)
+func seedUseTime(f seedReader, u *userCoupon) {
+	ext, given := f.object("ext_info")
 	if !given {
 		return
 	}
-	u.useTime = ext.unix("use_time", 0)
-	if ext.ok && u.useTime != 0 && u.useTime < u.recv {
+	u.useTime = pastSeconds(ext, "use_time", 0)
+	if ext.ok() && u.useTime != 0 && u.useTime < u.recv {
 		ext.fail(http.StatusBadRequest, "use_time", "%d is before recv_time %d (update_user_coupon would answer 1090052)", u.useTime, u.recv)
 	}
-	f.ok = f.ok && ext.ok
 }
 
 // insertByTime adds item to a list kept in time order (the order the
@@ -301,140 +298,26 @@ func insertByTime[T any](list []T, item T, at func(T) int64) []T {
 	return slices.Insert(list, i, item)
 }
 
-// seedFields reads the members of one object of a seed item (the item
-// itself, or an object inside it), refusing a value of the wrong type
-// with 400 and naming the member; ok is false once anything was refused.
-// The share seeds (control_seed_share.go) read their items with it too.
-type seedFields struct {
-	b   *seedBatch
-	it  seedItem
-	at  string // the object's path inside the item: "", "coupon", "coupon_stock.stock_info"
-	obj map[string]any
-	ok  bool
-}
+func nonNegative(n int64) bool { return n >= 0 }
 
-func seedFieldsOf(b *seedBatch, it seedItem) *seedFields {
-	return &seedFields{b: b, it: it, obj: it.obj, ok: true}
-}
-
-func (f *seedFields) path(name string) string {
-	switch {
-	case f.at == "":
-		return name
-	case name == "":
-		return f.at
-	}
-	return f.at + "." + name
-}
-
-func (f *seedFields) fail(status int, name, format string, args ...any) {
-	f.ok = false
-	f.b.fail(f.it, status, f.path(name), format, args...)
-}
-
-// object reads a member object; a missing one is refused when required.
-func (f *seedFields) object(name string, required bool) (*seedFields, bool) {
-	v := f.obj[name]
-	m, isObject := v.(map[string]any)
-	switch {
-	case v == nil && !required:
-		return nil, false
-	case v == nil:
-		f.fail(http.StatusBadRequest, name, "missing: want an object")
-		return nil, false
-	case !isObject:
-		f.fail(http.StatusBadRequest, name, "want an object, got %s", jsonWord(v))
-		return nil, false
-	}
-	return &seedFields{b: f.b, it: f.it, at: f.path(name), obj: m, ok: true}, true
-}
-
-// text reads a string member; a required one is not blank.
-func (f *seedFields) text(name string, required bool) string {
-	v := f.obj[name]
-	s, isText := v.(string)
-	switch {
-	case v == nil && !required:
-	case v == nil || required && isText && strings.TrimSpace(s) == "":
-		f.fail(http.StatusBadRequest, name, "missing: want a non-blank string")
-	case !isText:
-		f.fail(http.StatusBadRequest, name, "want a string, got %s", jsonWord(v))
-	}
-	return s
-}
-
-// integer reads an integral number; def when absent.
-func (f *seedFields) integer(name string, def int64) int64 {
-	v := f.obj[name]
-	if v == nil {
-		return def
-	}
-	n, ok := asInt(v)
-	if !ok {
-		f.fail(http.StatusBadRequest, name, "want an integer, got %s", jsonWord(v))
-	}
+// pastSeconds is a unix-second time that has happened (a creation, an
+// update, a redemption, an invitation): not after the account's clock,
+// else 409, the account has not got there yet (refsandbox/README.md,
+// "coupons and user_coupons", "sharers").
+func pastSeconds(r seedReader, key string, def int64) int64 {
+	n := r.seconds(key, def)
+	r.happened(http.StatusConflict, key, time.Unix(n, 0))
 	return n
 }
 
-// count reads a required integer ≥ 0.
-func (f *seedFields) count(name string) int64 {
-	if f.obj[name] == nil {
-		f.fail(http.StatusBadRequest, name, "missing: want an integer ≥ 0")
-		return 0
-	}
-	n := f.integer(name, 0)
-	if n < 0 {
-		f.fail(http.StatusBadRequest, name, "%d is below 0", n)
-	}
-	return n
-}
-
-// seconds reads a time in unix seconds (§1 "coupon times"): an integer
-// ≥ 0; def when absent.
-func (f *seedFields) seconds(name string, def int64) int64 {
-	n := f.integer(name, def)
-	if n < 0 {
-		f.fail(http.StatusBadRequest, name, "%d is below 0", n)
-	}
-	return n
-}
-
-// unix reads a time that has happened (a creation, an update, a
-// redemption): seconds not after the account's clock (409: the account
-// has not got there yet).
-func (f *seedFields) unix(name string, def int64) int64 {
-	n := f.seconds(name, def)
-	if n > f.b.now.Unix() {
-		f.fail(http.StatusConflict, name, "%d is after the account's clock (%d, %s): move the clock first", n, f.b.now.Unix(), f.b.now.In(shanghai).Format(time.DateTime))
-	}
-	return n
-}
-
-// timePair reads a creation and an update time: def when the creation is
-// absent, the creation when the update is; the update is not before the
-// creation.
-func (f *seedFields) timePair(createdName, updatedName string, def int64) (created, updated int64) {
-	created = f.unix(createdName, def)
-	updated = f.unix(updatedName, created)
-	if f.ok && updated < created {
-		f.fail(http.StatusBadRequest, updatedName, "%d is before %s %d", updated, createdName, created)
+// seedTimePair reads a creation and an update time: def when the
+// creation is absent, the creation when the update is; the update is not
+// before the creation.
+func seedTimePair(r seedReader, createdKey, updatedKey string, def int64) (created, updated int64) {
+	created = pastSeconds(r, createdKey, def)
+	updated = pastSeconds(r, updatedKey, created)
+	if r.ok() && updated < created {
+		r.fail(http.StatusBadRequest, updatedKey, "%d is before %s %d", updated, createdKey, created)
 	}
 	return created, updated
-}
-
-// jsonWord names the JSON type of a decoded value, for refusals.
-func jsonWord(v any) string {
-	switch x := v.(type) {
-	case string:
-		return "a string"
-	case json.Number:
-		return "the number " + string(x)
-	case bool:
-		return "a boolean"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	}
-	return "null"
 }

@@ -14,7 +14,7 @@ import (
 // implies. It is kept as if order/add, pay, delivery/send and recieve had
 // made it, so every call that reads or moves an order takes it as one of
 // its own. After-sales are aftersale_seed.go; the typed reading of the
-// fields, order_seed_fields.go.
+// fields, control_seed_read.go.
 
 // seedableOrderStatuses are the statuses the sandbox's machine reaches;
 // 11 (paid at the client cashier) is not one, since no server API drives
@@ -26,22 +26,21 @@ var seedableOrderStatuses = []int{orderAwaitingPayment, orderAwaitingShipment, o
 // still filed in the batch, as nil, so that its after-sales are not
 // refused a second time for naming it.
 func seedOrder(b *seedBatch, it seedItem) {
-	before := len(b.problems)
-	r := readSeedItem(b, it)
+	r := b.reader(it)
 	o := &order{created: b.now, updated: b.now}
-	o.id, o.outID, o.openid = r.id("order_id"), r.requiredText("out_order_id"), r.requiredText("openid")
-	o.status = int(r.integer("status"))
+	o.id, o.outID, o.openid = r.id("order_id"), r.need("out_order_id"), r.need("openid")
+	o.status = int(r.intOr("status", 0))
 	d := readOrderFields(r, o, b.now)
-	prods := readSeedLines(b, r.object("order_detail"), o)
+	prods := readSeedLines(b, d.order, o)
 	if b.orders == nil {
 		b.orders, b.orderIDs = map[string]*order{}, map[uint64]*order{}
 	}
 	checkOrderIDs(b, r, o)
-	if len(b.problems) == before {
+	if r.ok() {
 		checkOrderState(b, r, o, d)
 	}
 	accepted := o
-	if len(b.problems) > before {
+	if !r.ok() {
 		accepted = nil
 	}
 	if _, dup := b.orders[o.outID]; !dup && o.outID != "" {
@@ -69,22 +68,24 @@ func seedOrder(b *seedBatch, it seedItem) {
 }
 
 // seedDelivery is what an order item says of its shipments and receipt,
-// beyond the fields it sets directly.
+// beyond the fields it sets directly, and its order_detail, which the
+// lines are read from (read once, so that a refusal names it once).
 type seedDelivery struct {
-	detail      orderSeedReader // order_detail.delivery_detail
+	order       seedReader // order_detail, for the lines
+	detail      seedReader // order_detail.delivery_detail
 	finishGiven bool
-	packages    []orderSeedReader
+	packages    []seedReader
 	receiveTime string
 }
 
 // readOrderFields reads every field of the item but the lines and the
 // ids into o.
-func readOrderFields(r orderSeedReader, o *order, now time.Time) seedDelivery {
+func readOrderFields(r seedReader, o *order, now time.Time) seedDelivery {
 	f := &o.fields
 	f.fundType = r.between("fund_type", 0, 1)
-	f.scene = r.integer("scene")
-	f.path = r.text("path")
-	f.outUserID = r.text("out_user_id")
+	f.scene = r.intOr("scene", 0)
+	f.path = r.str("path")
+	f.outUserID = r.str("out_user_id")
 	f.expireTime = r.between("expire_time", 0, math.MaxInt64)
 	f.aftersaleDuration = r.between("aftersale_duration", 5, 3*365) // order/add's bounds (§6.2 item 7)
 	// An order/get answer does not say which generation made the order:
@@ -98,26 +99,27 @@ func readOrderFields(r orderSeedReader, o *order, now time.Time) seedDelivery {
 	if s, t := r.datetime("update_time"); s != "" {
 		o.updated = t
 	}
-	detail := r.object("order_detail")
-	pay := detail.object("pay_info")
+	detail, _ := r.object("order_detail")
+	pay, _ := detail.object("pay_info")
 	f.pay = payInfo{
-		PayMethod: pay.text("pay_method"), PayMethodType: pay.between("pay_method_type", 0, 2),
-		PrepayID: pay.text("prepay_id"), TransactionID: pay.text("transaction_id"),
+		PayMethod: pay.str("pay_method"), PayMethodType: pay.between("pay_method_type", 0, 2),
+		PrepayID: pay.str("prepay_id"), TransactionID: pay.str("transaction_id"),
 	}
 	f.pay.PrepayTime, _ = pay.datetime("prepay_time")
 	f.pay.PayTime, _ = pay.datetime("pay_time")
-	price := detail.object("price_info")
+	price, _ := detail.object("price_info")
 	f.price = priceInfo{
-		OrderPrice: price.integer("order_price"), Freight: price.integer("freight"),
-		DiscountedPrice: price.integer("discounted_price"), AdditionalPrice: price.integer("additional_price"),
-		AdditionalRemarks: price.text("additional_remarks"),
+		OrderPrice: price.intOr("order_price", 0), Freight: price.intOr("freight", 0),
+		DiscountedPrice: price.intOr("discounted_price", 0), AdditionalPrice: price.intOr("additional_price", 0),
+		AdditionalRemarks: price.str("additional_remarks"),
 	}
-	f.address = r.address("address_info")
-	f.defaultAddress = r.address("default_receiving_address")
+	f.address = readSeedAddress(r, "address_info")
+	f.defaultAddress = readSeedAddress(r, "default_receiving_address")
 
-	d := seedDelivery{detail: detail.object("delivery_detail")}
-	f.deliveryType = d.detail.requiredInteger("delivery_type", func(n int64) bool { return n >= 1 && n <= 4 },
-		"as on order/add, 1 express, 2 no shipping, 3 offline delivery or 4 self pickup")
+	d := seedDelivery{order: detail}
+	d.detail, _ = detail.object("delivery_detail")
+	f.deliveryType = d.detail.needInt("delivery_type", func(n int64) bool { return n >= 1 && n <= 4 },
+		"1 express, 2 no shipping, 3 offline delivery or 4 self pickup (as on order/add)")
 	d.finishGiven = d.detail.has("finish_all_delivery")
 	o.finishAll = int(d.detail.between("finish_all_delivery", 0, 1))
 	d.packages = d.detail.objects("delivery_list")
@@ -134,15 +136,15 @@ func readOrderFields(r orderSeedReader, o *order, now time.Time) seedDelivery {
 // readSeedPackage reads one delivery_list item: order/get's delivery_id
 // and waybill_id, and, as delivery/send takes them, the goods it holds
 // (product_info_list), which order/get does not show.
-func readSeedPackage(p orderSeedReader) shipment {
-	s := shipment{DeliveryID: p.requiredText("delivery_id"), WaybillID: p.requiredText("waybill_id")}
+func readSeedPackage(p seedReader) shipment {
+	s := shipment{DeliveryID: p.need("delivery_id"), WaybillID: p.need("waybill_id")}
 	if s.DeliveryID != "" && s.DeliveryID != "OTHERS" && !slices.ContainsFunc(carriers(), func(c carrier) bool { return c.ID == s.DeliveryID }) {
 		p.fail(http.StatusBadRequest, "delivery_id", "%q is no carrier of get_company_list, nor OTHERS", s.DeliveryID)
 	}
 	for _, g := range p.objects("product_info_list") {
-		item := shippedItem{outProductID: g.requiredText("out_product_id"), productCnt: max(g.between("product_cnt", 1, math.MaxInt64), 1)}
+		item := shippedItem{outProductID: g.need("out_product_id"), productCnt: max(g.between("product_cnt", 1, math.MaxInt64), 1)}
 		if g.has("out_sku_id") {
-			sku := g.text("out_sku_id")
+			sku := g.str("out_sku_id")
 			item.outSKUID = &sku
 		}
 		s.items = append(s.items, item)
@@ -156,7 +158,7 @@ func readSeedPackage(p orderSeedReader) shipment {
 // the product's. An old-flow order names uploaded products only (§3.3
 // 1010002); a new-flow one also products never uploaded (§2.5). It
 // answers the product of each line, or nil.
-func readSeedLines(b *seedBatch, detail orderSeedReader, o *order) []*product {
+func readSeedLines(b *seedBatch, detail seedReader, o *order) []*product {
 	items := detail.objects("product_infos")
 	if len(items) == 0 {
 		detail.fail(http.StatusBadRequest, "product_infos", "required: an order has at least one line")
@@ -164,11 +166,11 @@ func readSeedLines(b *seedBatch, detail orderSeedReader, o *order) []*product {
 	prods := make([]*product, len(items))
 	for i, li := range items {
 		l := orderLine{
-			ProductID: li.id("product_id"), OutProductID: li.requiredText("out_product_id"),
-			SKUID: li.id("sku_id"), OutSKUID: li.text("out_sku_id"),
-			ProductCnt: li.integer("product_cnt"), SalePrice: li.between("sale_price", 0, math.MaxInt64),
+			ProductID: li.id("product_id"), OutProductID: li.need("out_product_id"),
+			SKUID: li.id("sku_id"), OutSKUID: li.str("out_sku_id"),
+			ProductCnt: li.intOr("product_cnt", 0), SalePrice: li.between("sale_price", 0, math.MaxInt64),
 			RealPrice: li.between("real_price", 0, math.MaxInt64), SKURealPrice: li.between("sku_real_price", 0, math.MaxInt64),
-			Title: li.text("title"), Path: li.text("path"), HeadImg: li.text("head_img"),
+			Title: li.str("title"), Path: li.str("path"), HeadImg: li.str("head_img"),
 		}
 		if l.ProductCnt < 1 {
 			li.fail(http.StatusBadRequest, "product_cnt", "required, at least 1")
@@ -234,7 +236,7 @@ func fillSeedLine(l *orderLine, op orderProduct) {
 // checkOrderIDs: the ids are new to the account (409) and to this call
 // (400), the buyer is a user of the account (404), and the status one the
 // machine reaches (400).
-func checkOrderIDs(b *seedBatch, r orderSeedReader, o *order) {
+func checkOrderIDs(b *seedBatch, r seedReader, o *order) {
 	st := b.acct.order
 	switch _, dup := b.orders[o.outID]; {
 	case st.byOut[o.outID] != nil:
@@ -252,7 +254,7 @@ func checkOrderIDs(b *seedBatch, r orderSeedReader, o *order) {
 	if o.openid != "" && !b.acct.openids[o.openid] {
 		r.fail(http.StatusNotFound, "openid", "%q is no user of the account (mint it with the openids it needs)", o.openid)
 	}
-	_, isInt := asInt(r.m["status"])
+	_, isInt := asInt(r.obj["status"])
 	switch {
 	case !r.has("status"):
 		r.fail(http.StatusBadRequest, "status", "required")
@@ -268,7 +270,7 @@ func checkOrderIDs(b *seedBatch, r orderSeedReader, o *order) {
 // payment deadline against the account's clock, the shipments, the goods
 // they hold, the receipt and the after-sale deadline (refsandbox/README.md,
 // "Control API", orders).
-func checkOrderState(b *seedBatch, r orderSeedReader, o *order, d seedDelivery) {
+func checkOrderState(b *seedBatch, r seedReader, o *order, d seedDelivery) {
 	f := &o.fields
 	now := b.now.Unix()
 	switch {
@@ -320,7 +322,7 @@ func checkOrderState(b *seedBatch, r orderSeedReader, o *order, d seedDelivery) 
 // in no line or beyond the lines' units are refused. When no package
 // lists its goods (order/get does not show them), an order shipped in
 // full has shipped every unit, a partly shipped one none that it knows of.
-func seedShippedUnits(o *order, packages []orderSeedReader) []int64 {
+func seedShippedUnits(o *order, packages []seedReader) []int64 {
 	units := make([]int64, len(o.fields.lines))
 	listed := false
 	for i, s := range o.deliveries {
@@ -350,4 +352,13 @@ func seedShippedUnits(o *order, packages []orderSeedReader) []int64 {
 		}
 	}
 	return units
+}
+
+// readSeedAddress reads an address_info object (§2.5).
+func readSeedAddress(r seedReader, key string) addressInfo {
+	a, _ := r.object(key)
+	return addressInfo{
+		ReceiverName: a.str("receiver_name"), DetailedAddress: a.str("detailed_address"), TelNumber: a.str("tel_number"),
+		Country: a.str("country"), Province: a.str("province"), City: a.str("city"), Town: a.str("town"),
+	}
 }

@@ -104,10 +104,10 @@ func (pb *productBatch) claim(st *productState, id uint64, owner string) (clash 
 func seedProduct(b *seedBatch, it seedItem) {
 	st := b.acct.product
 	pb := b.productBatch()
-	f := seedMembers{b: b, it: it, obj: it.obj}
+	f := b.reader(it)
 	p := &product{}
 
-	p.outID = f.need("out_product_id", "every product has one")
+	p.outID = f.need("out_product_id")
 	chosenID := f.id("product_id")
 	switch {
 	case p.outID == "":
@@ -177,7 +177,7 @@ func (st *productState) add(p *product) {
 // readSeedSPU reads the draft's fields, each of the type spu/get answers
 // it. Fields spu/add requires are not required here: what is left out
 // answers empty, and brand_id 2100000000 ("no brand", §2.4).
-func readSeedSPU(f seedMembers, outID string, pb *productBatch) spuData {
+func readSeedSPU(f seedReader, outID string, pb *productBatch) spuData {
 	d := spuData{
 		Title:             f.str("title"),
 		Path:              f.str("path"),
@@ -197,8 +197,10 @@ func readSeedSPU(f seedMembers, outID string, pb *productBatch) spuData {
 	if id := f.id("brand_id"); id != 0 {
 		d.BrandID = id
 	}
-	for _, s := range f.items("skus") {
-		d.SKUs = append(d.SKUs, readSeedSKU(s, outID, d.SKUs, pb))
+	for _, s := range f.objects("skus") {
+		if s.obj != nil { // an item that is no object is refused, and no sku
+			d.SKUs = append(d.SKUs, readSeedSKU(s, outID, d.SKUs, pb))
+		}
 	}
 	return d
 }
@@ -206,11 +208,11 @@ func readSeedSPU(f seedMembers, outID string, pb *productBatch) spuData {
 // readSeedSKU reads skus[i]: out_sku_id is its key (orders and update
 // name an sku by it), so it is required and not repeated; sku_id is
 // chosen, or minted once the item is read.
-func readSeedSKU(s seedMembers, outID string, before []sku, pb *productBatch) sku {
+func readSeedSKU(s seedReader, outID string, before []sku, pb *productBatch) sku {
 	st := s.b.acct.product
 	k := sku{
 		OutProductID: s.str("out_product_id"),
-		OutSKUID:     s.need("out_sku_id", "every sku has one"),
+		OutSKUID:     s.need("out_sku_id"),
 		ThumbImg:     s.str("thumb_img"),
 		SKUCode:      s.str("sku_code"),
 		Barcode:      s.str("barcode"),
@@ -236,7 +238,7 @@ func readSeedSKU(s seedMembers, outID string, before []sku, pb *productBatch) sk
 			k.StockNum = n
 		}
 	}
-	for _, a := range s.items("sku_attrs") {
+	for _, a := range s.objects("sku_attrs") {
 		k.SKUAttrs = append(k.SKUAttrs, skuAttr{a.str("attr_key"), a.str("attr_value")})
 	}
 	id := s.id("sku_id")
@@ -245,7 +247,7 @@ func readSeedSKU(s seedMembers, outID string, before []sku, pb *productBatch) sk
 	case pb.accountSKUs[id]:
 		s.fail(http.StatusConflict, "sku_id", "%d is taken by an sku of the account", id)
 	default:
-		if clash := pb.claim(st, id, s.at()); clash != "" {
+		if clash := pb.claim(st, id, s.where()); clash != "" {
 			s.fail(http.StatusConflict, "sku_id", "%d is taken by %s of this call", id, clash)
 		}
 	}
@@ -260,7 +262,7 @@ func readSeedSKU(s seedMembers, outID string, before []sku, pb *productBatch) sk
 // 0 never outlives spu/add's submission. Left out, status is 0 and
 // edit_status 2 (spu/add's product, under review), or 4 when status is
 // not 0 (approved).
-func readSeedStatus(f seedMembers, p *product) {
+func readSeedStatus(f seedReader, p *product) {
 	status, _ := f.integer("status")
 	if !slices.Contains(seedStatuses, status) {
 		f.fail(http.StatusBadRequest, "status", "%d is not a status the sandbox models: 0 initial, 5 listed, 11 delisted by the merchant, 13 delisted for a violation", status)
@@ -287,13 +289,20 @@ func readSeedStatus(f seedMembers, p *product) {
 // create_time is the account's now, a product ever submitted was
 // submitted when it was created and reviewed when it was submitted, and
 // update_time is the latest of them.
-func readSeedReview(f seedMembers, p *product) {
+func readSeedReview(f seedReader, p *product) {
 	ai, _ := f.object("audit_info")
 	p.review = reviewInfo{auditID: ai.text("audit_id"), rejectReason: ai.str("reject_reason")}
-	p.created = f.time("create_time")
-	p.updated = f.time("update_time")
-	p.review.submitted = ai.time("submit_time")
-	p.review.reviewed = ai.time("audit_time")
+	// A product's times are wrong in themselves when after the account's
+	// clock: 400 (refsandbox/README.md, "products").
+	past := func(r seedReader, key string) time.Time {
+		_, t := r.datetime(key)
+		r.happened(http.StatusBadRequest, key, t)
+		return t
+	}
+	p.created = past(f, "create_time")
+	p.updated = past(f, "update_time")
+	p.review.submitted = past(ai, "submit_time")
+	p.review.reviewed = past(ai, "audit_time")
 
 	switch {
 	case p.editStatus == editUnderReview && !p.review.reviewed.IsZero():
@@ -319,7 +328,7 @@ func readSeedReview(f seedMembers, p *product) {
 	if p.updated.IsZero() {
 		p.updated = latest(p.created, p.review.submitted, p.review.reviewed)
 	}
-	inOrder := func(m seedMembers, field string, t, after time.Time, what string) {
+	inOrder := func(m seedReader, field string, t, after time.Time, what string) {
 		if !t.IsZero() && t.Before(after) {
 			m.fail(http.StatusBadRequest, field, "%s is before %s (%s)", chinaTime(t), what, chinaTime(after))
 		}
@@ -346,7 +355,7 @@ func latest(times ...time.Time) time.Time {
 // category granted when its qualification_type is 1 (1000005: 404) and
 // any brand but 2100000000 granted (1000006: 404): by the account, or by
 // an approved audit of the same call (audits are read before products).
-func checkSeedCategory(f seedMembers, d spuData, audits *auditState, seeds *auditBatch) {
+func checkSeedCategory(f seedReader, d spuData, audits *auditState, seeds *auditBatch) {
 	if d.ThirdCatID != 0 {
 		cat, err := audits.tree.lookup(d.ThirdCatID)
 		switch {
@@ -401,169 +410,4 @@ func decideProductReview(r *reviewCall) *controlError {
 		p.reject(r.now, r.req.Reason)
 	}
 	return nil
-}
-
-// seedMembers reads the members of one object of a seed item (the item
-// itself, or "skus[0]" in it), each of the type the API's read endpoint
-// answers it; null is absent. A member of the wrong type is refused,
-// naming it, and read as absent. The audit seeds read with it too.
-type seedMembers struct {
-	b    *seedBatch
-	it   seedItem
-	path string // within the item: "" for the item, "skus[0]" inside it
-	obj  map[string]any
-}
-
-func (m seedMembers) join(key string) string {
-	if m.path == "" {
-		return key
-	}
-	return m.path + "." + key
-}
-
-// at is where the object is in the body: "products[0].skus[1]".
-func (m seedMembers) at() string {
-	if m.path == "" {
-		return m.it.at
-	}
-	return m.it.at + "." + m.path
-}
-
-func (m seedMembers) fail(status int, key, format string, args ...any) {
-	m.b.fail(m.it, status, m.join(key), format, args...)
-}
-
-func (m seedMembers) wrongType(key, want string) {
-	m.fail(http.StatusBadRequest, key, "want %s, not %s", want, jsonKind(m.obj[key]))
-}
-
-func (m seedMembers) present(key string) bool { return m.obj[key] != nil }
-
-// str is a string; absent is "".
-func (m seedMembers) str(key string) string {
-	v := m.obj[key]
-	s, ok := v.(string)
-	if v != nil && !ok {
-		m.wrongType(key, "a string")
-	}
-	return s
-}
-
-// need is a string that may not be absent or empty.
-func (m seedMembers) need(key, why string) string {
-	s := m.str(key)
-	if s == "" && (m.obj[key] == nil || m.obj[key] == "") {
-		m.fail(http.StatusBadRequest, key, "missing: %s", why)
-	}
-	return s
-}
-
-// text is a string or a number, read as text (info_version, audit_id).
-func (m seedMembers) text(key string) string {
-	v := m.obj[key]
-	s, ok := asText(v)
-	if v != nil && v != "" && !ok {
-		m.wrongType(key, "a string or a number")
-	}
-	return s
-}
-
-// integer is an integral number; ok says it was given.
-func (m seedMembers) integer(key string) (int64, bool) {
-	v := m.obj[key]
-	n, ok := asInt(v)
-	if v != nil && !ok {
-		m.wrongType(key, "an integer")
-	}
-	return n, ok
-}
-
-// id is a uint64 id, a number or its decimal text (§1); absent, "" and 0
-// are 0, which is not supplied.
-func (m seedMembers) id(key string) uint64 {
-	v := m.obj[key]
-	n, ok := asUint(v)
-	if !absent(v) && !ok {
-		m.wrongType(key, "an id (a uint64, or its decimal text)")
-	}
-	return n
-}
-
-// strs is an array of strings; absent is empty.
-func (m seedMembers) strs(key string) []string {
-	v := m.obj[key]
-	list, ok := asStrings(v)
-	if v != nil && !ok {
-		m.wrongType(key, "an array of strings")
-	}
-	if list == nil {
-		list = []string{}
-	}
-	return list
-}
-
-// object is a member object; absent reads as an empty one.
-func (m seedMembers) object(key string) (seedMembers, bool) {
-	v := m.obj[key]
-	obj, ok := asObject(v)
-	if v != nil && !ok {
-		m.wrongType(key, "an object")
-	}
-	return seedMembers{b: m.b, it: m.it, path: m.join(key), obj: obj}, ok
-}
-
-// items are an array's objects.
-func (m seedMembers) items(key string) []seedMembers {
-	v := m.obj[key]
-	list, ok := v.([]any)
-	if v != nil && !ok {
-		m.wrongType(key, "an array of objects")
-	}
-	var out []seedMembers
-	for i, item := range list {
-		at := m.join(key) + "[" + strconv.Itoa(i) + "]"
-		obj, ok := asObject(item)
-		if !ok {
-			m.b.fail(m.it, http.StatusBadRequest, at, "want an object, not %s", jsonKind(item))
-			continue
-		}
-		out = append(out, seedMembers{b: m.b, it: m.it, path: at, obj: obj})
-	}
-	return out
-}
-
-// time is a "yyyy-MM-dd HH:mm:ss" China time (§1) not after the
-// account's clock; absent is the zero time.
-func (m seedMembers) time(key string) time.Time {
-	v := m.obj[key]
-	if absent(v) {
-		return time.Time{}
-	}
-	s, _ := v.(string)
-	t, err := time.ParseInLocation(time.DateTime, s, shanghai)
-	switch {
-	case err != nil:
-		m.fail(http.StatusBadRequest, key, "want yyyy-MM-dd HH:mm:ss (China time), not %v", v)
-		return time.Time{}
-	case t.After(m.b.now):
-		m.fail(http.StatusBadRequest, key, "%s is after the account's clock (%s)", s, chinaTime(m.b.now))
-	}
-	return t
-}
-
-// jsonKind names a JSON value's type for refusals.
-func jsonKind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "a string"
-	case bool:
-		return "a boolean"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	}
-	return "a number"
 }

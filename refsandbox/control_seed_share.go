@@ -12,19 +12,19 @@ import "net/http"
 // is no sharer yet, in one of the four bind_status values, within the
 // profile's limit of bound and inviting sharers.
 func seedSharer(b *seedBatch, it seedItem) {
-	f := seedFieldsOf(b, it)
-	s := &sharer{openid: f.text("openid", true)}
-	s.status = int(f.integer("bind_status", sharerBound))
-	if f.ok && (s.status < sharerBound || s.status > sharerExpired) {
+	f := b.reader(it)
+	s := &sharer{openid: f.needNonBlank("openid")}
+	s.status = int(f.intOr("bind_status", sharerBound))
+	if f.ok() && (s.status < sharerBound || s.status > sharerExpired) {
 		f.fail(http.StatusBadRequest, "bind_status", "%d is no bind_status (1 bound, 2 refused, 3 inviting, 4 invite expired)", s.status)
 	}
-	s.nickname = f.text("nickname", false)
+	s.nickname = f.str("nickname")
 	if s.nickname == "" {
 		s.nickname = nickname(b.acct.profile, s.openid)
 	}
-	s.invited = f.unix("invited_time", b.now.Unix())
+	s.invited = pastSeconds(f, "invited_time", b.now.Unix())
 	seedBindTime(f, s)
-	if !f.ok {
+	if !f.ok() {
 		return
 	}
 	st := b.acct.share
@@ -36,7 +36,7 @@ func seedSharer(b *seedBatch, it seedItem) {
 	case s.active() && st.activeCount()+b.activeSharers() >= st.limit:
 		f.fail(http.StatusConflict, "bind_status", "the account's limit of %d bound and inviting sharers is reached (bind would answer 1310001)", st.limit)
 	}
-	if !f.ok {
+	if !f.ok() {
 		return
 	}
 	if b.sharers == nil {
@@ -49,15 +49,15 @@ func seedSharer(b *seedBatch, it seedItem) {
 // seedBindTime reads bind_time: a bound sharer was bound when it
 // accepted, not before it was invited (default: at once, as on
 // sharers-accept); every other status has never been bound, so 0.
-func seedBindTime(f *seedFields, s *sharer) {
+func seedBindTime(f seedReader, s *sharer) {
 	if s.status != sharerBound {
-		if bound := f.seconds("bind_time", 0); f.ok && bound != 0 {
+		if bound := f.seconds("bind_time", 0); f.ok() && bound != 0 {
 			f.fail(http.StatusBadRequest, "bind_time", "a sharer with bind_status %d was never bound: bind_time is 0", s.status)
 		}
 		return
 	}
-	s.bound = f.unix("bind_time", s.invited)
-	if f.ok && s.bound < s.invited {
+	s.bound = pastSeconds(f, "bind_time", s.invited)
+	if f.ok() && s.bound < s.invited {
 		f.fail(http.StatusBadRequest, "bind_time", "%d is before invited_time %d", s.bound, s.invited)
 	}
 }
