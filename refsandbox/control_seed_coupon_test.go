@@ -1,7 +1,6 @@
 package refsandbox
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -92,20 +91,7 @@ func seededGrant(id, openid, couponID string, edits ...edit) map[string]any {
 // sameJSON compares two values as JSON, numbers by their text.
 func sameJSON(t *testing.T, what string, got, want any) {
 	t.Helper()
-	norm := func(v any) any {
-		raw, err := json.Marshal(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.UseNumber()
-		var out any
-		if err := dec.Decode(&out); err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
-	if g, w := norm(got), norm(want); !reflect.DeepEqual(g, w) {
+	if g, w := asJSON(t, got), asJSON(t, want); !reflect.DeepEqual(g, w) {
 		t.Errorf("%s:\n got %s\nwant %s", what, jsonText(g), jsonText(w))
 	}
 }

@@ -1,11 +1,11 @@
 package refsandbox
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -134,7 +134,7 @@ func shippedWith(finish int, units ...int) edit {
 // the same path, but the keys in skip; arrays must have want's length.
 func wantReadBack(t *testing.T, path string, want, got any, skip ...string) {
 	t.Helper()
-	switch w := normalJSON(t, want).(type) {
+	switch w := asJSON(t, want).(type) {
 	case map[string]any:
 		g, ok := got.(map[string]any)
 		if !ok {
@@ -142,7 +142,7 @@ func wantReadBack(t *testing.T, path string, want, got any, skip ...string) {
 			return
 		}
 		for k, v := range w {
-			if !contains(skip, k) {
+			if !slices.Contains(skip, k) {
 				wantReadBack(t, path+"."+k, v, g[k], skip...)
 			}
 		}
@@ -162,30 +162,7 @@ func wantReadBack(t *testing.T, path string, want, got any, skip ...string) {
 	}
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
 
-// normalJSON is v as a decoded response holds it (numbers as json.Number).
-func normalJSON(t *testing.T, v any) any {
-	t.Helper()
-	raw, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var out any
-	if err := dec.Decode(&out); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
 
 // TestSeedOrderRoundTrip: order/get answers what was seeded, for every
 // field the sandbox models, and the lists list it.

@@ -1,7 +1,6 @@
 package refsandbox
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -46,21 +45,6 @@ func nut(out string, set map[string]any) map[string]any {
 	return p
 }
 
-// asJSON is v as the answers decode it (numbers as json.Number).
-func asJSON(t *testing.T, v any) any {
-	t.Helper()
-	raw, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var out any
-	if err := dec.Decode(&out); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
 
 // wantSeeded checks that every member seeded is what got answers:
 // objects member by member (the answer may hold more), arrays item by

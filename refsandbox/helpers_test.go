@@ -257,3 +257,20 @@ func wantShape(t *testing.T, path string, resp map[string]any) {
 		t.Errorf("%s answer: %s (%v)", path, p, resp)
 	}
 }
+
+// asJSON is v as a decoded answer holds it (numbers as json.Number), for
+// comparing what was sent with what came back.
+func asJSON(t *testing.T, v any) any {
+	t.Helper()
+	raw, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var out any
+	if err := dec.Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
