@@ -162,8 +162,6 @@ func wantReadBack(t *testing.T, path string, want, got any, skip ...string) {
 	}
 }
 
-
-
 // TestSeedOrderRoundTrip: order/get answers what was seeded, for every
 // field the sandbox models, and the lists list it.
 func TestSeedOrderRoundTrip(t *testing.T) {

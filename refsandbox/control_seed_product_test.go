@@ -45,7 +45,6 @@ func nut(out string, set map[string]any) map[string]any {
 	return p
 }
 
-
 // wantSeeded checks that every member seeded is what got answers:
 // objects member by member (the answer may hold more), arrays item by
 // item.
