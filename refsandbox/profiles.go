@@ -32,7 +32,7 @@ type Profile struct {
 	Opened          *bool       `json:"opened,omitempty"`  // default true (connected); false → starts not connected: 48001 until register/apply (§3.1)
 	ThirdParty      *ThirdParty `json:"third_party,omitempty"`
 	DailyQuota      *int        `json:"daily_quota,omitempty"` // per API per day; default 100000; exhausted → 45009
-	Rate            *Rate       `json:"rate,omitempty"`        // default 1000/s, burst 1000; empty bucket → 300000
+	Rate            *Rate       `json:"rate,omitempty"`        // default 100000/s, burst 100000; empty bucket → 300000
 	TokenTTLSeconds *int        `json:"token_ttl_seconds,omitempty"`
 
 	// Domain knobs, each declared in its domain's file.
@@ -60,8 +60,8 @@ type Rate struct {
 
 const (
 	defaultDailyQuota = 100000 // generous: only the quota-exhausted profile should ever hit 45009
-	defaultRatePerSec = 1000   // likewise for 300000
-	defaultRateBurst  = 1000
+	defaultRatePerSec = 100000 // likewise for 300000: a whole run shares one sandbox
+	defaultRateBurst  = 100000
 	defaultTokenTTL   = 7200 // seconds; §1.1 "expires_in": 7200
 	defaultTestUsers  = 3
 )

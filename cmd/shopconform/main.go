@@ -51,6 +51,9 @@ func main() {
 }
 
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == procsVerb { // a child of `run --procs`, not for users
+		return procCmd(ctx, args[1:], stdout, stderr)
+	}
 	return dispatchAmong(ctx, "shopconform", commands(), args, stdout, stderr)
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,7 +18,9 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/shopconform/shopconform/internal/faultproxy"
+	"github.com/shopconform/shopconform/refsandbox"
 	"github.com/shopconform/shopconform/refsandbox/control"
+	"github.com/shopconform/shopconform/runner"
 	"github.com/shopconform/shopconform/runner/accounts"
 	"github.com/shopconform/shopconform/runner/results"
 )
@@ -313,15 +316,31 @@ func checkHTMLReport(t *testing.T, path string, rep *results.Report, firstID str
 	}
 }
 
+// TestRunInterruptedStillWritesReports: a run interrupted mid-way (here,
+// its context ends while every case waits on a slow target) writes its
+// reports, says it was interrupted, and exits 1.
 func TestRunInterruptedStillWritesReports(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts the Ginkgo CLI")
-	}
 	dir := t.TempDir()
+	accountsFile := filepath.Join(dir, "accounts.json")
+	sb, err := refsandbox.New(refsandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sb.Handler())
+	defer srv.Close()
+	if err := accounts.Write(accountsFile, runner.SandboxAccounts(sb)); err != nil {
+		t.Fatal(err)
+	}
+	slow, err := faultproxy.Start(srv.URL, faultproxy.Config{Fault: faultproxy.Delay, Delay: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slow.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	var out, errOut bytes.Buffer
-	code := dispatch(ctx, []string{"run", "--report-dir", dir}, &out, &errOut)
+	code := dispatch(ctx, []string{"run", "--target", "sandbox", "--base-url", slow.URL(), "--accounts", accountsFile,
+		"--domains", "universal", "--report-dir", dir}, &out, &errOut)
 	if code != exitFailures {
 		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errOut.String())
 	}

@@ -11,25 +11,21 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
-	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/shopconform/shopconform/catalog"
 	"github.com/shopconform/shopconform/internal/version"
 	"github.com/shopconform/shopconform/runner"
 	"github.com/shopconform/shopconform/runner/accounts"
-	"github.com/shopconform/shopconform/runner/conformance"
 	"github.com/shopconform/shopconform/runner/htmlreport"
 	"github.com/shopconform/shopconform/runner/junit"
 	"github.com/shopconform/shopconform/runner/progress"
 	"github.com/shopconform/shopconform/runner/results"
 	"github.com/shopconform/shopconform/runner/runstate"
 	"github.com/shopconform/shopconform/runner/secretgate"
+	"github.com/shopconform/shopconform/runner/shard"
 	"github.com/shopconform/shopconform/runner/summary"
 )
 
@@ -103,11 +99,6 @@ func parseDomains(list string) ([]string, error) {
 }
 
 func runSuites(ctx context.Context, cfg runner.Config, opts runOptions, rep *results.Report, stdout, stderr io.Writer) int {
-	root, err := moduleRoot()
-	if err != nil {
-		fmt.Fprintf(stderr, "run: %v\n", err)
-		return finish(rep, cfg.ReportDir, err.Error(), stdout, stderr, exitUsage)
-	}
 	reportDir, err := filepath.Abs(cfg.ReportDir)
 	if err == nil {
 		err = os.MkdirAll(reportDir, 0o755)
@@ -116,25 +107,20 @@ func runSuites(ctx context.Context, cfg runner.Config, opts runOptions, rep *res
 		fmt.Fprintf(stderr, "run: report dir: %v\n", err)
 		return exitFailures
 	}
-	partsDir := filepath.Join(reportDir, ".parts")
-	if err := os.RemoveAll(partsDir); err != nil {
-		fmt.Fprintf(stderr, "run: %v\n", err)
-		return exitFailures
-	}
 	if err := preflight(ctx, cfg); err != nil {
 		fmt.Fprintf(stderr, "run: %v\n", err)
 		results.Merge(rep, opts.domains, nil)
 		return finish(rep, cfg.ReportDir, err.Error(), stdout, stderr, exitUnreachable)
 	}
-	// The state the suites' processes share holds tokens: a private
-	// folder outside the reports, removed when the run ends.
+	// The run's private folder: progress events, and the state its
+	// processes share when there are several (tokens, pacing, budget);
+	// removed when the run ends.
 	stateDir, err := os.MkdirTemp("", "shopconform-run-")
 	if err != nil {
 		fmt.Fprintf(stderr, "run: %v\n", err)
 		return exitFailures
 	}
 	defer os.RemoveAll(stateDir)
-	cmd := exec.Command("go", ginkgoArgs(opts, stdout)...)
 	// Ginkgo's output goes to a log in the report folder (the secret gate
 	// scans it too); the console gets the progress line and the summary.
 	ginkgoLog, err := os.Create(filepath.Join(reportDir, "ginkgo.log"))
@@ -147,44 +133,32 @@ func runSuites(ctx context.Context, cfg runner.Config, opts runOptions, rep *res
 	if opts.verbose {
 		out = io.MultiWriter(ginkgoLog, stdout)
 	}
-	cmd.Dir, cmd.Stdout, cmd.Stderr = root, out, out
-	cmd.Env = append(os.Environ(), cfg.Environ()...)
-	cmd.Env = append(cmd.Env, conformance.PartsDirEnv+"="+partsDir, runner.RunIDEnv+"="+runner.NewRunID(),
-		runner.RunStateEnv+"="+stateDir, "SHOPCONFORM_REPORT_DIR="+reportDir)
-	if cfg.Fixtures != "" {
-		abs, _ := filepath.Abs(cfg.Fixtures)
-		cmd.Env = append(cmd.Env, "SHOPCONFORM_FIXTURES="+abs)
-	}
 	watchCtx, stopWatching := context.WithCancel(context.Background())
 	watched := make(chan struct{})
 	go func() {
 		progress.Watch(watchCtx, stateDir, len(opts.domains), stdout, isTerminal(stdout) && !opts.verbose)
 		close(watched)
 	}()
-	interrupted, waitErr := runInterruptibly(ctx, cmd)
+	job := suiteJob{cfg: cfg, opts: opts, stateDir: stateDir, runID: runner.NewRunID(), out: out, color: isTerminal(stdout)}
+	var parts map[string]results.Part
+	var runErr error
+	if opts.procs == 1 {
+		parts = job.inProcess(ctx, shard.All, false)
+	} else {
+		parts, runErr = job.inProcesses(ctx)
+	}
 	stopWatching()
 	<-watched
-	parts := map[string]results.Part{}
-	for _, d := range opts.domains {
-		p, ok, err := results.ReadPart(partsDir, d)
-		if err != nil {
-			fmt.Fprintf(stderr, "run: %v\n", err)
-		}
-		if ok {
-			parts[d] = p
-		}
-	}
 	results.Merge(rep, opts.domains, parts)
-	_ = os.RemoveAll(partsDir) // merged; only the reports stay
 	if !rep.Complete && !opts.verbose {
-		showTail(stderr, ginkgoLog.Name(), 20) // why a suite did not report: a build error, a crash
+		showTail(stderr, ginkgoLog.Name(), 20) // why a suite did not report: a crash
 	}
 	reason := ""
 	switch {
-	case interrupted:
+	case ctx.Err() != nil:
 		reason = "interrupted: the reports cover what finished"
-	case waitErr != nil && !isExitError(waitErr):
-		reason = "could not run the suites: " + waitErr.Error()
+	case runErr != nil:
+		reason = "could not run the suites: " + runErr.Error()
 	}
 	code := exitOK
 	if !rep.Succeeded() || reason != "" {
@@ -291,50 +265,7 @@ func checkVersion(ctx context.Context, base string) error {
 	return nil
 }
 
-func ginkgoArgs(opts runOptions, stdout io.Writer) []string {
-	args := []string{"tool", "ginkgo", "--keep-going", "--procs=" + strconv.Itoa(opts.procs)}
-	if !isTerminal(stdout) {
-		args = append(args, "--no-color")
-	}
-	if opts.labelFilter != "" {
-		args = append(args, "--label-filter="+opts.labelFilter)
-	}
-	if opts.focus != "" {
-		args = append(args, "--focus="+opts.focus)
-	}
-	for _, d := range opts.domains {
-		args = append(args, "./suites/"+d)
-	}
-	return args
-}
 
-// runInterruptibly runs cmd in its own process group and forwards each
-// interrupt to it, so that Ginkgo can stop gracefully and the suites still
-// report before this process writes the reports.
-func runInterruptibly(ctx context.Context, cmd *exec.Cmd) (interrupted bool, err error) {
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sigs)
-	setProcessGroup(cmd)
-	if err := cmd.Start(); err != nil {
-		return false, err
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	stopOnce := ctx.Done()
-	for {
-		select {
-		case err := <-done:
-			return interrupted, err
-		case <-stopOnce:
-			stopOnce, interrupted = nil, true
-			interruptGroup(cmd)
-		case <-sigs:
-			interrupted = true
-			interruptGroup(cmd)
-		}
-	}
-}
 
 // showTail prints the last n lines of a log.
 func showTail(w io.Writer, path string, n int) {
@@ -349,10 +280,6 @@ func showTail(w io.Writer, path string, n int) {
 	}
 }
 
-func isExitError(err error) bool {
-	var ee *exec.ExitError
-	return errors.As(err, &ee)
-}
 
 // finish writes results.json and junit.xml, prints the summary and
 // returns code.
@@ -438,8 +365,8 @@ func reportFiles(dir string) []string {
 	return out
 }
 
-// moduleRoot finds the shopconform module from the working directory: run
-// compiles the suites, so it needs the source tree.
+// moduleRoot finds the shopconform module from the working directory:
+// record writes the committed cassettes of a checkout.
 func moduleRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
@@ -452,7 +379,7 @@ func moduleRoot() (string, error) {
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", errors.New("run compiles the suites, so it must start inside the shopconform source tree (use `make conformance` from a checkout)")
+			return "", errors.New("not inside a shopconform source tree: give --out")
 		}
 		dir = parent
 	}

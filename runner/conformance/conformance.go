@@ -5,6 +5,7 @@
 package conformance
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -41,38 +42,63 @@ type plan struct {
 	cases    []*fixtures.Case
 	problems []fixtures.Problem
 	pending  []catalog.Entry
+	progress *progress.Log
 }
 
 // RunDomain runs the suite of one domain. Call it from the domain's only
-// test function.
+// test function (go test, the ginkgo CLI).
 func RunDomain(t *testing.T, domain catalog.Domain) {
 	RegisterFailHandler(Fail)
-	p := newPlan(domain)
-	h := &harness{plan: p}
+	cfg, cfgErr := runner.LoadConfig(nil, os.LookupEnv)
+	corpus := loadCorpus(cfg)
+	p := corpus.plan(domain, cfg, cfgErr, nil)
+	p.progress, _ = progress.Open(os.Getenv(runner.RunStateEnv)) // progress is a courtesy
+	h := &harness{plans: []*plan{p}, cfg: cfg, cfgErr: cfgErr, stateDir: os.Getenv(runner.RunStateEnv), runID: os.Getenv(runner.RunIDEnv)}
 	BeforeSuite(h.open)
 	AfterSuite(h.close)
-	ReportBeforeSuite(p.plan)
-	ReportAfterSuite("shopconform results part", p.writePart)
+	ReportBeforeSuite(p.planned)
+	ReportAfterSuite("shopconform results part", func(r Report) {
+		if dir := os.Getenv(PartsDirEnv); dir != "" {
+			if err := results.WritePart(dir, p.part(r)); err != nil {
+				fmt.Fprintf(os.Stderr, "shopconform: writing the %s results part: %v\n", p.domain, err)
+			}
+		}
+	})
 	Describe(string(domain), Label("domain:"+string(domain)), p.describe(h))
 	RunSpecs(t, "shopconform "+string(domain))
 }
 
-func newPlan(domain catalog.Domain) *plan {
-	p := &plan{domain: domain}
-	p.cfg, p.cfgErr = runner.LoadConfig(nil, os.LookupEnv)
+// corpus is the loaded cases, shared by the plans of one process.
+type corpus struct {
+	set      *fixtures.Set
+	problems []fixtures.Problem
+}
+
+func loadCorpus(cfg runner.Config) corpus {
 	src := fixtures.Embedded()
-	if p.cfg.Fixtures != "" {
-		src = fixtures.Dir(p.cfg.Fixtures)
+	if cfg.Fixtures != "" {
+		src = fixtures.Dir(cfg.Fixtures)
 	}
 	set, problems := fixtures.Load(src, catalog.Default())
-	p.cases = set.InDomain(domain)
-	for _, pr := range problems {
+	return corpus{set: set, problems: problems}
+}
+
+// plan makes the plan of one domain: the cases select keeps (nil: all)
+// and the domain's malformed files and uncovered codes.
+func (c corpus) plan(domain catalog.Domain, cfg runner.Config, cfgErr error, keep func(*fixtures.Case) bool) *plan {
+	p := &plan{domain: domain, cfg: cfg, cfgErr: cfgErr}
+	for _, cs := range c.set.InDomain(domain) {
+		if keep == nil || keep(cs) {
+			p.cases = append(p.cases, cs)
+		}
+	}
+	for _, pr := range c.problems {
 		// A file outside every domain folder is shown by the universal suite.
 		if pr.Domain == domain || pr.Domain == "" && domain == catalog.Universal {
 			p.problems = append(p.problems, pr)
 		}
 	}
-	p.pending = set.Uncovered(catalog.Default(), domain)
+	p.pending = c.set.Uncovered(catalog.Default(), domain)
 	return p
 }
 
@@ -91,7 +117,7 @@ func (p *plan) describe(h *harness) func() {
 		}
 		for _, group := range byEndpoint(p.cases) {
 			for chunk := range slices.Chunk(group, maxTable) {
-				DescribeTable(group[0].Endpoint, h.runCase, entries(chunk, p.cfg.CaseTimeout))
+				DescribeTable(group[0].Endpoint, p.runCase(h), entries(chunk, p.cfg.CaseTimeout))
 			}
 		}
 		for _, pr := range p.problems {
@@ -124,18 +150,28 @@ func byEndpoint(cases []*fixtures.Case) [][]*fixtures.Case {
 func entries(cases []*fixtures.Case, timeout time.Duration) []TableEntry {
 	out := make([]TableEntry, 0, len(cases))
 	for _, c := range cases {
-		labels := Labels{
-			"domain:" + string(c.Domain),
-			fmt.Sprintf("errcode:%d", c.Expect.Errcode),
-			"endpoint:" + endpointLabel(c.Endpoint),
-			"account:" + c.Account,
-			"evidence:" + string(c.Evidence),
-		}
-		labels = append(labels, c.Labels...)
-		out = append(out, Entry(fmt.Sprintf("%s → errcode %d", c.ID, c.Expect.Errcode),
-			labels, types.CodeLocation{FileName: c.File, LineNumber: 1}, SpecTimeout(timeout), c))
+		out = append(out, Entry(entryText(c), Labels(caseLabels(c)), types.CodeLocation{FileName: c.File, LineNumber: 1}, SpecTimeout(timeout), c))
 	}
 	return out
+}
+
+// entryText is a case's spec text: what --focus matches, with the
+// domain's and endpoint's container texts before it.
+func entryText(c *fixtures.Case) string {
+	return fmt.Sprintf("%s → errcode %d", c.ID, c.Expect.Errcode)
+}
+
+// caseLabels are a case's Ginkgo labels (the domain's container adds
+// domain:<d> too).
+func caseLabels(c *fixtures.Case) []string {
+	labels := []string{
+		"domain:" + string(c.Domain),
+		fmt.Sprintf("errcode:%d", c.Expect.Errcode),
+		"endpoint:" + endpointLabel(c.Endpoint),
+		"account:" + c.Account,
+		"evidence:" + string(c.Evidence),
+	}
+	return append(labels, c.Labels...)
 }
 
 // endpointLabel makes a path usable as a Ginkgo label, which may not hold
@@ -144,44 +180,46 @@ func endpointLabel(endpoint string) string {
 	return strings.ReplaceAll(strings.Trim(endpoint, "/"), "/", ".")
 }
 
-// harness is the per-process state: the target, the runner and the
-// progress log `shopconform run` draws its progress line from.
+// harness is the per-process state: the target, the runner, and where
+// the run's shared state lives (a folder shared by the processes of one
+// run, or "" for a process that owns its run alone).
 type harness struct {
-	plan     *plan
+	ctx      context.Context // the run's, when it may be interrupted from outside Ginkgo
+	plans    []*plan
+	cfg      runner.Config
+	cfgErr   error
+	stateDir string
+	runID    string
 	target   *runner.Target
 	run      *runner.Runner
-	progress *progress.Log
 	openErr  error
 }
 
-// plan tells the run, once per suite, how many cases will run.
-func (p *plan) plan(r Report) {
-	if log, err := progress.Open(os.Getenv(runner.RunStateEnv)); err == nil {
-		log.Plan(string(p.domain), r.PreRunStats.SpecsThatWillRun)
-	}
+// planned tells the run, once per suite, how many cases will run.
+func (p *plan) planned(r Report) {
+	p.progress.Plan(string(p.domain), r.PreRunStats.SpecsThatWillRun)
 }
 
 func (h *harness) open() {
-	if h.plan.cfgErr != nil {
+	if h.cfgErr != nil {
 		return
 	}
-	h.target, h.openErr = runner.OpenTarget(h.plan.cfg)
+	h.target, h.openErr = runner.OpenTarget(h.cfg)
 	if h.openErr != nil {
 		return
 	}
-	runID, _ := os.LookupEnv(runner.RunIDEnv)
+	runID := h.runID
 	if runID == "" {
 		runID = runner.NewRunID()
 	}
-	// Shared with every process of the run when `shopconform run` made a
-	// state folder; process-local under plain go test.
-	st, err := runstate.Open(os.Getenv(runner.RunStateEnv))
+	// Shared with every process of the run when there are several;
+	// process-local, with no file and no lock, otherwise.
+	st, err := runstate.Open(h.stateDir)
 	if err != nil {
 		h.openErr = fmt.Errorf("run state: %w", err)
 		return
 	}
-	h.progress, _ = progress.Open(os.Getenv(runner.RunStateEnv)) // progress is a courtesy: a run goes on without it
-	h.run = runner.New(h.plan.cfg, h.target, runID, runner.WithState(st))
+	h.run = runner.New(h.cfg, h.target, runID, runner.WithState(st))
 }
 
 func (h *harness) close() {
@@ -192,15 +230,32 @@ func (h *harness) close() {
 
 // runCase is every entry's body: run, record, then assert or skip by the
 // outcome the runner decided.
-func (h *harness) runCase(ctx SpecContext, c *fixtures.Case) {
+func (p *plan) runCase(h *harness) func(ctx SpecContext, c *fixtures.Case) {
+	return func(ctx SpecContext, c *fixtures.Case) { h.runCase(ctx, p.progress, c) }
+}
+
+func (h *harness) runCase(spec SpecContext, log *progress.Log, c *fixtures.Case) {
 	if h.openErr != nil {
 		rec := failedToOpen(c, h.openErr)
 		AddReportEntry(resultEntry, recordJSON(rec), ReportEntryVisibilityNever)
 		Fail(rec.Reason)
 	}
-	h.progress.Start(string(c.Domain), c.ID)
+	// The run's own context (an in-process run that is interrupted) ends
+	// the case as Ginkgo's deadline does; a case not started yet does not
+	// start.
+	ctx := context.Context(spec)
+	if h.ctx != nil {
+		if h.ctx.Err() != nil {
+			Fail("interrupted: the run stopped before this case")
+		}
+		var stop context.CancelFunc
+		ctx, stop = context.WithCancel(spec)
+		defer context.AfterFunc(h.ctx, stop)()
+		defer stop()
+	}
+	log.Start(string(c.Domain), c.ID)
 	res := h.run.Execute(ctx, c)
-	h.progress.Done(string(c.Domain), c.ID, string(res.Outcome))
+	log.Done(string(c.Domain), c.ID, string(res.Outcome))
 	for _, n := range res.Notes {
 		GinkgoWriter.Println(n)
 	}

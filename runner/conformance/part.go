@@ -3,7 +3,6 @@ package conformance
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
@@ -13,14 +12,10 @@ import (
 	"github.com/shopconform/shopconform/runner/results"
 )
 
-// writePart runs once, on the first Ginkgo process, with the report of all
-// processes, even when specs failed or the run was interrupted: every case
+// part is the domain's results, made once, with the report of every
+// process, even when specs failed or the run was interrupted: every case
 // gets a record, run or not.
-func (p *plan) writePart(r Report) {
-	dir := os.Getenv(PartsDirEnv)
-	if dir == "" {
-		return
-	}
+func (p *plan) part(r Report) results.Part {
 	part := results.Part{
 		Domain:   string(p.domain),
 		Target:   runner.TargetName(p.cfg),
@@ -51,9 +46,7 @@ func (p *plan) writePart(r Report) {
 	for _, pr := range p.problems {
 		part.Problems = append(part.Problems, results.Problem{File: pr.File, Line: pr.Line, Col: pr.Col, Message: pr.Msg, Domain: string(pr.Domain)})
 	}
-	if err := results.WritePart(dir, part); err != nil {
-		fmt.Fprintf(os.Stderr, "shopconform: writing the %s results part: %v\n", p.domain, err)
-	}
+	return part
 }
 
 func recordFrom(sr types.SpecReport) (results.Case, bool) {

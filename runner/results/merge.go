@@ -35,6 +35,28 @@ func ReadPart(dir, domain string) (p Part, ok bool, err error) {
 	return p, true, nil
 }
 
+// MergeParts joins the parts of one domain that several processes of a
+// run reported, each for its share of the cases: the cases in the order
+// of their fixtures (the corpus's order), the pending codes and malformed
+// files once.
+func MergeParts(parts []Part) Part {
+	if len(parts) == 0 {
+		return Part{}
+	}
+	out := parts[0]
+	out.Cases = nil
+	var failures []string
+	for _, p := range parts {
+		out.Cases = append(out.Cases, p.Cases...)
+		if p.Failure != "" && !slices.Contains(failures, p.Failure) {
+			failures = append(failures, p.Failure)
+		}
+	}
+	slices.SortStableFunc(out.Cases, func(a, b Case) int { return strings.Compare(a.Fixture, b.Fixture) })
+	out.Failure = strings.Join(failures, "; ")
+	return out
+}
+
 // Merge builds the report body from the parts of the domains, in order.
 // A domain without a part makes the report incomplete.
 func Merge(r *Report, domains []string, parts map[string]Part) {

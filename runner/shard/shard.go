@@ -1,0 +1,45 @@
+// Package shard splits the cases of a run deterministically: by a hash of
+// each case's id, so that every machine that runs shard I of N with the
+// same corpus runs the same cases, whatever order it loads them in.
+package shard
+
+import (
+	"fmt"
+	"hash/fnv"
+	"strconv"
+	"strings"
+)
+
+// Shard is one part of a run: Index of Total, 1-based as users write it.
+type Shard struct {
+	Index, Total int
+}
+
+// All is the whole run.
+var All = Shard{1, 1}
+
+// Parse reads "I/N" (1 ≤ I ≤ N).
+func Parse(s string) (Shard, error) {
+	i, n, ok := strings.Cut(s, "/")
+	index, err1 := strconv.Atoi(strings.TrimSpace(i))
+	total, err2 := strconv.Atoi(strings.TrimSpace(n))
+	if !ok || err1 != nil || err2 != nil || total < 1 || index < 1 || index > total {
+		return Shard{}, fmt.Errorf("%q is not I/N with 1 ≤ I ≤ N, e.g. 2/3", s)
+	}
+	return Shard{index, total}, nil
+}
+
+func (s Shard) String() string { return fmt.Sprintf("%d/%d", s.Index, s.Total) }
+
+// Whole reports whether s is the whole run.
+func (s Shard) Whole() bool { return s.Total <= 1 }
+
+// Has reports whether the case with this id belongs to s.
+func (s Shard) Has(id string) bool {
+	if s.Whole() {
+		return true
+	}
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return int(h.Sum64()%uint64(s.Total))+1 == s.Index
+}
