@@ -265,8 +265,6 @@ func checkVersion(ctx context.Context, base string) error {
 	return nil
 }
 
-
-
 // showTail prints the last n lines of a log.
 func showTail(w io.Writer, path string, n int) {
 	data, err := os.ReadFile(path)
@@ -279,7 +277,6 @@ func showTail(w io.Writer, path string, n int) {
 		fmt.Fprintln(w, "  "+l)
 	}
 }
-
 
 // finish writes results.json and junit.xml, prints the summary and
 // returns code.
