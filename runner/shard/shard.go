@@ -4,6 +4,8 @@
 package shard
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"hash/fnv"
 	"strconv"
@@ -39,7 +41,25 @@ func (s Shard) Has(id string) bool {
 	if s.Whole() {
 		return true
 	}
+	return byHash(id, s.Total) == s.Index
+}
+
+// byHash is the 1-based shard of total that the hash of id picks.
+func byHash(id string, total int) int {
 	h := fnv.New64a()
 	h.Write([]byte(id))
-	return int(h.Sum64()%uint64(s.Total))+1 == s.Index
+	return int(h.Sum64()%uint64(total)) + 1
+}
+
+// HasWithin reports whether the case with this id belongs to s when s
+// splits one machine's cases between its processes (run --procs). Its
+// hash is independent of Has's: FNV-1a's lowest bit is the parity of the
+// id's bytes whatever is prepended, so Has on the same ids, salted or
+// not, would hand shard 1/2's every case to process 1/2.
+func (s Shard) HasWithin(id string) bool {
+	if s.Whole() {
+		return true
+	}
+	sum := sha256.Sum256([]byte(id))
+	return int(binary.BigEndian.Uint64(sum[:8])%uint64(s.Total))+1 == s.Index
 }
