@@ -185,6 +185,33 @@ type Report struct {
 	Cases      []Case         `json:"cases"`
 	Pending    []Pending      `json:"pending"`
 	Problems   []Problem      `json:"problems"`
+	// Shard is set when the run was one shard of several (run --shard
+	// I/N, or a CI's own variables): the cases, statistics and domains
+	// then cover that shard's cases only. Absent on a whole run and on a
+	// merged report.
+	Shard *ShardOf `json:"shard,omitempty"`
+	// Fingerprint is what the shards of one run must share, and which
+	// cases this report's run chose; `report merge` checks it. Absent
+	// when the run failed before it chose its cases.
+	Fingerprint *Fingerprint `json:"fingerprint,omitempty"`
+	// MergedFrom lists the shard reports `report merge` joined into this
+	// one, by index; absent on a report a run wrote.
+	MergedFrom []MergedShard `json:"merged_from,omitempty"`
+}
+
+// ShardOf says which shard of a run a report covers, 1-based.
+type ShardOf struct {
+	Index int `json:"index"`
+	Total int `json:"total"`
+}
+
+// MergedShard is one shard report a merged report was made from.
+type MergedShard struct {
+	Index      int       `json:"index"`
+	Total      int       `json:"total"`
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at"`
+	Complete   bool      `json:"complete"`
 }
 
 // Count adds one case's outcome.

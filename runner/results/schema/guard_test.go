@@ -33,7 +33,8 @@ func TestGoTypesMatchSchema(t *testing.T) {
 	for _, typ := range []reflect.Type{
 		reflect.TypeFor[results.Report](), reflect.TypeFor[results.Case](), reflect.TypeFor[results.Exchange](),
 		reflect.TypeFor[results.Pending](), reflect.TypeFor[results.Problem](), reflect.TypeFor[results.Statistics](),
-		reflect.TypeFor[results.DomainResult](),
+		reflect.TypeFor[results.DomainResult](), reflect.TypeFor[results.ShardOf](), reflect.TypeFor[results.Fingerprint](),
+		reflect.TypeFor[results.CaseSet](), reflect.TypeFor[results.MergedShard](),
 	} {
 		if !reached[typ.Name()] {
 			t.Errorf("results.%s was not checked against the schema", typ.Name())

@@ -335,6 +335,18 @@ func fullReport(t *testing.T) []byte {
 	}
 	rep := newReport(runner.DefaultConfig())
 	results.Merge(rep, domains, read)
+	// A shard's fields and a merged report's, together in one report
+	// (no run writes both) so that the schema checks each.
+	var ids []string
+	for _, c := range rep.Cases {
+		ids = append(ids, c.ID)
+	}
+	rep.Shard = &results.ShardOf{Index: 2, Total: 3}
+	rep.Fingerprint = results.NewFingerprint(rep.Config, domains, "errcode:40066", "universal", "durations sha256:"+strings.Repeat("ab", 32), append(ids, "order-elsewhere"), ids)
+	rep.MergedFrom = []results.MergedShard{
+		{Index: 1, Total: 2, StartedAt: rep.StartedAt, FinishedAt: rep.StartedAt.Add(time.Second), Complete: true},
+		{Index: 2, Total: 2, StartedAt: rep.StartedAt, FinishedAt: rep.StartedAt.Add(2 * time.Second), Complete: false},
+	}
 	if rep.Complete || rep.Statistics.Flaky != 1 || rep.Statistics.Problems != 2 {
 		t.Fatalf("the merge is not the run this test means: complete=%v statistics=%+v", rep.Complete, rep.Statistics)
 	}
@@ -457,6 +469,9 @@ func TestBrokenDocumentsRejected(t *testing.T) {
 			caseAt(r, 2)["transcript"].([]any)[0].(map[string]any)["status"] = "200"
 		}, "/cases/2/transcript/0/status", false},
 		{"no cases", func(r map[string]any) { delete(r, "cases") }, "", false},
+		{"shard 0", func(r map[string]any) { r["shard"].(map[string]any)["index"] = 0 }, "/shard/index", false},
+		{"split neither hash nor durations", func(r map[string]any) { r["fingerprint"].(map[string]any)["split"] = "round-robin" }, "/fingerprint/split", false},
+		{"fingerprint without its corpus", func(r map[string]any) { delete(r["fingerprint"].(map[string]any), "corpus") }, "/fingerprint", false},
 		{"extra top-level field", func(r map[string]any) { r["extra"] = true }, "", true},
 		{"extra case field", func(r map[string]any) { caseAt(r, 0)["screenshot"] = "x.png" }, "/cases/0", true},
 	}
@@ -498,6 +513,9 @@ func TestEarlierV1FilesValidate(t *testing.T) {
 	delete(r["statistics"].(map[string]any), "flaky")
 	for _, d := range r["domains"].([]any) {
 		delete(d.(map[string]any)["statistics"].(map[string]any), "flaky")
+	}
+	for _, k := range []string{"shard", "fingerprint", "merged_from"} {
+		delete(r, k)
 	}
 	for _, c := range r["cases"].([]any) {
 		for _, k := range []string{"flaky", "transcript", "curl", "rerun"} {
