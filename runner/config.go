@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/shopconform/shopconform/runner/shard"
 )
 
 // Targets a run can use.
@@ -98,7 +100,18 @@ type Config struct {
 	// AllowLiveMutations lets cases labelled "mutates" run against the
 	// vendor's production host.
 	AllowLiveMutations bool `yaml:"allow_live_mutations"`
+	// Shard is the part of the cases this run runs, 1-based; the zero
+	// value is the whole run. ResolveShard fills it from the CI's own
+	// variables when no setting names it.
+	Shard shard.Shard `yaml:"shard"`
+	// ShardDurations is an earlier results.json whose case durations
+	// balance the shards; "" splits by the hash of each case's id.
+	ShardDurations string `yaml:"shard_durations"`
 }
+
+// Sharded reports whether the run is one shard of several (or 1/1, asked
+// for explicitly).
+func (c Config) Sharded() bool { return c.Shard.Total > 0 }
 
 // EffectiveRate resolves RateAuto for the configured target.
 func (c Config) EffectiveRate() float64 {
@@ -131,8 +144,11 @@ func DefaultConfig() Config {
 type setting struct {
 	key   string // yaml key; env is SHOPCONFORM_ + upper(key), flag is key with dashes
 	usage string
-	get   func(c *Config) string
-	set   func(c *Config, v string) error
+	// runOnly settings are flags of `run` alone (RegisterRunFlags); other
+	// verbs read them from the environment and the file, and ignore them.
+	runOnly bool
+	get     func(c *Config) string
+	set     func(c *Config, v string) error
 }
 
 func (s setting) env() string  { return "SHOPCONFORM_" + strings.ToUpper(s.key) }
@@ -227,17 +243,72 @@ func settings() []setting {
 		duration("backoff", "the first retry's delay; each next one doubles, with jitter", func(c *Config) *time.Duration { return &c.Backoff }),
 		number("unhealthy_after", "consecutive transport faults after which the target is not called again (0: never)", func(c *Config) *int { return &c.UnhealthyAfter }),
 		boolean("allow_live_mutations", "let cases labelled mutates run against the vendor's production host", func(c *Config) *bool { return &c.AllowLiveMutations }),
+		{key: "shard", runOnly: true, usage: "run only shard I/N of the cases (1-based, e.g. 2/3); without it, the CI's own variables decide (GitLab, Buildkite, CircleCI, Bazel, Kubernetes)",
+			get: func(c *Config) string {
+				if !c.Sharded() {
+					return ""
+				}
+				return c.Shard.String()
+			},
+			set: func(c *Config, v string) error {
+				s, err := shard.Parse(v)
+				c.Shard = s
+				return err
+			}},
+		runOnly(text("shard_durations", "an earlier results.json whose durations balance the shards (default: split by the hash of each case id)", func(c *Config) *string { return &c.ShardDurations })),
 	}
+}
+
+// ShardPlaceholder in the accounts path stands for the shard's index, so
+// that one setting gives every shard its own accounts file:
+// accounts-{shard}.json is accounts-2.json on shard 2/3.
+const ShardPlaceholder = "{shard}"
+
+// ResolveShard completes the shard of a run: when no setting (--shard,
+// SHOPCONFORM_SHARD, the config file's shard) names one, the CI's own
+// variables may (shard.FromCI, in its precedence order). Then
+// ShardPlaceholder in the accounts path becomes the shard's index.
+// source says where the shard came from, "" when the run is whole.
+func (c Config) ResolveShard(getenv func(string) (string, bool)) (out Config, source string, err error) {
+	if c.Sharded() {
+		source = "--shard, SHOPCONFORM_SHARD or the config file"
+	} else {
+		s, src, ok, err := shard.FromCI(getenv)
+		if err != nil {
+			return c, src, err
+		}
+		if ok {
+			c.Shard, source = s, src
+		}
+	}
+	if strings.Contains(c.Accounts, ShardPlaceholder) {
+		if !c.Sharded() {
+			return c, source, fmt.Errorf("accounts %q holds %s, but the run is not sharded: set --shard I/N (SHOPCONFORM_SHARD), or name one accounts file", c.Accounts, ShardPlaceholder)
+		}
+		c.Accounts = strings.ReplaceAll(c.Accounts, ShardPlaceholder, strconv.Itoa(c.Shard.Index))
+	}
+	return c, source, nil
 }
 
 // ConfigFileEnv names the YAML config file; --config does the same.
 const ConfigFileEnv = "SHOPCONFORM_CONFIG"
 
-// RegisterFlags adds one flag per setting, plus --config, to fs. Values are
-// only recorded; LoadConfig applies the ones the user set.
-func RegisterFlags(fs *flag.FlagSet) {
+func runOnly(s setting) setting { s.runOnly = true; return s }
+
+// RegisterFlags adds one flag per setting, plus --config, to fs, but for
+// the settings only `run` has (the shard's). Values are only recorded;
+// LoadConfig applies the ones the user set.
+func RegisterFlags(fs *flag.FlagSet) { register(fs, false) }
+
+// RegisterRunFlags is RegisterFlags for `run`: every setting.
+func RegisterRunFlags(fs *flag.FlagSet) { register(fs, true) }
+
+func register(fs *flag.FlagSet, run bool) {
 	fs.String("config", "", "a YAML config file (also "+ConfigFileEnv+")")
 	for _, s := range settings() {
+		if s.runOnly && !run {
+			continue
+		}
 		fs.String(s.flag(), "", s.usage+" (also "+s.env()+")")
 	}
 }
