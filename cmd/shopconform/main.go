@@ -37,7 +37,7 @@ func commands() []command {
 		{"list", "list the cases (id, domain, endpoint, errcode, labels)", listCmd},
 		{"catalog", "print the errcode catalog", catalogCmd},
 		{"spec", "render the API spec: OpenAPI 3.1 (default), the model as JSON, or the API notes in Markdown", specCmd},
-		{"report", "compare reports: 'report diff OLD.json NEW.json' exits 1 when something regressed", reportCmd},
+		{"report", "compare reports: 'report diff OLD.json NEW.json' exits 1 when something regressed; 'report merge --out DIR SHARD...' joins shards", reportCmd},
 		{"certify", "run every case through an SDK's adapter process and write a certificate bundle; 'certify verify BUNDLE' checks one", certifyCmd},
 		{"janitor", "remove what a crashed run left on a sandbox target (--run RUNID or --all-runs)", janitorCmd},
 	}

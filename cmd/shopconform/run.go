@@ -38,6 +38,12 @@ type runOptions struct {
 	labelFilter string
 	focus       string
 	domains     []string
+	// selected are the ids of the cases this run runs (its shard's); nil
+	// runs every case.
+	selected map[string]bool
+	// omitCorpusFindings leaves the pending codes and malformed fixtures
+	// to shard 1.
+	omitCorpusFindings bool
 }
 
 // runCmd runs the domain suites through the pinned Ginkgo CLI, then merges
@@ -46,7 +52,7 @@ type runOptions struct {
 // does not build, an interrupt.
 func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("run", stderr)
-	runner.RegisterFlags(fs)
+	runner.RegisterRunFlags(fs)
 	procs := fs.Int("procs", 1, "parallel Ginkgo processes per suite (worth it on slow sandboxes, not on the reference target)")
 	labelFilter := fs.String("label-filter", "", "a Ginkgo label filter, e.g. 'errcode:40066' or 'domain: containsAny {product, order}'")
 	focus := fs.String("focus", "", "run only cases whose id or errcode matches this regular expression")
@@ -60,7 +66,14 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		HarnessVersion: version.Harness, CatalogHash: catalog.Default().Hash(),
 	}
 	cfg, err := runner.LoadConfig(fs, os.LookupEnv)
+	shardSource := ""
+	if err == nil {
+		cfg, shardSource, err = cfg.ResolveShard(os.LookupEnv)
+	}
 	rep.Config, rep.Target = cfg.Redacted(), runner.TargetName(cfg)
+	if err == nil && cfg.Sharded() {
+		rep.Shard = &results.ShardOf{Index: cfg.Shard.Index, Total: cfg.Shard.Total}
+	}
 	reportDir := cfg.ReportDir
 	if reportDir == "" {
 		reportDir = runner.DefaultReportDir
@@ -72,10 +85,18 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err == nil && opts.procs < 1 {
 		err = fmt.Errorf("--procs %d must be at least 1", opts.procs)
 	}
+	if err == nil {
+		opts.selected, rep.Fingerprint, err = chooseCases(cfg, opts)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "run: %v\n", err)
 		return finish(rep, reportDir, err.Error(), stdout, stderr, exitUsage)
 	}
+	if cfg.Sharded() {
+		opts.omitCorpusFindings = cfg.Shard.Index != 1
+		fmt.Fprintf(stdout, "shard %s (from %s): %d of %d cases\n", cfg.Shard, shardSource, len(rep.Fingerprint.Selected), rep.Fingerprint.Corpus.Cases)
+	}
+	touchBazelStatus(os.LookupEnv, stderr)
 	return runSuites(ctx, cfg, opts, rep, stdout, stderr)
 }
 
@@ -325,8 +346,15 @@ const maxListed = 20
 
 func printSummary(w io.Writer, rep *results.Report, dir string) {
 	s := rep.Statistics
+	on := rep.Target
+	if rep.Shard != nil {
+		on += fmt.Sprintf(", shard %d/%d", rep.Shard.Index, rep.Shard.Total)
+	}
+	if len(rep.MergedFrom) > 0 {
+		on += fmt.Sprintf(", merged from %d shards", len(rep.MergedFrom))
+	}
 	fmt.Fprintf(w, "\nshopconform %s on %s: %d cases: %d pass (%d flaky), %d fail, %d error, %d inconclusive, %d skipped; %d documented codes without a case; %d malformed fixtures\n",
-		rep.HarnessVersion, rep.Target, s.Total, s.Pass, s.Flaky, s.Fail, s.Error, s.Inconclusive, s.Skipped, s.Pending, s.Problems)
+		rep.HarnessVersion, on, s.Total, s.Pass, s.Flaky, s.Fail, s.Error, s.Inconclusive, s.Skipped, s.Pending, s.Problems)
 	listed := 0
 	for _, c := range rep.Cases {
 		if c.Outcome != results.Fail && c.Outcome != results.Error {
@@ -349,6 +377,10 @@ func printSummary(w io.Writer, rep *results.Report, dir string) {
 	}
 	if rep.Error != "" {
 		fmt.Fprintf(w, "  run: %s\n", rep.Error)
+	}
+	if len(rep.MergedFrom) > 0 { // report merge: no Ginkgo ran here
+		fmt.Fprintf(w, "reports: %s\n", strings.Join(reportFiles(dir), ", "))
+		return
 	}
 	fmt.Fprintf(w, "reports: %s (Ginkgo's own output: %s)\n", strings.Join(reportFiles(dir), ", "), filepath.Join(dir, "ginkgo.log"))
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -54,12 +56,19 @@ func (j suiteJob) inProcess(ctx context.Context, part shard.Shard, shared bool) 
 	for _, d := range j.opts.domains {
 		domains = append(domains, catalog.Domain(d))
 	}
+	keep := func(c *fixtures.Case) bool {
+		return (j.opts.selected == nil || j.opts.selected[c.ID]) && part.HasWithin(c.ID)
+	}
 	return conformance.Run(conformance.Options{
 		Context: ctx, Config: j.cfg, Domains: domains, Suite: suite, Reporter: reporter, Output: j.out,
-		Keep:     func(c *fixtures.Case) bool { return part.Has(c.ID) },
+		Keep: keep, OmitCorpusFindings: j.opts.omitCorpusFindings,
 		StateDir: j.stateDir, Shared: shared, RunID: j.runID,
 	})
 }
+
+// selectedFile is where a sharded run with --procs leaves its children
+// the ids of its cases, one per line.
+const selectedFile = "selected.txt"
 
 // procsVerb is the hidden verb a run with --procs N starts N times: each
 // child runs a deterministic 1/N of the cases and leaves its parts in the
@@ -76,10 +85,22 @@ func (j suiteJob) inProcesses(ctx context.Context) (map[string]results.Part, err
 		return nil, err
 	}
 	n := j.opts.procs
+	if j.opts.selected != nil {
+		ids := slices.Sorted(maps.Keys(j.opts.selected))
+		if err := os.WriteFile(filepath.Join(j.stateDir, selectedFile), []byte(strings.Join(ids, "\n")+"\n"), 0o600); err != nil {
+			return nil, err
+		}
+	}
 	cmds := make([]*exec.Cmd, n)
 	for i := range n {
 		args := []string{procsVerb, "--proc", shard.Shard{Index: i + 1, Total: n}.String(),
 			"--domains", strings.Join(j.opts.domains, ","), "--label-filter", j.opts.labelFilter, "--focus", j.opts.focus}
+		if j.opts.selected != nil {
+			args = append(args, "--selected", filepath.Join(j.stateDir, selectedFile))
+		}
+		if j.opts.omitCorpusFindings {
+			args = append(args, "--omit-corpus-findings")
+		}
 		cmd := exec.Command(exe, args...)
 		cmd.Stdout, cmd.Stderr = j.out, j.out
 		cmd.Env = append(os.Environ(), j.cfg.Environ()...)
@@ -134,10 +155,21 @@ func procCmd(ctx context.Context, args []string, _, stderr io.Writer) int {
 	domains := fs.String("domains", "", "")
 	labelFilter := fs.String("label-filter", "", "")
 	focus := fs.String("focus", "", "")
+	selectedPath := fs.String("selected", "", "")
+	omitCorpusFindings := fs.Bool("omit-corpus-findings", false, "")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
 	part, err := shard.Parse(*proc)
+	var selected map[string]bool
+	if err == nil && *selectedPath != "" {
+		var data []byte
+		data, err = os.ReadFile(*selectedPath)
+		selected = map[string]bool{}
+		for id := range strings.FieldsSeq(string(data)) {
+			selected[id] = true
+		}
+	}
 	if err == nil && os.Getenv(conformance.PartsDirEnv) == "" {
 		err = fmt.Errorf("%s names no parts folder", conformance.PartsDirEnv)
 	}
@@ -150,7 +182,8 @@ func procCmd(ctx context.Context, args []string, _, stderr io.Writer) int {
 		return exitUsage
 	}
 	job := suiteJob{cfg: cfg, stateDir: os.Getenv(runner.RunStateEnv), runID: os.Getenv(runner.RunIDEnv), out: os.Stdout,
-		opts: runOptions{domains: strings.Split(*domains, ","), labelFilter: *labelFilter, focus: *focus}}
+		opts: runOptions{domains: strings.Split(*domains, ","), labelFilter: *labelFilter, focus: *focus,
+			selected: selected, omitCorpusFindings: *omitCorpusFindings}}
 	for d, p := range job.inProcess(ctx, part, true) {
 		if err := results.WritePart(os.Getenv(conformance.PartsDirEnv), p); err != nil {
 			fmt.Fprintf(stderr, "%s: the %s part: %v\n", procsVerb, d, err)

@@ -30,6 +30,10 @@ type Options struct {
 	// Keep selects this process's share of the cases (a shard); nil keeps
 	// every case.
 	Keep func(*fixtures.Case) bool
+	// OmitCorpusFindings leaves out the pending codes and the malformed
+	// fixtures, which belong to the corpus rather than to a case: every
+	// shard of a run but the first, so that they are reported once.
+	OmitCorpusFindings bool
 	// Suite and Reporter are Ginkgo's: label filter, focus, timeouts.
 	Suite    types.SuiteConfig
 	Reporter types.ReporterConfig
@@ -63,6 +67,9 @@ func Run(opts Options) map[string]results.Part {
 	RegisterFailHandler(Fail)
 	for _, d := range opts.Domains {
 		p := corpus.plan(d, cfg, nil, opts.Keep)
+		if opts.OmitCorpusFindings {
+			p.problems, p.pending = nil, nil
+		}
 		p.progress = log
 		h.plans = append(h.plans, p)
 		n, _ := selected(p, opts.Suite) // the configuration was checked before
@@ -79,6 +86,20 @@ func Run(opts Options) map[string]results.Part {
 	})
 	RunSpecs(&testingT{}, "shopconform", opts.Suite, opts.Reporter)
 	return parts
+}
+
+// CaseIDs lists the ids of the cases of domains that a run with cfg
+// loads (the built-in cases, or cfg.Fixtures), in the corpus's order:
+// what a run splits into shards.
+func CaseIDs(cfg runner.Config, domains []catalog.Domain) []string {
+	set := loadCorpus(cfg).set
+	ids := []string{}
+	for _, d := range domains {
+		for _, c := range set.InDomain(d) {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids
 }
 
 // testingT stands in for *testing.T outside a test binary; the verdict is

@@ -62,7 +62,10 @@ type page struct {
 	Title          string
 	Target         string
 	HarnessVersion string
-	CatalogHash    string
+	// Shard says which shard of a run the report covers, or how many
+	// shards it was merged from; "" for a whole run.
+	Shard       string
+	CatalogHash string
 	// CatalogNote is set when the meanings shown come from another catalog
 	// than the one the run was judged against.
 	CatalogNote string
@@ -206,6 +209,15 @@ func build(r *results.Report, cat *catalog.Catalog) *page {
 		FilterStates:   append(slices.Clone(caseStates), statePending),
 		CSS:            template.CSS(styleCSS),
 		JS:             template.JS(scriptJS),
+	}
+	switch {
+	case r.Shard != nil:
+		p.Shard = fmt.Sprintf("%d of %d: this shard's cases only (shopconform report merge joins the shards)", r.Shard.Index, r.Shard.Total)
+		if r.Shard.Index != 1 {
+			p.Shard += "; pending codes and malformed fixtures are listed by shard 1"
+		}
+	case len(r.MergedFrom) > 0:
+		p.Shard = fmt.Sprintf("merged from %d shards", len(r.MergedFrom))
 	}
 	if r.CatalogHash != "" && r.CatalogHash != cat.Hash() {
 		p.CatalogNote = "meanings below come from catalog " + cat.Hash() + ", not the one this run was judged against"

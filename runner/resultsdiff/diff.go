@@ -415,9 +415,10 @@ func configChanges(o, n map[string]string, ignore ...string) []string {
 	}
 	var out []string
 	for k := range keys {
-		ov, inOld := o[k]
-		nv, inNew := n[k]
-		if ov != nv || inOld != inNew {
+		// A key one writer lacks reads as empty: settings added since
+		// (shard, shard_durations) are no change while unset.
+		ov, nv := o[k], n[k]
+		if ov != nv {
 			out = append(out, fmt.Sprintf("%s %q → %q", k, ov, nv))
 		}
 	}

@@ -45,6 +45,16 @@ func write(w io.Writer, r *results.Report, cat *catalog.Catalog) error {
 
 	fmt.Fprintf(b, "## %s\n\n", verdict(r))
 	fmt.Fprintf(b, "Target %s, shopconform %s.\n\n", code(orDash(r.Target)), code(orDash(r.HarnessVersion)))
+	switch {
+	case r.Shard != nil:
+		fmt.Fprintf(b, "Shard %d of %d: this shard's cases only; `shopconform report merge` joins the shards.", r.Shard.Index, r.Shard.Total)
+		if r.Shard.Index != 1 {
+			b.WriteString(" Pending codes and malformed fixtures are listed by shard 1.")
+		}
+		b.WriteString("\n\n")
+	case len(r.MergedFrom) > 0:
+		fmt.Fprintf(b, "Merged from %d shards.\n\n", len(r.MergedFrom))
+	}
 
 	b.WriteString("| cases | pass | flaky (in pass) | fail | error | inconclusive | skipped | pending codes | malformed fixtures |\n")
 	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
@@ -132,9 +142,12 @@ func coverage(b *bufio.Writer, r *results.Report, cat *catalog.Catalog) {
 		documented := len(cat.InDomain(catalog.Domain(d.Domain)))
 		cov := fmt.Sprintf("%d / %d", documented-pending[d.Domain], documented)
 		pend := strconv.Itoa(pending[d.Domain])
-		if !d.Reported {
+		switch {
+		case !d.Reported:
 			// A suite that never reported listed no pending codes either.
 			cov, pend = "did not report", "?"
+		case r.Shard != nil && r.Shard.Index != 1:
+			cov, pend = "(shard 1)", "(shard 1)"
 		}
 		fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %d |\n", text(d.Domain), cov, pend, d.Statistics.Total, d.Statistics.Fail, d.Statistics.Error)
 	}

@@ -195,3 +195,19 @@ func TestHeadline(t *testing.T) {
 		}
 	}
 }
+
+// TestShardAndMergedRuns: a shard says which it is, and a shard other than
+// the first does not claim the corpus's coverage, which shard 1 reports.
+func TestShardAndMergedRuns(t *testing.T) {
+	r := &results.Report{Target: "reference", HarnessVersion: "0.1.0", Shard: &results.ShardOf{Index: 2, Total: 3}}
+	results.Merge(r, []string{"universal"}, map[string]results.Part{"universal": {Domain: "universal", Cases: []results.Case{
+		{ID: "a", Domain: "universal", ExpectedErrcode: 40066, ActualErrcode: code0(40066), Outcome: results.Pass},
+	}}})
+	out := render(t, r)
+	hasLine(t, out, "Shard 2 of 3: this shard's cases only; `shopconform report merge` joins the shards. Pending codes and malformed fixtures are listed by shard 1.")
+	if !strings.Contains(out, "| universal | (shard 1) | (shard 1) | 1 | 0 | 0 |\n") {
+		t.Errorf("coverage of shard 2:\n%s", out)
+	}
+	r.Shard, r.MergedFrom = nil, []results.MergedShard{{Index: 1, Total: 2}, {Index: 2, Total: 2}}
+	hasLine(t, render(t, r), "Merged from 2 shards.")
+}
