@@ -15,8 +15,10 @@ import (
 // Release is the shopconform release this source tree is. Bump it with
 // every change to the results schema, the case format or the reference
 // sandbox's behaviour, and tag the release commit v<Release>. A build that
-// records neither a module version nor a commit (go run, go test, a
-// build outside a git clone or with -buildvcs=false) calls itself this.
+// records neither a module version nor a commit calls itself this: go run
+// and go test (they never stamp), -buildvcs=false, a build outside a git
+// clone or in a linked worktree (Go looks for a .git folder, and a
+// worktree's .git is a file: golang/go#58218).
 const Release = "0.1.0"
 
 // Harness is this build's version, resolved once at start by Resolve:
