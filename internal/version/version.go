@@ -21,13 +21,27 @@ import (
 // worktree's .git is a file: golang/go#58218).
 const Release = "0.1.0"
 
-// Harness is this build's version, resolved once at start by Resolve:
-// `shopconform version` prints it, results.json and certificates record it
-// as harness_version, the reference sandbox sends it as the
+// Harness is this build's version, resolved once at start (stamped, else
+// Resolve): `shopconform version` prints it, results.json and certificates
+// record it as harness_version, the reference sandbox sends it as the
 // Shopconform-Version header and in healthz, and `run` refuses a
 // `shopconform serve` whose healthz names another. Read it; never assign
 // it.
-var Harness = Resolve(debug.ReadBuildInfo())
+var Harness = resolveStamped(stamped, debug.ReadBuildInfo)
+
+// stamped, when a build sets it, names the build before anything its build
+// info says: for builds that have no .git folder to read the commit from,
+// such as a container build context:
+//
+//	go build -ldflags "-X github.com/shopconform/shopconform/internal/version.stamped=$(git rev-parse --short=12 HEAD)" ./cmd/shopconform
+var stamped string
+
+func resolveStamped(stamp string, buildInfo func() (*debug.BuildInfo, bool)) string {
+	if stamp = strings.TrimPrefix(strings.TrimSpace(stamp), "v"); stamp != "" {
+		return stamp
+	}
+	return Resolve(buildInfo())
+}
 
 // Go is the Go release that built this binary, as goX.Y.Z.
 var Go = goRelease(runtime.Version())

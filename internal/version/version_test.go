@@ -66,8 +66,19 @@ func TestResolve(t *testing.T) {
 }
 
 func TestHarnessIsResolvedFromThisBinary(t *testing.T) {
-	if want := Resolve(debug.ReadBuildInfo()); Harness != want {
+	if want := Resolve(debug.ReadBuildInfo()); stamped == "" && Harness != want {
 		t.Errorf("Harness = %q, Resolve(debug.ReadBuildInfo()) = %q", Harness, want)
+	}
+}
+
+func TestAStampComesFirst(t *testing.T) {
+	clone := func() (*debug.BuildInfo, bool) {
+		return &debug.BuildInfo{Main: debug.Module{Version: "v0.2.0+dirty"}, Settings: vcs(rev, true)}, true
+	}
+	for stamp, want := range map[string]string{"": "b18dc51e7626-dirty", "v0.2.0": "0.2.0", "b18dc51e7626": "b18dc51e7626", " \n": "b18dc51e7626-dirty"} {
+		if got := resolveStamped(stamp, clone); got != want {
+			t.Errorf("stamp %q: %q, want %q", stamp, got, want)
+		}
 	}
 }
 
