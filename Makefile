@@ -4,7 +4,7 @@
 
 GO ?= go
 
-.PHONY: conformance test lint fmt-check vet race replay test-adapters record drift bench serve api-notes
+.PHONY: conformance test suites lint fmt-check vet race replay test-adapters record drift bench serve api-notes
 
 conformance:
 	$(GO) run ./cmd/shopconform run
@@ -27,6 +27,23 @@ vet:
 
 race:
 	$(GO) test -race -count=1 ./...
+
+# The domain suites through the Ginkgo CLI (go test ./suites/... runs the
+# same): `ginkgo -r ./suites`, not -r from the root, which also runs every
+# other package's plain tests and enters the adapter module. Ginkgo compiles
+# each suite to suites/<domain>/<domain>.test and removes it after the run;
+# --keep-going runs every suite even after one fails, so that it removes
+# them all. What an interrupt leaves (compiled but not run, or still being
+# written by a `go test -c` that outlives Ginkgo) the cleanup below removes:
+# only binaries this run wrote. Extra flags: GINKGO_FLAGS, e.g.
+# make suites GINKGO_FLAGS='--label-filter=errcode:40066'.
+GINKGO_FLAGS ?=
+suites:
+	@stamp=$$(mktemp); \
+	clean() { find suites -name '*.test' -type f -newer "$$stamp" -delete; }; \
+	trap 'clean; sleep 2; clean; rm -f "$$stamp"; exit 130' INT TERM; \
+	$(GO) tool ginkgo -r --keep-going $(GINKGO_FLAGS) ./suites; status=$$?; \
+	clean; rm -f "$$stamp"; exit $$status
 
 # Every suite again, answered from the committed cassettes through gock.
 replay:

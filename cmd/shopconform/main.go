@@ -40,6 +40,7 @@ func commands() []command {
 		{"report", "compare reports: 'report diff OLD.json NEW.json' exits 1 when something regressed; 'report merge --out DIR SHARD...' joins shards", reportCmd},
 		{"certify", "run every case through an SDK's adapter process and write a certificate bundle; 'certify verify BUNDLE' checks one", certifyCmd},
 		{"janitor", "remove what a crashed run left on a sandbox target (--run RUNID or --all-runs)", janitorCmd},
+		{"version", "print the harness version, the catalog hash and the Go version on one line", versionCmd},
 	}
 }
 
@@ -53,6 +54,9 @@ func main() {
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == procsVerb { // a child of `run --procs`, not for users
 		return procCmd(ctx, args[1:], stdout, stderr)
+	}
+	if len(args) == 1 && (args[0] == "--version" || args[0] == "-version") {
+		return versionCmd(ctx, nil, stdout, stderr)
 	}
 	return dispatchAmong(ctx, "shopconform", commands(), args, stdout, stderr)
 }

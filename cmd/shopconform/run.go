@@ -281,7 +281,7 @@ func checkVersion(ctx context.Context, base string) error {
 		return nil
 	}
 	if health.Version != version.Harness {
-		return fmt.Errorf("the target is shopconform serve %s but this harness is %s: restart serve from this checkout", health.Version, version.Harness)
+		return fmt.Errorf("the target is shopconform serve %s but this harness is %s: start serve from the same build as run (`shopconform version` names a build)", health.Version, version.Harness)
 	}
 	return nil
 }
