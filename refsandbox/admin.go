@@ -3,6 +3,8 @@ package refsandbox
 import (
 	"net/http"
 	"strings"
+
+	"github.com/shopconform/shopconform/internal/version"
 )
 
 // Admin paths live outside the vendor namespace (fake-gcs-server's
@@ -28,5 +30,7 @@ func (s *Sandbox) admin(c *call) reply {
 	case c.r.Method != http.MethodGet:
 		return bareReply(http.StatusMethodNotAllowed, map[string]any{"error": healthzPath + " wants GET"})
 	}
-	return bareReply(http.StatusOK, map[string]any{"status": "ok", "version": s.version})
+	// The release says which behaviour the sandbox has; the version names
+	// the build (internal/version).
+	return bareReply(http.StatusOK, map[string]any{"status": "ok", "version": s.version, "release": version.Release})
 }

@@ -128,7 +128,7 @@ func runSuites(ctx context.Context, cfg runner.Config, opts runOptions, rep *res
 		fmt.Fprintf(stderr, "run: report dir: %v\n", err)
 		return exitFailures
 	}
-	if err := preflight(ctx, cfg); err != nil {
+	if err := preflight(ctx, cfg, stderr); err != nil {
 		fmt.Fprintf(stderr, "run: %v\n", err)
 		results.Merge(rep, opts.domains, nil)
 		return finish(rep, cfg.ReportDir, err.Error(), stdout, stderr, exitUnreachable)
@@ -235,7 +235,7 @@ func accountSecrets(path string) []string {
 // answers at all and, when it is a shopconform sandbox, that it is this
 // harness's version: a dead target costs one sentence, not a timeout per
 // case.
-func preflight(ctx context.Context, cfg runner.Config) error {
+func preflight(ctx context.Context, cfg runner.Config, stderr io.Writer) error {
 	if cfg.Target != runner.TargetSandbox {
 		return nil
 	}
@@ -257,33 +257,43 @@ func preflight(ctx context.Context, cfg runner.Config) error {
 		return fmt.Errorf("the target %s is unreachable (%v): start `shopconform serve` or check SHOPCONFORM_BASE_URL", cfg.BaseURL, err)
 	}
 	conn.Close()
-	return checkVersion(ctx, cfg.BaseURL)
+	note, err := checkVersion(ctx, cfg.BaseURL)
+	if note != "" {
+		fmt.Fprintln(stderr, "run: note: "+note)
+	}
+	return err
 }
 
-// checkVersion asks a shopconform sandbox for its version; a live sandbox
-// has no such path and is left alone.
-func checkVersion(ctx context.Context, base string) error {
+// checkVersion asks a shopconform sandbox for its release and build; a
+// live sandbox has no such path and is left alone. Another release of the
+// harness may behave otherwise, so it is refused; another build of this
+// release (a `go run` serve and an installed run) is only noted.
+func checkVersion(ctx context.Context, base string) (note string, err error) {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(base, "/")+"/_shopconform/healthz", nil)
 	if err != nil {
-		return err
+		return "", err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return nil // reachable but silent here: not a shopconform sandbox
+		return "", nil // reachable but silent here: not a shopconform sandbox
 	}
 	defer resp.Body.Close()
 	var health struct {
 		Version string `json:"version"`
+		Release string `json:"release"`
 	}
 	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&health) != nil || health.Version == "" {
-		return nil
+		return "", nil
 	}
-	if health.Version != version.Harness {
-		return fmt.Errorf("the target is shopconform serve %s but this harness is %s: start serve from the same build as run (`shopconform version` names a build)", health.Version, version.Harness)
+	switch {
+	case health.Version == version.Harness:
+		return "", nil
+	case health.Release != "" && health.Release == version.Release:
+		return fmt.Sprintf("the target is shopconform serve %s, another build of release %s than this harness (%s)", health.Version, version.Release, version.Harness), nil
 	}
-	return nil
+	return "", fmt.Errorf("the target is shopconform serve %s but this harness is %s: start serve from the same release as run (`shopconform version` names it)", health.Version, version.Harness)
 }
 
 // showTail prints the last n lines of a log.

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -44,28 +46,40 @@ func TestVersionPrintsOneLine(t *testing.T) {
 	}
 }
 
-// TestServeOfAnotherBuildIsRefused: run's preflight compares the version a
-// `shopconform serve` reports with its own, the one `version` prints.
-func TestServeOfAnotherBuildIsRefused(t *testing.T) {
+// TestServeOfAnotherReleaseIsRefused: run's preflight compares the
+// release a `shopconform serve` reports with its own: another release is
+// refused, another build of this release only noted.
+func TestServeOfAnotherReleaseIsRefused(t *testing.T) {
 	for _, tc := range []struct {
-		serve   string
-		refused bool
+		version, release string
+		refused, noted   bool
 	}{
-		{serve: "", refused: false}, // the sandbox's default: this build's
-		{serve: version.Harness + "-other", refused: true},
+		{version: version.Harness, release: version.Release},
+		{version: version.Harness + "-other", release: version.Release, noted: true},
+		{version: "9.9.9", release: "9.9.9", refused: true},
+		{version: "0.0.1"}, // a sandbox too old to say its release: judged by its version
 	} {
-		sb, err := refsandbox.New(refsandbox.Options{Version: tc.serve})
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := httptest.NewServer(sb.Handler())
-		err = checkVersion(context.Background(), srv.URL)
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			_ = json.NewEncoder(w).Encode(map[string]string{"status": "ok", "version": tc.version, "release": tc.release})
+		}))
+		note, err := checkVersion(context.Background(), srv.URL)
 		srv.Close()
-		if !tc.refused && err != nil {
-			t.Errorf("serve of this build: %v", err)
+		switch {
+		case tc.refused && (err == nil || !strings.Contains(err.Error(), "serve "+tc.version+" but this harness is "+version.Harness)):
+			t.Errorf("serve %s: %v, want a refusal naming both versions", tc.version, err)
+		case !tc.refused && tc.version != "0.0.1" && err != nil:
+			t.Errorf("serve %s of this release: %v", tc.version, err)
+		case tc.noted != (note != ""):
+			t.Errorf("serve %s: note %q", tc.version, note)
 		}
-		if tc.refused && (err == nil || !strings.Contains(err.Error(), "serve "+tc.serve+" but this harness is "+version.Harness)) {
-			t.Errorf("serve %s: %v, want a refusal naming both versions", tc.serve, err)
-		}
+	}
+	sb, err := refsandbox.New(refsandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sb.Handler())
+	defer srv.Close()
+	if note, err := checkVersion(context.Background(), srv.URL); err != nil || note != "" {
+		t.Errorf("a sandbox of this build: %q, %v", note, err)
 	}
 }
