@@ -40,6 +40,7 @@ func commands() []command {
 		{"report", "compare reports: 'report diff OLD.json NEW.json' exits 1 when something regressed", reportCmd},
 		{"certify", "run every case through an SDK's adapter process and write a certificate bundle; 'certify verify BUNDLE' checks one", certifyCmd},
 		{"janitor", "remove what a crashed run left on a sandbox target (--run RUNID or --all-runs)", janitorCmd},
+		{"version", "print the harness version, the catalog hash and the Go version", versionCmd},
 	}
 }
 
