@@ -1,15 +1,15 @@
 # shopconform: the two commands first.
 #   make conformance   every domain suite on the embedded reference sandbox
-#   make test          the project's own checks: gofmt, vet, race tests
+#   make test          the project's own checks: gofmt, vet, actionlint, race tests
 
 GO ?= go
 
-.PHONY: conformance test suites lint fmt-check vet race replay test-adapters record drift bench serve api-notes
+.PHONY: conformance test suites lint fmt-check vet actionlint race replay test-adapters record drift bench serve api-notes
 
 conformance:
 	$(GO) run ./cmd/shopconform run
 
-test: fmt-check vet race replay test-adapters
+test: fmt-check vet actionlint race replay test-adapters
 
 # The SDK adapters are modules of their own: ./... does not enter them.
 test-adapters:
@@ -24,6 +24,12 @@ fmt-check:
 
 vet:
 	$(GO) vet ./...
+
+# The GitHub workflows (.github/workflows), with actionlint pinned in go.mod
+# (a tool directive); shellcheck, where installed, checks their scripts too.
+# ci/gitlab and ci/kubernetes are checked by cmd/shopconform's tests.
+actionlint:
+	$(GO) tool actionlint
 
 race:
 	$(GO) test -race -count=1 ./...

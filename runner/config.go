@@ -243,7 +243,7 @@ func settings() []setting {
 		duration("backoff", "the first retry's delay; each next one doubles, with jitter", func(c *Config) *time.Duration { return &c.Backoff }),
 		number("unhealthy_after", "consecutive transport faults after which the target is not called again (0: never)", func(c *Config) *int { return &c.UnhealthyAfter }),
 		boolean("allow_live_mutations", "let cases labelled mutates run against the vendor's production host", func(c *Config) *bool { return &c.AllowLiveMutations }),
-		{key: "shard", runOnly: true, usage: "run only shard I/N of the cases (1-based, e.g. 2/3); without it, the CI's own variables decide (GitLab, Buildkite, CircleCI, Bazel, Kubernetes)",
+		{key: "shard", runOnly: true, usage: "run only shard I/N of the cases (1-based, e.g. 2/3); without it, the CI's own variables decide (GitLab, Buildkite, CircleCI, Bazel, Kubernetes: JOB_COMPLETION_INDEX with " + shard.TotalEnv + ")",
 			get: func(c *Config) string {
 				if !c.Sharded() {
 					return ""
