@@ -79,7 +79,7 @@ func TestCurlPrettyPrint(t *testing.T) {
 func TestAdminPaths(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {
 		resp, raw := do(t, tg, http.MethodGet, healthzPath, "", "", "")
-		if resp.StatusCode != http.StatusOK || string(raw) != `{"status":"ok","version":"`+version.Harness+`"}` {
+		if resp.StatusCode != http.StatusOK || string(raw) != `{"release":"`+version.Release+`","status":"ok","version":"`+version.Harness+`"}` {
 			t.Errorf("healthz: %d %s", resp.StatusCode, raw)
 		}
 		if resp.Header.Get("Shopconform-Version") == "" {

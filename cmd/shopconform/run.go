@@ -129,8 +129,11 @@ func runSuites(ctx context.Context, cfg runner.Config, opts runOptions, rep *res
 		return exitFailures
 	}
 	if err := preflight(ctx, cfg, stderr); err != nil {
-		fmt.Fprintf(stderr, "run: %v\n", err)
 		results.Merge(rep, opts.domains, nil)
+		if ctx.Err() != nil { // the dial was cut short, not refused
+			return finish(rep, cfg.ReportDir, "interrupted before the first case", stdout, stderr, exitFailures)
+		}
+		fmt.Fprintf(stderr, "run: %v\n", err)
 		return finish(rep, cfg.ReportDir, err.Error(), stdout, stderr, exitUnreachable)
 	}
 	// The run's private folder: progress events, and the state its
