@@ -77,6 +77,9 @@ func Merge(r *Report, domains []string, parts map[string]Part) {
 			if c.Flaky {
 				dr.Statistics.Flaky++
 			}
+			if c.Expectation != nil {
+				dr.Statistics.Expected++
+			}
 		}
 		dr.Statistics.Pending = len(p.Pending)
 		dr.Statistics.Problems = len(p.Problems)

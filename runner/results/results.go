@@ -90,6 +90,64 @@ type Case struct {
 	Curl string `json:"curl,omitempty"`
 	// Rerun is the command that runs this case alone.
 	Rerun string `json:"rerun,omitempty"`
+	// EarlierAttempts are the answers that were retried before the last
+	// attempt of any of the case's requests: on a flaky pass, what went
+	// wrong first.
+	EarlierAttempts []Attempt `json:"earlier_attempts,omitempty"`
+	// Expectation is the expectations-file entry this case matched and
+	// did what it says: the outcome stays, but it does not fail the run.
+	Expectation *Expectation `json:"expectation,omitempty"`
+}
+
+// Attempt is one answer a retry replaced: an errcode, or a transport
+// error when no errcode came back.
+type Attempt struct {
+	// Step says which request: "given 1 (first)", "case".
+	Step    string `json:"step"`
+	Errcode *int   `json:"errcode"`
+	Errmsg  string `json:"errmsg,omitempty"`
+	Error   string `json:"error,omitempty"`
+}
+
+// Expectation is a known, reasoned deviation a case carries.
+type Expectation struct {
+	// Outcome is the outcome the entry expects, which the case had.
+	Outcome Outcome `json:"outcome"`
+	Reason  string  `json:"reason"`
+	Link    string  `json:"link,omitempty"`
+	// Expires is the last day (UTC, YYYY-MM-DD) the entry holds.
+	Expires string `json:"expires"`
+}
+
+// Expectations is what the run's expectations file did: the entries that
+// broke (they fail the run) and those that matched no case.
+type Expectations struct {
+	// File is the expectations file, as given.
+	File string `json:"file"`
+	// Entries is how many entries the file holds.
+	Entries   int                 `json:"entries"`
+	Broken    []BrokenExpectation `json:"broken"`
+	Unmatched []ExpectationEntry  `json:"unmatched"`
+}
+
+// ExpectationEntry names one entry of an expectations file.
+type ExpectationEntry struct {
+	// Line is where the entry starts in the file.
+	Line    int     `json:"line"`
+	Case    string  `json:"case"`
+	Target  string  `json:"target,omitempty"`
+	Outcome Outcome `json:"outcome"`
+	Expires string  `json:"expires"`
+}
+
+// BrokenExpectation is an entry a case broke: the expected outcome did
+// not happen, another one did, or the entry has expired.
+type BrokenExpectation struct {
+	CaseID string           `json:"case_id"`
+	Entry  ExpectationEntry `json:"entry"`
+	// Problem says how: "expected failure did not happen", "expected
+	// fail, got error", "expired on 2026-11-30".
+	Problem string `json:"problem"`
 }
 
 // Exchange is one request of a case and its answer, as a transcript shows
@@ -151,6 +209,9 @@ type Statistics struct {
 	Error        int `json:"error"`
 	Pending      int `json:"pending"`
 	Problems     int `json:"problems"`
+	// Expected counts the cases that carry an honoured expectation; they
+	// are counted under their outcome too, as flaky passes are under pass.
+	Expected int `json:"expected"`
 }
 
 // DomainResult is the state of one domain's suite.
@@ -197,6 +258,12 @@ type Report struct {
 	// MergedFrom lists the shard reports `report merge` joined into this
 	// one, by index; absent on a report a run wrote.
 	MergedFrom []MergedShard `json:"merged_from,omitempty"`
+	// Capabilities are what the target can trigger (capability gating):
+	// a case that needs another is skipped, "not triggerable on this
+	// target". Absent in files of earlier v1 writers.
+	Capabilities []string `json:"capabilities,omitempty"`
+	// Expectations is set when the run read an expectations file.
+	Expectations *Expectations `json:"expectations,omitempty"`
 }
 
 // ShardOf says which shard of a run a report covers, 1-based.
@@ -242,10 +309,25 @@ func (s *Statistics) Add(o Statistics) {
 	s.Error += o.Error
 	s.Pending += o.Pending
 	s.Problems += o.Problems
+	s.Expected += o.Expected
 }
 
-// Succeeded is the run's verdict: complete, no error, nothing failed, no
-// malformed fixture.
+// Succeeded is the run's verdict: complete, no error, no malformed
+// fixture, no broken expectation, and no case that counts against it.
 func (r *Report) Succeeded() bool {
-	return r.Complete && r.Error == "" && r.Statistics.Fail == 0 && r.Statistics.Error == 0 && r.Statistics.Problems == 0
+	if !r.Complete || r.Error != "" || r.Statistics.Problems > 0 || r.Expectations != nil && len(r.Expectations.Broken) > 0 {
+		return false
+	}
+	for _, c := range r.Cases {
+		if c.CountsAgainst() {
+			return false
+		}
+	}
+	return true
+}
+
+// CountsAgainst says whether the case fails its run: it failed, errored
+// or was inconclusive, and no expectation says it would.
+func (c Case) CountsAgainst() bool {
+	return c.Expectation == nil && (c.Outcome == Fail || c.Outcome == Error || c.Outcome == Inconclusive)
 }

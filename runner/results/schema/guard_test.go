@@ -14,7 +14,8 @@ import (
 // earlier v1 writers lack: the schema lists them but cannot require them.
 // A field added to an always-written place goes here too.
 var addedWithinV1 = map[string]bool{
-	"Statistics.flaky": true,
+	"Statistics.flaky":    true,
+	"Statistics.expected": true,
 }
 
 // TestGoTypesMatchSchema fails when a field is added to (or dropped from)
@@ -35,6 +36,8 @@ func TestGoTypesMatchSchema(t *testing.T) {
 		reflect.TypeFor[results.Pending](), reflect.TypeFor[results.Problem](), reflect.TypeFor[results.Statistics](),
 		reflect.TypeFor[results.DomainResult](), reflect.TypeFor[results.ShardOf](), reflect.TypeFor[results.Fingerprint](),
 		reflect.TypeFor[results.CaseSet](), reflect.TypeFor[results.MergedShard](),
+		reflect.TypeFor[results.Attempt](), reflect.TypeFor[results.Expectation](), reflect.TypeFor[results.Expectations](),
+		reflect.TypeFor[results.ExpectationEntry](), reflect.TypeFor[results.BrokenExpectation](),
 	} {
 		if !reached[typ.Name()] {
 			t.Errorf("results.%s was not checked against the schema", typ.Name())

@@ -255,6 +255,10 @@ func fullReport(t *testing.T) []byte {
 					Account: "default", Evidence: "I", ExpectedErrcode: 40013, ActualErrcode: intp(40013), Errmsg: "invalid appid",
 					Outcome: results.Pass, Attempts: 2, Flaky: true, Fixture: "fixtures/universal/universal-45009-flaky.json", DurationMS: 210,
 					Notes: []string{`given step 1 "first" (/shop/audit/audit_category) answered errcode 1050003 (category already approved; no need to reapply) instead of 0, which the step accepts: approved by an earlier run`},
+					EarlierAttempts: []results.Attempt{
+						{Step: "case", Errcode: intp(45009), Errmsg: "reach max api daily quota limit"},
+						{Step: "case", Error: "read tcp: connection reset by peer"},
+					},
 				},
 				{
 					ID: "universal-40001-fail", Domain: "universal", Endpoint: "/shop/spu/add", Summary: "a bad token",
@@ -301,6 +305,8 @@ func fullReport(t *testing.T) []byte {
 					Account: "default", Evidence: "I", ExpectedErrcode: 1000002, ActualErrcode: intp(45009), Errmsg: "reach max api daily quota limit",
 					Outcome: results.Inconclusive, Reason: "the environment answered 45009 (quota)", Attempts: 1,
 					Fixture: "fixtures/product/product-inconclusive.json", DurationMS: 2,
+					Expectation: &results.Expectation{Outcome: results.Inconclusive, Reason: "the sandbox's quota runs out at night",
+						Link: "https://example.com/tracker/1", Expires: "2027-01-31"},
 				},
 			},
 			Pending:  []results.Pending{},
@@ -340,6 +346,13 @@ func fullReport(t *testing.T) []byte {
 	var ids []string
 	for _, c := range rep.Cases {
 		ids = append(ids, c.ID)
+	}
+	rep.Capabilities = []string{"magic-values", "fresh-accounts", "clock", "profile:default"}
+	late := results.ExpectationEntry{Line: 7, Case: "universal-40001-*", Target: "reference", Outcome: results.Fail, Expires: "2026-11-30"}
+	rep.Expectations = &results.Expectations{
+		File: "expectations.yaml", Entries: 3,
+		Broken:    []results.BrokenExpectation{{CaseID: "universal-40001-fail", Entry: late, Problem: "expired on 2026-11-30"}},
+		Unmatched: []results.ExpectationEntry{{Line: 13, Case: "coupon-*", Outcome: results.Skipped, Expires: "2027-01-31"}},
 	}
 	rep.Shard = &results.ShardOf{Index: 2, Total: 3}
 	rep.Fingerprint = results.NewFingerprint(rep.Config, domains, "errcode:40066", "universal", "durations sha256:"+strings.Repeat("ab", 32), append(ids, "order-elsewhere"), ids)
