@@ -29,7 +29,7 @@ func (r *Runner) credentials(ctx context.Context, c *fixtures.Case) (accounts.Cr
 		creds, err := r.target.mint(ctx, c.Account)
 		switch {
 		case errors.Is(err, errCannotMint):
-			return creds, &verdictBeforeSending{results.Skipped, fmt.Sprintf("needs a fresh account of profile %s: %v", c.Account, err)}
+			return creds, &verdictBeforeSending{results.Skipped, whyNot[FreshAccounts]}
 		case err != nil:
 			return creds, &verdictBeforeSending{results.Error, fmt.Sprintf("minting a fresh account of profile %s: %v", c.Account, err)}
 		}

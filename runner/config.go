@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -418,6 +419,11 @@ func (c Config) validate() error {
 	if c.Target == TargetSandbox && c.BaseURL == "" {
 		errs = append(errs, errors.New("target sandbox needs a base URL: set SHOPCONFORM_BASE_URL or --base-url, e.g. http://127.0.0.1:8089 from `shopconform serve`"))
 	}
+	if c.Target == TargetSandbox && c.BaseURL != "" {
+		if err := checkBaseURL(c.BaseURL); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if c.Target == TargetSandbox && c.Accounts == "" {
 		errs = append(errs, errors.New("target sandbox needs account credentials: set SHOPCONFORM_ACCOUNTS or --accounts to the file `shopconform serve --accounts-out` wrote"))
 	}
@@ -451,4 +457,18 @@ func (c Config) Redacted() map[string]string {
 		out[s.key] = s.get(&c)
 	}
 	return out
+}
+
+// checkBaseURL refuses a base URL a request cannot go to: no http or
+// https scheme ("localhost:8089" parses as scheme "localhost"), no host,
+// or a query or fragment, which every path would inherit.
+func checkBaseURL(base string) error {
+	u, err := url.Parse(base)
+	switch {
+	case err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
+		return fmt.Errorf("base URL %q (SHOPCONFORM_BASE_URL or --base-url) is not an http(s) URL: write it with its scheme, e.g. http://%s", base, strings.TrimPrefix(strings.TrimPrefix(base, "//"), "/"))
+	case u.RawQuery != "" || u.Fragment != "":
+		return fmt.Errorf("base URL %q (SHOPCONFORM_BASE_URL or --base-url) must not hold a query or a fragment", base)
+	}
+	return nil
 }

@@ -115,6 +115,12 @@ func TestLoadConfigErrorsNameSourceKeyValueAndAllowed(t *testing.T) {
 			[]string{`testdata/bad.yaml:2:1: unknown key "colour"`, `testdata/bad.yaml:3:1: request_timeout: "soon" is not a positive duration`}},
 		{"missing file", nil, []string{ConfigFileEnv, "testdata/none.yaml"}, []string{"config file: open testdata/none.yaml"}},
 		{"sandbox without base URL or accounts", nil, []string{"SHOPCONFORM_TARGET", "sandbox"}, []string{"needs a base URL", "needs account credentials"}},
+		{"base URL without a scheme", []string{"--target", "sandbox", "--base-url", "127.0.0.1:8089", "--accounts", "a.json"}, nil,
+			[]string{`base URL "127.0.0.1:8089" (SHOPCONFORM_BASE_URL or --base-url) is not an http(s) URL: write it with its scheme, e.g. http://127.0.0.1:8089`}},
+		{"base URL with a host as scheme", []string{"--target", "sandbox", "--base-url", "localhost:8089", "--accounts", "a.json"}, nil,
+			[]string{`base URL "localhost:8089" (SHOPCONFORM_BASE_URL or --base-url) is not an http(s) URL`}},
+		{"base URL with a query", []string{"--target", "sandbox", "--base-url", "http://h/?a=1", "--accounts", "a.json"}, nil,
+			[]string{`must not hold a query or a fragment`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -55,10 +55,10 @@ type exchangeLog struct {
 	attempts int
 	retries  int   // attempts repeated after a transient answer
 	answers  []int // every errcode received, retries included
+	// replaced are the transient answers that were retried: what makes a
+	// pass flaky (renewing a refused token does not).
+	replaced []results.Attempt
 }
-
-// retried is what makes a pass flaky; renewing a refused token is not.
-func (l exchangeLog) retried() bool { return l.retries > 0 }
 
 // describe lists the answers of a retried request for a reason.
 func (l exchangeLog) describe() string {
@@ -100,8 +100,14 @@ func (r *Runner) exchange(ctx context.Context, acct account, endpoint string, re
 			if _, err := r.tokens.renew(ctx, acct.creds, token); err != nil {
 				return nil, log, err
 			}
-		case transient[got] && log.retries < r.cfg.Retries:
+		case transient[got] && log.retries < r.cfg.Retries && !r.target.Deterministic():
+			// A deterministic target would answer the same again.
 			log.retries++
+			code, step := int(got), "case"
+			if acct.trace != nil {
+				step = acct.trace.step
+			}
+			log.replaced = append(log.replaced, results.Attempt{Step: step, Errcode: &code, Errmsg: r.redactor.String(a.Errmsg)})
 			if err := sleep(ctx, r.backoff(log.retries)); err != nil {
 				return nil, log, err
 			}
@@ -184,14 +190,15 @@ func (r *Runner) token(ctx context.Context, creds accounts.Credentials, endpoint
 }
 
 // outcomeOfError: a spent budget skips the case, an environment answer of
-// the token endpoint makes it inconclusive; anything else that kept a
-// request from being answered is an error.
-func outcomeOfError(err error) results.Outcome {
+// the token endpoint makes it inconclusive (on a target that has an
+// environment); anything else that kept a request from being answered is
+// an error.
+func (r *Runner) outcomeOfError(err error) results.Outcome {
 	var env environmentAnswer
 	switch {
 	case errors.Is(err, runstate.ErrBudgetSpent):
 		return results.Skipped
-	case errors.As(err, &env):
+	case errors.As(err, &env) && !r.target.Deterministic():
 		return results.Inconclusive
 	}
 	return results.Error

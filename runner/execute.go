@@ -169,6 +169,9 @@ func (r *Runner) Execute(ctx context.Context, c *fixtures.Case) *Result {
 	if productionHost(r.target.BaseURL) && slices.Contains(c.Labels, "mutates") && !r.cfg.AllowLiveMutations {
 		return res.conclude(results.Skipped, "changes state (label mutates): not run against the vendor's production host without --allow-live-mutations")
 	}
+	if why := r.target.lacks(c); why != "" {
+		return res.conclude(results.Skipped, why)
+	}
 	creds, skip := r.credentials(ctx, c)
 	if skip != nil {
 		return res.conclude(skip.outcome, skip.reason)
@@ -204,10 +207,10 @@ func (r *Runner) Execute(ctx context.Context, c *fixtures.Case) *Result {
 		var log exchangeLog
 		a, log, err = r.exchange(ctx, acct, c.Endpoint, c.Request, env, c.Expect.Errcode)
 		res.Attempts, res.answers = log.attempts, log.answers
-		res.retried = res.retried || log.retried()
+		res.noteRetries(log)
 	}
 	if err != nil {
-		return res.conclude(outcomeOfError(err), err.Error())
+		return res.conclude(r.outcomeOfError(err), err.Error())
 	}
 	res.errcode, res.errmsg, res.answer = a.Errcode, a.Errmsg, a
 	if len(c.Cleanup) > 0 {
@@ -225,9 +228,9 @@ func (r *Runner) given(ctx context.Context, acct account, i int, s fixtures.Step
 		acct.trace.step = fmt.Sprintf("given %d (%s)", i+1, s.Name)
 	}
 	a, log, err := r.exchange(ctx, acct, s.Endpoint, s.Request, env, s.Errcode)
-	res.retried = res.retried || log.retried()
+	res.noteRetries(log)
 	if err != nil {
-		res.conclude(outcomeOfError(err), fmt.Sprintf("%s failed: %v", what, err))
+		res.conclude(r.outcomeOfError(err), fmt.Sprintf("%s failed: %v", what, err))
 		return true
 	}
 	got := catalog.Code(*a.Errcode)
@@ -238,7 +241,7 @@ func (r *Runner) given(ctx context.Context, acct account, i int, s fixtures.Step
 			what, catalog.Default().Describe(got), s.Errcode, accepted.Because)))
 	} else if got != s.Errcode {
 		outcome := results.Error
-		if environmental[got] {
+		if environmental[got] && !r.target.Deterministic() {
 			outcome = results.Inconclusive
 		}
 		res.conclude(outcome, fmt.Sprintf("%s answered errcode %s, expected %s: errmsg %q%s",
@@ -260,8 +263,15 @@ func (r *Runner) verdict(res *Result, env *fixtures.Env) *Result {
 		got = catalog.Code(*res.answer.wire)
 	}
 	if got != c.Expect.Errcode && environmental[got] {
+		answers := exchangeLog{attempts: res.Attempts, answers: res.answers}.describe()
+		if r.target.Deterministic() {
+			// No quota, load or token rotation here: the target itself
+			// answered wrong, and that is a failure like any other.
+			return res.conclude(results.Fail, fmt.Sprintf("the %s target answered errcode %s, an answer of the environment it has no cause for; expected %s: errmsg %q%s",
+				r.target.Name, catalog.Default().Describe(got), catalog.Default().Describe(c.Expect.Errcode), res.errmsg, answers))
+		}
 		return res.conclude(results.Inconclusive, fmt.Sprintf("the environment answered errcode %s instead of the API: errmsg %q%s",
-			catalog.Default().Describe(got), res.errmsg, exchangeLog{attempts: res.Attempts, answers: res.answers}.describe()))
+			catalog.Default().Describe(got), res.errmsg, answers))
 	}
 	if r.specErr != nil {
 		return res.conclude(results.Error, "the embedded API spec does not load: "+r.specErr.Error())
@@ -285,7 +295,7 @@ func (r *Runner) verdict(res *Result, env *fixtures.Env) *Result {
 		// request: a certification finding, never a silent pass.
 		return res.conclude(results.Fail, "SDK findings:\n"+findings)
 	}
-	res.Flaky = res.retried
+	res.Flaky = len(res.earlier) > 0
 	return res.conclude(results.Pass, "")
 }
 
@@ -314,6 +324,11 @@ func caseMatcher(c *fixtures.Case, env *fixtures.Env, spec *apispec.Spec) (types
 		return all[0], nil
 	}
 	return gomega.SatisfyAll(all...), nil
+}
+
+// noteRetries keeps the answers a request's retries replaced.
+func (res *Result) noteRetries(log exchangeLog) {
+	res.earlier = append(res.earlier, log.replaced...)
 }
 
 func (res *Result) conclude(o results.Outcome, reason string) *Result {

@@ -39,7 +39,7 @@ type Result struct {
 	errmsg  string
 	answer  *answer
 	answers []int // every errcode of the case's own request, retries included
-	retried bool
+	earlier []results.Attempt
 	matcher types.GomegaMatcher
 }
 
@@ -97,5 +97,6 @@ func (r *Result) Record() results.Case {
 		Transcript:      r.Transcript,
 		Curl:            r.Curl,
 		Rerun:           r.Rerun,
+		EarlierAttempts: r.earlier,
 	}
 }

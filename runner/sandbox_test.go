@@ -177,6 +177,9 @@ func TestTransientAnswersAreRetriedAndFlakyPassesAreMarked(t *testing.T) {
 		if res.Outcome != tt.want || res.Flaky != tt.flaky || res.Attempts != tt.attempts || !strings.HasPrefix(res.Reason, tt.reasonPrefix) {
 			t.Errorf("%d transient answers: %s flaky=%v attempts=%d: %s", tt.times, res.Outcome, res.Flaky, res.Attempts, res.Reason)
 		}
+		if earlier := res.Record().EarlierAttempts; len(earlier) != min(tt.times, 3) || *earlier[0].Errcode != int(catalog.RateLimited) || earlier[0].Step != "case" {
+			t.Errorf("%d transient answers: earlier attempts %+v", tt.times, earlier)
+		}
 		if tt.want == results.Inconclusive && !strings.Contains(res.Reason, "answers 300000, 300000, 300000, 300000") {
 			t.Errorf("the reason does not list the answers seen: %s", res.Reason)
 		}

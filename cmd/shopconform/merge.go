@@ -115,7 +115,12 @@ func localCorpus(f *results.Fingerprint, config map[string]string) ([]string, bo
 		}
 		domains = append(domains, dom)
 	}
-	return conformance.CaseIDs(cfg, domains), true
+	suite := runOptions{labelFilter: f.LabelFilter, focus: f.Focus}.suiteConfig()
+	selects, err := conformance.Selector(suite)
+	if err != nil {
+		return nil, false
+	}
+	return conformance.CaseIDs(cfg, domains, selects), true
 }
 
 // gateMerged scans the merged reports for the app secrets of the accounts

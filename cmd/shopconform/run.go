@@ -16,9 +16,11 @@ import (
 	"time"
 
 	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/fixtures"
 	"github.com/shopconform/shopconform/internal/version"
 	"github.com/shopconform/shopconform/runner"
 	"github.com/shopconform/shopconform/runner/accounts"
+	"github.com/shopconform/shopconform/runner/conformance"
 	"github.com/shopconform/shopconform/runner/htmlreport"
 	"github.com/shopconform/shopconform/runner/junit"
 	"github.com/shopconform/shopconform/runner/progress"
@@ -38,6 +40,8 @@ type runOptions struct {
 	labelFilter string
 	focus       string
 	domains     []string
+	// selects is the run's label filter and focus as one test of a case.
+	selects func(*fixtures.Case) bool
 	// selected are the ids of the cases this run runs (its shard's); nil
 	// runs every case.
 	selected map[string]bool
@@ -86,11 +90,20 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = fmt.Errorf("--procs %d must be at least 1", opts.procs)
 	}
 	if err == nil {
+		opts.selects, err = conformance.Selector(opts.suiteConfig())
+	}
+	if err == nil {
 		opts.selected, rep.Fingerprint, err = chooseCases(cfg, opts)
 	}
+	// The folder's Ginkgo log is this run's or none: a log of an earlier
+	// run would explain the wrong run.
+	_ = os.Remove(filepath.Join(reportDir, ginkgoLogFile))
 	if err != nil {
-		fmt.Fprintf(stderr, "run: %v\n", err)
-		return finish(rep, reportDir, err.Error(), stdout, stderr, exitUsage)
+		return refuse(rep, reportDir, "configuration error: "+err.Error(), stdout, stderr)
+	}
+	if problems := conformance.CorpusProblems(cfg); len(problems) > 0 {
+		rep.Problems, rep.Statistics.Problems = problems, len(problems)
+		return refuse(rep, reportDir, plural(len(problems), "malformed fixture")+", so no case ran: fix them and run again (shopconform lint --fixtures DIR checks a folder)", stdout, stderr)
 	}
 	if cfg.Sharded() {
 		opts.omitCorpusFindings = cfg.Shard.Index != 1
@@ -147,7 +160,7 @@ func runSuites(ctx context.Context, cfg runner.Config, opts runOptions, rep *res
 	defer os.RemoveAll(stateDir)
 	// Ginkgo's output goes to a log in the report folder (the secret gate
 	// scans it too); the console gets the progress line and the summary.
-	ginkgoLog, err := os.Create(filepath.Join(reportDir, "ginkgo.log"))
+	ginkgoLog, err := os.Create(filepath.Join(reportDir, ginkgoLogFile))
 	if err != nil {
 		fmt.Fprintf(stderr, "run: %v\n", err)
 		return exitFailures
@@ -174,8 +187,10 @@ func runSuites(ctx context.Context, cfg runner.Config, opts runOptions, rep *res
 	stopWatching()
 	<-watched
 	results.Merge(rep, opts.domains, parts)
-	if !rep.Complete && !opts.verbose {
-		showTail(stderr, ginkgoLog.Name(), 20) // why a suite did not report: a crash
+	if !rep.Complete && !opts.verbose && ctx.Err() == nil {
+		// Why a suite did not report: a crash. After an interrupt the log
+		// ends in a verdict on a run that did not finish: not shown.
+		showTail(stderr, ginkgoLog.Name(), 20)
 	}
 	reason := ""
 	switch {
@@ -314,6 +329,13 @@ func showTail(w io.Writer, path string, n int) {
 
 // finish writes results.json and junit.xml, prints the summary and
 // returns code.
+// refuse ends a run that found bad input before any case ran: exit 2,
+// with the reports saying why.
+func refuse(rep *results.Report, reportDir, why string, stdout, stderr io.Writer) int {
+	fmt.Fprintf(stderr, "run: %s\n", why)
+	return finish(rep, reportDir, why, stdout, stderr, exitUsage)
+}
+
 func finish(rep *results.Report, reportDir, runErr string, stdout, stderr io.Writer, code int) int {
 	rep.FinishedAt = time.Now().UTC()
 	if runErr != "" {
@@ -395,8 +417,17 @@ func printSummary(w io.Writer, rep *results.Report, dir string) {
 		fmt.Fprintf(w, "reports: %s\n", strings.Join(reportFiles(dir), ", "))
 		return
 	}
-	fmt.Fprintf(w, "reports: %s (Ginkgo's own output: %s)\n", strings.Join(reportFiles(dir), ", "), filepath.Join(dir, "ginkgo.log"))
+	log := filepath.Join(dir, ginkgoLogFile)
+	if _, err := os.Stat(log); err != nil { // no suite ran
+		fmt.Fprintf(w, "reports: %s\n", strings.Join(reportFiles(dir), ", "))
+		return
+	}
+	fmt.Fprintf(w, "reports: %s (Ginkgo's own output: %s)\n", strings.Join(reportFiles(dir), ", "), log)
 }
+
+// ginkgoLogFile is where a run leaves Ginkgo's own output, in its report
+// folder.
+const ginkgoLogFile = "ginkgo.log"
 
 // reportFiles are the reports a run writes, in the order people read them.
 func reportFiles(dir string) []string {

@@ -26,7 +26,7 @@ func chooseCases(cfg runner.Config, opts runOptions) (map[string]bool, *results.
 	for _, d := range opts.domains {
 		domains = append(domains, catalog.Domain(d))
 	}
-	ids := conformance.CaseIDs(cfg, domains)
+	ids := conformance.CaseIDs(cfg, domains, opts.selects)
 	if !cfg.Sharded() {
 		return nil, results.NewFingerprint(cfg.Redacted(), opts.domains, opts.labelFilter, opts.focus, "", ids, ids), nil
 	}

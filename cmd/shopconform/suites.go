@@ -37,14 +37,19 @@ type suiteJob struct {
 // ginkgo is the job's Ginkgo configuration: one process, the run's
 // filters, and a suite timeout past any case's.
 func (j suiteJob) ginkgo() (types.SuiteConfig, types.ReporterConfig) {
-	suite := types.NewDefaultSuiteConfig()
-	suite.LabelFilter = j.opts.labelFilter
-	if j.opts.focus != "" {
-		suite.FocusStrings = []string{j.opts.focus}
-	}
 	reporter := types.NewDefaultReporterConfig()
 	reporter.NoColor = !j.color
-	return suite, reporter
+	return j.opts.suiteConfig(), reporter
+}
+
+// suiteConfig is Ginkgo's configuration with the run's filters.
+func (o runOptions) suiteConfig() types.SuiteConfig {
+	suite := types.NewDefaultSuiteConfig()
+	suite.LabelFilter = o.labelFilter
+	if o.focus != "" {
+		suite.FocusStrings = []string{o.focus}
+	}
+	return suite
 }
 
 // inProcess runs this process's share of the cases here: the whole run

@@ -267,7 +267,9 @@ func (h *harness) runCase(spec SpecContext, log *progress.Log, c *fixtures.Case)
 	case results.Skipped:
 		Skip(res.Reason)
 	case results.Inconclusive:
-		Skip("INCONCLUSIVE: " + res.Reason)
+		// No verdict either way, and so no pass: the run fails unless an
+		// expectation allows it (README, "Expectations").
+		Fail("INCONCLUSIVE: " + res.Reason)
 	case results.Error:
 		Fail("ERROR: " + res.Reason)
 	default:

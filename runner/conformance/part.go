@@ -43,10 +43,16 @@ func (p *plan) part(r Report) results.Part {
 	for _, e := range p.pending {
 		part.Pending = append(part.Pending, results.Pending{Code: int(e.Code), Domain: string(e.Domain), Text: e.Text})
 	}
-	for _, pr := range p.problems {
-		part.Problems = append(part.Problems, results.Problem{File: pr.File, Line: pr.Line, Col: pr.Col, Message: pr.Msg, Domain: string(pr.Domain)})
-	}
+	part.Problems = append(part.Problems, problemRecords(p.problems)...)
 	return part
+}
+
+func problemRecords(problems []fixtures.Problem) []results.Problem {
+	out := make([]results.Problem, 0, len(problems))
+	for _, pr := range problems {
+		out = append(out, results.Problem{File: pr.File, Line: pr.Line, Col: pr.Col, Message: pr.Msg, Domain: string(pr.Domain)})
+	}
+	return out
 }
 
 func recordFrom(sr types.SpecReport) (results.Case, bool) {

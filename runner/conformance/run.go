@@ -65,15 +65,21 @@ func Run(opts Options) map[string]results.Part {
 		h.stateDir = opts.StateDir
 	}
 	RegisterFailHandler(Fail)
+	// The run selects its cases itself, with the filters Ginkgo would
+	// apply, so that its plans, its progress and its reports hold the
+	// selected cases only; Ginkgo then runs every spec it is given.
+	selects, _ := Selector(opts.Suite) // the filters were checked before
+	keep := func(c *fixtures.Case) bool { return (opts.Keep == nil || opts.Keep(c)) && selects(c) }
+	suite := opts.Suite
+	suite.LabelFilter, suite.FocusStrings, suite.SkipStrings = "", nil, nil
 	for _, d := range opts.Domains {
-		p := corpus.plan(d, cfg, nil, opts.Keep)
+		p := corpus.plan(d, cfg, nil, keep)
 		if opts.OmitCorpusFindings {
 			p.problems, p.pending = nil, nil
 		}
 		p.progress = log
 		h.plans = append(h.plans, p)
-		n, _ := selected(p, opts.Suite) // the configuration was checked before
-		log.Plan(string(d), n)
+		log.Plan(string(d), len(p.cases))
 		Describe(string(d), Label("domain:"+string(d)), p.describe(h))
 	}
 	BeforeSuite(h.open)
@@ -84,22 +90,30 @@ func Run(opts Options) map[string]results.Part {
 			parts[string(p.domain)] = p.part(r)
 		}
 	})
-	RunSpecs(&testingT{}, "shopconform", opts.Suite, opts.Reporter)
+	RunSpecs(&testingT{}, "shopconform", suite, opts.Reporter)
 	return parts
 }
 
 // CaseIDs lists the ids of the cases of domains that a run with cfg
-// loads (the built-in cases, or cfg.Fixtures), in the corpus's order:
-// what a run splits into shards.
-func CaseIDs(cfg runner.Config, domains []catalog.Domain) []string {
+// loads (the built-in cases, or cfg.Fixtures) and keep selects (nil: all),
+// in the corpus's order: what a run splits into shards.
+func CaseIDs(cfg runner.Config, domains []catalog.Domain, keep func(*fixtures.Case) bool) []string {
 	set := loadCorpus(cfg).set
 	ids := []string{}
 	for _, d := range domains {
 		for _, c := range set.InDomain(d) {
-			ids = append(ids, c.ID)
+			if keep == nil || keep(c) {
+				ids = append(ids, c.ID)
+			}
 		}
 	}
 	return ids
+}
+
+// CorpusProblems are the fixture files of the corpus a run with cfg
+// loads that could not be read as a case.
+func CorpusProblems(cfg runner.Config) []results.Problem {
+	return problemRecords(loadCorpus(cfg).problems)
 }
 
 // testingT stands in for *testing.T outside a test binary; the verdict is
@@ -119,57 +133,48 @@ func redirectGinkgo(w io.Writer) func() {
 	return func() { formatter.ColorableStdOut, formatter.ColorableStdErr = out, errw }
 }
 
-// CheckSelection reports a label filter or a focus or skip expression
-// Ginkgo would not accept, before any suite starts (Ginkgo itself would
-// stop the whole process on it).
-func CheckSelection(suite types.SuiteConfig) error {
-	if suite.LabelFilter != "" {
-		if _, err := types.ParseLabelFilter(suite.LabelFilter); err != nil {
-			return fmt.Errorf("--label-filter %q: %v", suite.LabelFilter, err)
-		}
-	}
-	for _, flag := range []struct {
-		name string
-		exps []string
-	}{{"--focus", suite.FocusStrings}, {"--skip", suite.SkipStrings}} {
-		if len(flag.exps) == 0 {
-			continue
-		}
-		if _, err := regexp.Compile(strings.Join(flag.exps, "|")); err != nil {
-			return fmt.Errorf("%s %q is not a regular expression: %v", flag.name, strings.Join(flag.exps, "|"), err)
-		}
-	}
-	return nil
-}
-
-// selected counts the plan's cases the suite's label filter and focus
-// select, as Ginkgo will (its spec text is the container texts and the
-// entry's, joined by spaces), for the progress line.
-func selected(p *plan, suite types.SuiteConfig) (int, error) {
-	if err := CheckSelection(suite); err != nil {
-		return 0, err
-	}
+// Selector is a run's label filter and focus and skip expressions as one
+// test of a case, matching as Ginkgo does: labels against the case's
+// labels and its domain's, expressions against the spec text (the
+// container texts and the entry's, joined by spaces). Its error names the
+// flag whose value Ginkgo would not accept, before any suite starts
+// (Ginkgo itself would stop the whole process on it).
+func Selector(suite types.SuiteConfig) (func(*fixtures.Case) bool, error) {
 	var labels types.LabelFilter
 	if suite.LabelFilter != "" {
-		labels, _ = types.ParseLabelFilter(suite.LabelFilter)
-	}
-	var focus, skip *regexp.Regexp
-	if len(suite.FocusStrings) > 0 {
-		focus = regexp.MustCompile(strings.Join(suite.FocusStrings, "|"))
-	}
-	if len(suite.SkipStrings) > 0 {
-		skip = regexp.MustCompile(strings.Join(suite.SkipStrings, "|"))
-	}
-	n := 0
-	for _, c := range p.cases {
-		text := string(p.domain) + " " + c.Endpoint + " " + entryText(c)
-		switch {
-		case labels != nil && !labels(append([]string{"domain:" + string(p.domain)}, caseLabels(c)...)):
-		case focus != nil && !focus.MatchString(text):
-		case skip != nil && skip.MatchString(text):
-		default:
-			n++
+		var err error
+		if labels, err = types.ParseLabelFilter(suite.LabelFilter); err != nil {
+			return nil, fmt.Errorf("--label-filter %q: %v", suite.LabelFilter, err)
 		}
 	}
-	return n, nil
+	expression := func(flag string, exps []string) (*regexp.Regexp, error) {
+		if len(exps) == 0 {
+			return nil, nil
+		}
+		re, err := regexp.Compile(strings.Join(exps, "|"))
+		if err != nil {
+			return nil, fmt.Errorf("%s %q is not a regular expression: %v", flag, strings.Join(exps, "|"), err)
+		}
+		return re, nil
+	}
+	focus, err := expression("--focus", suite.FocusStrings)
+	if err != nil {
+		return nil, err
+	}
+	skip, err := expression("--skip", suite.SkipStrings)
+	if err != nil {
+		return nil, err
+	}
+	return func(c *fixtures.Case) bool {
+		text := string(c.Domain) + " " + c.Endpoint + " " + entryText(c)
+		switch {
+		case labels != nil && !labels(caseLabels(c)):
+			return false
+		case focus != nil && !focus.MatchString(text):
+			return false
+		case skip != nil && skip.MatchString(text):
+			return false
+		}
+		return true
+	}, nil
 }
