@@ -6,8 +6,22 @@ GO ?= go
 
 .PHONY: conformance test suites lint fmt-check vet actionlint race replay test-adapters record drift bench serve api-notes
 
+# The binary is built, then run: make reports any failure as its own exit
+# 2, so the binary's exit code (README, "Exit codes") is printed with its
+# meaning. CI jobs call the binary directly. Extra flags: RUN_FLAGS, e.g.
+# make conformance RUN_FLAGS='--domains coupon'.
+SHOPCONFORM_BIN ?= bin/shopconform
+RUN_FLAGS ?=
 conformance:
-	$(GO) run ./cmd/shopconform run
+	@$(GO) build -o $(SHOPCONFORM_BIN) ./cmd/shopconform
+	@$(SHOPCONFORM_BIN) run $(RUN_FLAGS); code=$$?; \
+	case $$code in \
+	0) ;; \
+	1) echo "make conformance: shopconform exited 1: a case failed, errored or was inconclusive without an expectation, or an expectation broke (the run's summary.md says which)";; \
+	2) echo "make conformance: shopconform exited 2: bad usage or bad input (flags, configuration, fixtures, a regular expression, a URL); no case ran";; \
+	3) echo "make conformance: shopconform exited 3: the target is unreachable or does not speak the API";; \
+	*) echo "make conformance: shopconform exited $$code";; \
+	esac >&2; exit $$code
 
 test: fmt-check vet actionlint race replay test-adapters
 

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -279,7 +280,69 @@ func preflight(ctx context.Context, cfg runner.Config, stderr io.Writer) error {
 	if note != "" {
 		fmt.Fprintln(stderr, "run: note: "+note)
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return speaksTheAPI(ctx, cfg)
+}
+
+// speaksTheAPI asks the target's token endpoint for a token of an appid
+// that cannot exist: a target that speaks the API answers HTTP 200 with
+// its JSON envelope (an errcode, such as 40013 for the unknown appid, or
+// a token), and anything else (a 404 page, another service) is the wrong
+// target, said once instead of once per case. It sends no credential.
+func speaksTheAPI(ctx context.Context, cfg runner.Config) error {
+	ctx, cancel := context.WithTimeout(ctx, cfg.RequestTimeout)
+	defer cancel()
+	base := strings.TrimRight(cfg.BaseURL, "/")
+	var req *http.Request
+	var err error
+	endpoint := "/cgi-bin/stable_token"
+	if cfg.TokenEndpoint == runner.TokenClassic {
+		endpoint = "/cgi-bin/token"
+		req, err = http.NewRequestWithContext(ctx, http.MethodGet, base+endpoint+"?grant_type=client_credential&appid="+preflightAppID+"&secret=none", nil)
+	} else {
+		body := `{"grant_type":"client_credential","appid":"` + preflightAppID + `","secret":"none"}`
+		req, err = http.NewRequestWithContext(ctx, http.MethodPost, base+endpoint, strings.NewReader(body))
+		if req != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+	}
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("the target %s did not answer its token endpoint %s (%v): check SHOPCONFORM_BASE_URL", cfg.BaseURL, endpoint, errors.Unwrap(err))
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	var envelope map[string]json.RawMessage
+	if resp.StatusCode == http.StatusOK && json.Unmarshal(raw, &envelope) == nil && (envelope["errcode"] != nil || envelope["access_token"] != nil) {
+		return nil
+	}
+	return fmt.Errorf("the target %s does not speak the API: its token endpoint %s answered HTTP %d %s %s, not the API's JSON (errcode or access_token): check SHOPCONFORM_BASE_URL",
+		cfg.BaseURL, endpoint, resp.StatusCode, orNone(resp.Header.Get("Content-Type")), quoteStart(raw, 80))
+}
+
+// preflightAppID is an appid no account has (a real one is "wx" and 16
+// hex digits), so the preflight's token request is refused by any
+// target that speaks the API.
+const preflightAppID = "shopconform-preflight"
+
+func orNone(s string) string {
+	if s == "" {
+		return "(no content type)"
+	}
+	return s
+}
+
+// quoteStart quotes the first n bytes of an answer, for a message.
+func quoteStart(raw []byte, n int) string {
+	if len(raw) > n {
+		return strconv.Quote(string(raw[:n])) + "…"
+	}
+	return strconv.Quote(string(raw))
 }
 
 // checkVersion asks a shopconform sandbox for its release and build; a
