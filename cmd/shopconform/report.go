@@ -23,6 +23,7 @@ import (
 func reportCommands() []command {
 	return []command{
 		{"diff", "compare two results.json files, OLD and NEW; exit 1 when something regressed", reportDiffCmd},
+		{"history", "one self-contained HTML page over several results.json files: the runs as columns, each case's outcome in every run", reportHistoryCmd},
 		{"merge", "join the reports of the shards of one run (run --shard I/N) into one set of reports; exit 2 when they are not the shards of one run", reportMergeCmd},
 	}
 }

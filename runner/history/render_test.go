@@ -1,0 +1,317 @@
+package history
+
+import (
+	"bytes"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/runner/results"
+)
+
+const hostile = `<script>alert('x')</script><img src=https://evil.example/x.png>`
+
+// sampleHistory is three nights: a case that starts answering 45009, a
+// flaky one, one absent from the middle night, and values that try to
+// break out of the page.
+func sampleHistory() *History {
+	evil := did(`universal-40066-"><img src=x>`, 40066, results.Fail, ptr(0))
+	evil.Reason = hostile
+	allowed := did("product-1000001-allowed", 1000001, results.Fail, ptr(0))
+	allowed.Expectation = &results.Expectation{Outcome: results.Fail, Reason: "vendor bug " + hostile, Expires: "2026-12-31"}
+	n0 := night(0, did("universal-47001-not-json", 47001, results.Pass, ptr(47001)), flaky("universal-40066-post-only", 40066),
+		did("universal-43002-get", 43002, results.Pass, ptr(43002)))
+	n1 := night(1, did("universal-47001-not-json", 47001, results.Inconclusive, ptr(45009)), did("universal-40066-post-only", 40066, results.Pass, ptr(40066)), evil, allowed)
+	n1.Target = `sandbox:"><script>alert(1)</script>`
+	n2 := night(2, did("universal-47001-not-json", 47001, results.Inconclusive, ptr(45009)), did("universal-40066-post-only", 40066, results.Pass, ptr(40066)),
+		did("universal-43002-get", 43002, results.Pass, ptr(43002)))
+	n2.Shard = &results.ShardOf{Index: 1, Total: 2}
+	return Build([]Input{{"n2.json", n2}, {"n0.json", n0}, {"n1.json", n1}}, catalog.Default())
+}
+
+func render(t *testing.T, h *History) (string, *html.Node) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Write(&buf, h); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := html.Parse(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatalf("not HTML: %v", err)
+	}
+	return buf.String(), doc
+}
+
+func walk(n *html.Node, fn func(*html.Node)) {
+	fn(n)
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		walk(c, fn)
+	}
+}
+
+func attr(n *html.Node, key string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+func findAll(n *html.Node, match func(*html.Node) bool) []*html.Node {
+	var out []*html.Node
+	walk(n, func(m *html.Node) {
+		if m.Type == html.ElementNode && match(m) {
+			out = append(out, m)
+		}
+	})
+	return out
+}
+
+func byClass(class string) func(*html.Node) bool {
+	return func(n *html.Node) bool {
+		v, _ := attr(n, "class")
+		return slices.Contains(strings.Fields(v), class)
+	}
+}
+
+func byID(id string) func(*html.Node) bool {
+	return func(n *html.Node) bool { v, _ := attr(n, "id"); return v == id }
+}
+
+func text(n *html.Node) string {
+	var b strings.Builder
+	walk(n, func(m *html.Node) {
+		if m.Type == html.TextNode {
+			b.WriteString(m.Data)
+		}
+	})
+	return b.String()
+}
+
+func one(t *testing.T, n *html.Node, match func(*html.Node) bool, what string) *html.Node {
+	t.Helper()
+	found := findAll(n, match)
+	if len(found) != 1 {
+		t.Fatalf("%d %s, want 1", len(found), what)
+	}
+	return found[0]
+}
+
+var cssURL = regexp.MustCompile(`(?i)url\s*\(|@import`)
+
+func TestThePageLoadsNothing(t *testing.T) {
+	out, doc := render(t, sampleHistory())
+	walk(doc, func(n *html.Node) {
+		if n.Type != html.ElementNode {
+			return
+		}
+		for _, a := range n.Attr {
+			switch a.Key {
+			case "href":
+				if !strings.HasPrefix(a.Val, "#") {
+					t.Errorf("<%s href=%q>: only in-page links are allowed", n.Data, a.Val)
+				}
+			case "src", "srcset", "action", "formaction", "poster", "data", "background":
+				t.Errorf("<%s %s=%q>: the page loads nothing", n.Data, a.Key, a.Val)
+			case "style":
+				if cssURL.MatchString(a.Val) {
+					t.Errorf("<%s style=%q> loads a resource", n.Data, a.Val)
+				}
+			}
+		}
+		switch n.Data {
+		case "link", "img", "iframe", "object", "embed", "video", "audio", "source", "base", "a":
+			t.Errorf("<%s> element in a self-contained, link-free page", n.Data)
+		case "style":
+			if cssURL.MatchString(text(n)) {
+				t.Error("the stylesheet uses url() or @import")
+			}
+		}
+	})
+	for _, asset := range []string{styleCSS, scriptJS} {
+		for _, bad := range []string{"://", "fetch(", "XMLHttpRequest", "import(", "url(", "@import"} {
+			if strings.Contains(asset, bad) {
+				t.Errorf("an inline asset contains %q", bad)
+			}
+		}
+	}
+	if strings.Count(out, "<script") != 1 {
+		t.Errorf("want exactly the page's own script, found %d", strings.Count(out, "<script"))
+	}
+}
+
+func TestEveryValueFromTheFilesIsEscaped(t *testing.T) {
+	out, doc := render(t, sampleHistory())
+	if strings.Contains(out, "<script>alert") || strings.Contains(out, "<img") {
+		t.Fatal("markup from a results file reached the page unescaped")
+	}
+	if n := len(findAll(doc, func(n *html.Node) bool { return n.Data == "script" })); n != 1 {
+		t.Errorf("%d script elements, want the page's own one", n)
+	}
+	// The values are still there, as text.
+	evil := one(t, doc, byID(`case-universal-40066-"><img src=x>`), "rows of the hostile case")
+	cells := findAll(evil, byClass("cell"))
+	if title, _ := attr(cells[1], "title"); !strings.Contains(title, hostile) {
+		t.Errorf("the reason is lost: %q", title)
+	}
+	if !strings.Contains(text(one(t, doc, byID("runs"), "runs tables")), `sandbox:"><script>alert(1)</script>`) {
+		t.Error("the hostile target is not shown as text")
+	}
+}
+
+func TestRunsAreColumnsInStartOrder(t *testing.T) {
+	_, doc := render(t, sampleHistory())
+	heads := findAll(doc, byClass("run"))
+	var files, dates []string
+	for _, th := range heads {
+		f, _ := attr(th, "title")
+		files = append(files, f)
+		dates = append(dates, text(one(t, th, byClass("date"), "dates")))
+		for _, part := range []string{"target", "harness", "scope", "totals"} {
+			one(t, th, byClass(part), part)
+		}
+	}
+	if !slices.Equal(files, []string{"n0.json", "n1.json", "n2.json"}) || !slices.Equal(dates, []string{"2026-11-01", "2026-11-02", "2026-11-03"}) {
+		t.Errorf("columns %v %v, want the runs by start time", files, dates)
+	}
+	if s := text(one(t, heads[2], byClass("scope"), "scope")); s != "shard 1/2" {
+		t.Errorf("scope %q", s)
+	}
+	if n := len(findAll(doc, byClass("run-row"))); n != 3 {
+		t.Errorf("%d rows in the runs table", n)
+	}
+}
+
+func TestRowsShowEachRunAndTheirHistory(t *testing.T) {
+	_, doc := render(t, sampleHistory())
+	for _, tr := range findAll(doc, byClass("case")) {
+		if n := len(findAll(tr, byClass("cell"))); n != 3 {
+			id, _ := attr(tr, "id")
+			t.Errorf("%s: %d cells for 3 runs", id, n)
+		}
+	}
+	cellStates := func(tr *html.Node) []string {
+		var s []string
+		for _, td := range findAll(tr, byClass("cell")) {
+			v, _ := attr(td, "data-state")
+			s = append(s, v)
+		}
+		return s
+	}
+	notJSON := one(t, doc, byID("case-universal-47001-not-json"), "rows")
+	if got := cellStates(notJSON); !slices.Equal(got, []string{"pass", "inconclusive", "inconclusive"}) {
+		t.Errorf("cells %v", got)
+	}
+	if ff := text(one(t, notJSON, byClass("first-failed"), "first failed")); ff != "2026-11-02still failing" {
+		t.Errorf("first failed %q", ff)
+	}
+	if ch := text(one(t, notJSON, byClass("change"), "changes")); ch != "47001 → 45009 on 2026-11-02" {
+		t.Errorf("change %q", ch)
+	}
+	if v, _ := attr(notJSON, "data-changed"); v != "true" {
+		t.Error("a case whose answer changed is not marked changed")
+	}
+	postOnly := one(t, doc, byID("case-universal-40066-post-only"), "rows")
+	if got := cellStates(postOnly); !slices.Equal(got, []string{"flaky", "pass", "pass"}) {
+		t.Errorf("cells %v", got)
+	}
+	if f := text(one(t, postOnly, byClass("flaky"), "flaky rates")); f != "1/3" {
+		t.Errorf("flaky %q", f)
+	}
+	get := one(t, doc, byID("case-universal-43002-get"), "rows")
+	if got := cellStates(get); !slices.Equal(got, []string{"pass", "not-run", "pass"}) {
+		t.Errorf("cells %v", got)
+	}
+	if title, _ := attr(findAll(get, byClass("cell"))[1], "title"); !strings.Contains(title, "not run") {
+		t.Errorf("a not-run cell says %q", title)
+	}
+	allowed := one(t, doc, byID("case-product-1000001-allowed"), "rows")
+	if len(findAll(allowed, byClass("expected"))) != 1 {
+		t.Error("the cell an expectation allowed is not marked")
+	}
+}
+
+func TestCodeGroupsCarryTheCatalogsText(t *testing.T) {
+	_, doc := render(t, sampleHistory())
+	var codes []string
+	for _, tb := range findAll(doc, byClass("code")) {
+		if tb.Data != "tbody" {
+			continue
+		}
+		c, _ := attr(tb, "data-code")
+		codes = append(codes, c)
+	}
+	if !slices.Equal(codes, []string{"40066", "43002", "47001", "1000001"}) {
+		t.Errorf("groups %v, want catalog order", codes)
+	}
+	e, _ := catalog.Default().Lookup(47001)
+	head := one(t, one(t, doc, byID("code-47001"), "groups"), byClass("code-head"), "group heads")
+	if !strings.Contains(text(head), e.Text) {
+		t.Errorf("group head %q lacks the catalog's text %q", text(head), e.Text)
+	}
+	if v, _ := attr(one(t, doc, byID("code-43002"), "groups"), "data-changed"); v != "true" {
+		t.Errorf("43002's group: data-changed=%q, its case was absent from a run", v)
+	}
+}
+
+func TestWithoutScriptEverythingShows(t *testing.T) {
+	_, doc := render(t, sampleHistory())
+	form := one(t, doc, byID("filters"), "filter forms")
+	if _, hidden := attr(form, "hidden"); !hidden {
+		t.Error("the toggle must stay hidden until the script shows it")
+	}
+	one(t, form, byID("changed-only"), "changed-only boxes")
+	walk(doc, func(n *html.Node) {
+		if n.Type != html.ElementNode || n == form {
+			return
+		}
+		if _, hidden := attr(n, "hidden"); hidden {
+			t.Errorf("<%s> is hidden without script", n.Data)
+		}
+		if n.Data == "body" {
+			if c, _ := attr(n, "class"); c != "" {
+				t.Errorf("body class %q: only the script may set changed-only", c)
+			}
+		}
+	})
+	if !strings.Contains(styleCSS, `body.changed-only tr.case[data-changed="false"]`) || !strings.Contains(scriptJS, `"changed-only"`) {
+		t.Error("the toggle's style or script hook is missing")
+	}
+}
+
+func TestTheLegendDefinesItsTerms(t *testing.T) {
+	_, doc := render(t, sampleHistory())
+	legend := one(t, doc, byID("legend"), "legends")
+	for id, words := range map[string]string{
+		"def-first-failed": "failed, errored or was inconclusive",
+		"def-flaky":        "only after a retry",
+		"def-changes":      "differed from the previous run",
+		"def-changed":      "not all alike",
+	} {
+		dt := one(t, legend, byID(id), id)
+		dd := dt.NextSibling
+		for dd != nil && dd.Data != "dd" {
+			dd = dd.NextSibling
+		}
+		if dd == nil || !strings.Contains(text(dd), words) {
+			t.Errorf("%s is not defined (want %q)", id, words)
+		}
+	}
+	for _, s := range []State{StatePass, StateFlaky, StateFail, StateError, StateInconclusive, StateSkipped, StateNotRun} {
+		if len(findAll(legend, func(n *html.Node) bool { v, _ := attr(n, "data-state"); return v == string(s) })) == 0 {
+			t.Errorf("the legend does not show %s", s)
+		}
+	}
+}
+
+func TestAnEmptyHistoryStillRenders(t *testing.T) {
+	out, doc := render(t, Build([]Input{{"empty.json", night(0)}}, catalog.Default()))
+	if len(findAll(doc, byClass("case"))) != 0 || !strings.Contains(out, "The files hold no cases.") {
+		t.Error("a run without cases must say so")
+	}
+}
