@@ -28,7 +28,7 @@ func everything() *results.Report {
 			results.Case{ID: "flaky-unrecorded", Outcome: results.Pass, Flaky: true, Attempts: 2},
 			results.Case{ID: "fail", ExpectedErrcode: 40066, ActualErrcode: errcode(0), Outcome: results.Fail, Reason: "Expected\n    errcode 0\nto have errcode\n    40066",
 				Transcript: append(transcript, results.Exchange{Step: "case", Method: "POST", Endpoint: "/shop/img/upload", Status: 200, ResponseBody: "\x00\x01 not text \xff ]]> <b>&</b>"}),
-				Curl: "curl -sS -X POST 'http://127.0.0.1:8089/shop/spu/get?access_token=ACCESS_TOKEN'", Rerun: "go run ./cmd/shopconform run --focus '^fail$'"},
+				Curl:       "curl -sS -X POST 'http://127.0.0.1:8089/shop/spu/get?access_token=ACCESS_TOKEN'", Rerun: "go run ./cmd/shopconform run --focus '^fail$'"},
 			results.Case{ID: "error", Outcome: results.Error, Reason: "given 1: transport: refused"},
 			results.Case{ID: "skipped", Outcome: results.Skipped, Reason: "not triggerable on this target: sandbox clock"},
 			results.Case{ID: "inconclusive", Outcome: results.Inconclusive, Reason: "the environment answered 42001"},
@@ -40,7 +40,7 @@ func everything() *results.Report {
 				{ID: "order-fixed", Domain: "product", Outcome: results.Pass, Attempts: 1, Fixture: "/home/ci/cases/product/order-fixed.json"},
 				{ID: "order-other", Domain: "product", Outcome: results.Error, Attempts: 1, Reason: "refused", Fixture: "/home/ci/cases/product/order-other.json"},
 			},
-			Pending:  []results.Pending{{Code: 1000001, Domain: "product", Text: "Not uploaded_product_id"}},
+			Pending: []results.Pending{{Code: 1000001, Domain: "product", Text: "Not uploaded_product_id"}},
 			Problems: []results.Problem{
 				{File: "/home/ci/cases/product/p.json", Line: 3, Col: 1, Message: "invalid JSON", Domain: "product"},
 				{File: "/home/ci/cases/product/p.json", Line: 7, Col: 2, Message: "unknown field", Domain: "product"},
