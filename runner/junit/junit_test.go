@@ -3,7 +3,9 @@ package junit
 import (
 	"bytes"
 	"encoding/xml"
+	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -393,7 +395,7 @@ func TestJUnit(t *testing.T) {
 		{"a malformed fixture file is one testcase with every problem, named and filed by its relative path", func() *results.Report {
 			r := report([]string{"product"}, results.Part{Domain: "product", Problems: []results.Problem{
 				{File: "/home/ci/cases/product/p.json", Line: 3, Col: 1, Message: "invalid JSON", Domain: "product"},
-				{File: "/home/ci/cases/product/p.json", Line: 9, Col: 5, Message: "unknown field \"x\"", Domain: "product"},
+				{File: "/home/ci/cases/product/p.json", Line: 9, Col: 5, Message: "duplicate id \"p\": already used by /home/ci/cases/order/p.json", Domain: "product"},
 				{File: "/home/ci/cases/stray.txt", Message: "not a case"},
 			}})
 			r.Config["fixtures"] = "/home/ci/cases"
@@ -402,7 +404,7 @@ func TestJUnit(t *testing.T) {
 			c := d.testcase(t, "malformed fixture cases/product/p.json")
 			e := c.child(t, "error")
 			if c.attr("file") != "cases/product/p.json" || e.attr("type") != "malformed-fixture" || e.attr("message") != "cases/product/p.json:3:1: invalid JSON (and 1 more)" ||
-				e.Text != "cases/product/p.json:3:1: invalid JSON\ncases/product/p.json:9:5: unknown field \"x\"\n" {
+				e.Text != "cases/product/p.json:3:1: invalid JSON\ncases/product/p.json:9:5: duplicate id \"p\": already used by cases/order/p.json\n" {
 				t.Errorf("malformed fixture %v %q", c.Attrs, e.Text)
 			}
 			// A problem with no domain is listed under the first domain
@@ -511,5 +513,24 @@ func TestJUnit(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.check(t, render(t, tt.build()))
 		})
+	}
+}
+
+// BenchmarkWrite renders a run of 2,000 cases, one in ten failing with a
+// three-request transcript.
+func BenchmarkWrite(b *testing.B) {
+	cases := make([]results.Case, 2000)
+	for i := range cases {
+		cases[i] = results.Case{ID: "case-" + strconv.Itoa(i), Outcome: results.Pass, ActualErrcode: errcode(0), DurationMS: 3}
+		if i%10 == 0 {
+			cases[i].Outcome, cases[i].Reason, cases[i].Transcript = results.Fail, "Expected\n    errcode 0", transcript
+		}
+	}
+	r := report([]string{"universal"}, part("universal", cases...))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := Write(io.Discard, r); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

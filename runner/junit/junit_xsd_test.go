@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -27,7 +28,7 @@ func everything() *results.Report {
 			}},
 			results.Case{ID: "flaky-unrecorded", Outcome: results.Pass, Flaky: true, Attempts: 2},
 			results.Case{ID: "fail", ExpectedErrcode: 40066, ActualErrcode: errcode(0), Outcome: results.Fail, Reason: "Expected\n    errcode 0\nto have errcode\n    40066",
-				Transcript: append(transcript, results.Exchange{Step: "case", Method: "POST", Endpoint: "/shop/img/upload", Status: 200, ResponseBody: "\x00\x01 not text \xff ]]> <b>&</b>"}),
+				Transcript: slices.Concat(transcript, []results.Exchange{{Step: "case", Method: "POST", Endpoint: "/shop/img/upload", Status: 200, ResponseBody: "\x00\x01 not text \xff ]]> <b>&</b>"}}),
 				Curl:       "curl -sS -X POST 'http://127.0.0.1:8089/shop/spu/get?access_token=ACCESS_TOKEN'", Rerun: "go run ./cmd/shopconform run --focus '^fail$'"},
 			results.Case{ID: "error", Outcome: results.Error, Reason: "given 1: transport: refused"},
 			results.Case{ID: "skipped", Outcome: results.Skipped, Reason: "not triggerable on this target: sandbox clock"},

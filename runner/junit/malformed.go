@@ -34,7 +34,7 @@ func malformedFiles(problems []results.Problem, root fixtureRoot) []malformedFil
 		if p.Line > 0 {
 			where = fmt.Sprintf("%s:%d:%d", file, p.Line, p.Col)
 		}
-		out[i].lines = append(out[i].lines, where+": "+p.Message)
+		out[i].lines = append(out[i].lines, where+": "+root.shorten(p.Message))
 	}
 	return out
 }

@@ -49,6 +49,19 @@ func (f fixtureRoot) rel(file string) string {
 	return shownPath(file)
 }
 
+// shorten rewrites the folder's path where a message names a file in
+// it ("duplicate id: already used by /abs/dir/cases/product/x.json").
+func (f fixtureRoot) shorten(msg string) string {
+	if f.dir == "." || f.dir == "/" {
+		return msg
+	}
+	with := ""
+	if f.name != "" {
+		with = f.name + "/"
+	}
+	return strings.ReplaceAll(msg, f.dir+"/", with)
+}
+
 // shownPath keeps a relative path as it is and shortens one that would
 // name this machine's folders to its last three elements, which for a
 // fixture are <folder>/<domain>/<id>.json.
