@@ -18,13 +18,14 @@ func TestJUnitNamesFixturesWithoutTheMachinesPath(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		folder string
+		code   int
 		want   map[string]string // testcase name → file attribute
 	}{
-		{"goodfixtures", map[string]string{
+		{"goodfixtures", exitFailures, map[string]string{
 			"ok":                "goodfixtures/universal/ok.json",
 			"wrong-expectation": "goodfixtures/universal/wrong-expectation.json",
 		}},
-		{"badfixtures", map[string]string{
+		{"badfixtures", exitUsage, map[string]string{
 			"malformed fixture badfixtures/universal/trailing-comma.json": "badfixtures/universal/trailing-comma.json",
 			"malformed fixture badfixtures/universal/with-comment.json":   "badfixtures/universal/with-comment.json",
 		}},
@@ -35,8 +36,8 @@ func TestJUnitNamesFixturesWithoutTheMachinesPath(t *testing.T) {
 				t.Fatal(err)
 			}
 			dir := t.TempDir()
-			if code, stdout, stderr := runCLI(t, "run", "--domains", "universal", "--fixtures", abs, "--report-dir", dir); code != exitFailures {
-				t.Fatalf("exit %d, want %d\n%s\n%s", code, exitFailures, stdout, stderr)
+			if code, stdout, stderr := runCLI(t, "run", "--domains", "universal", "--fixtures", abs, "--report-dir", dir); code != tt.code {
+				t.Fatalf("exit %d, want %d\n%s\n%s", code, tt.code, stdout, stderr)
 			}
 			data, err := os.ReadFile(filepath.Join(dir, "junit.xml"))
 			if err != nil {
