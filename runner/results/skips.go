@@ -30,6 +30,8 @@ func SkipReasons(cases []Case) []ReasonCount {
 	for r, k := range n {
 		out = append(out, ReasonCount{r, k})
 	}
-	slices.SortFunc(out, func(a, b ReasonCount) int { return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Reason, b.Reason)) })
+	slices.SortFunc(out, func(a, b ReasonCount) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Reason, b.Reason))
+	})
 	return out
 }
