@@ -95,5 +95,6 @@ func (e Entry) appliesTo(target string) bool {
 }
 
 func (e Entry) named() results.ExpectationEntry {
-	return results.ExpectationEntry{Line: e.Line, Case: e.Case, Target: e.Target, Outcome: e.Outcome, Expires: e.Expires.Format(dateLayout)}
+	return results.ExpectationEntry{Line: e.Line, Case: e.Case, Target: e.Target, Outcome: e.Outcome,
+		Expires: e.Expires.Format(dateLayout), Reason: e.Reason, Link: e.Link}
 }

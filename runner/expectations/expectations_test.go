@@ -195,8 +195,8 @@ func TestApply(t *testing.T) {
 	}
 	// Late on the 15th in UTC+8 is still the 15th in UTC: the day counts.
 	today := time.Date(2026, 6, 16, 7, 0, 0, 0, time.FixedZone("CST", 8*3600))
-	entry := func(line int, glob, target string, o results.Outcome, expires string) results.ExpectationEntry {
-		return results.ExpectationEntry{Line: line, Case: glob, Target: target, Outcome: o, Expires: expires}
+	entry := func(line int, glob, target string, o results.Outcome, expires, reason string) results.ExpectationEntry {
+		return results.ExpectationEntry{Line: line, Case: glob, Target: target, Outcome: o, Expires: expires, Reason: reason}
 	}
 	honoured := func(o results.Outcome, reason, link string) *results.Expectation {
 		return &results.Expectation{Outcome: o, Reason: reason, Link: link, Expires: "2026-06-30"}
@@ -291,13 +291,13 @@ func TestApply(t *testing.T) {
 		}
 		got := f.Apply("reference", cases, today)
 		wantBroken := []results.BrokenExpectation{
-			{CaseID: "passed", Entry: entry(34, "passed", "", results.Fail, "2026-06-30"), Problem: "expected failure did not happen"},
-			{CaseID: "expired", Entry: entry(26, "expired", "", results.Fail, "2026-06-14"), Problem: "expired on 2026-06-14"},
+			{CaseID: "passed", Entry: entry(34, "passed", "", results.Fail, "2026-06-30", "fixed since"), Problem: "expected failure did not happen"},
+			{CaseID: "expired", Entry: entry(26, "expired", "", results.Fail, "2026-06-14", "old"), Problem: "expired on 2026-06-14"},
 		}
 		if got.File != "exp.yaml" || got.Entries != 13 || !reflect.DeepEqual(got.Broken, wantBroken) {
 			t.Errorf("got %s %d %+v\nwant broken %+v", got.File, got.Entries, got.Broken, wantBroken)
 		}
-		if len(got.Unmatched) != 10 || got.Unmatched[0] != entry(2, "only-on-sandbox", "sandbox", results.Fail, "2026-06-30") || got.Unmatched[9].Line != 54 {
+		if len(got.Unmatched) != 10 || got.Unmatched[0] != entry(2, "only-on-sandbox", "sandbox", results.Fail, "2026-06-30", "the sandbox differs") || got.Unmatched[9].Line != 54 {
 			t.Errorf("unmatched %+v", got.Unmatched)
 		}
 		if cases[1].Expectation == nil || cases[3].Expectation != nil {
