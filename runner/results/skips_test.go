@@ -33,6 +33,7 @@ func TestTally(t *testing.T) {
 	expected := &Expectation{Outcome: Fail, Reason: "known", Expires: "2026-06-30"}
 	r := &Report{Cases: []Case{
 		{ID: "a", Outcome: Pass},
+		{ID: "a2", Outcome: Pass, Flaky: true},
 		{ID: "b", Outcome: Fail},
 		{ID: "c", Outcome: Fail, Expectation: expected},
 		{ID: "d", Outcome: Error},
@@ -42,7 +43,7 @@ func TestTally(t *testing.T) {
 		{ID: "h", Outcome: Skipped, Reason: NotSelected},
 		{ID: "i", Outcome: Skipped, Reason: "the run's budget is spent"},
 	}, Expectations: &Expectations{Broken: []BrokenExpectation{{CaseID: "a"}}}}
-	want := Tally{Cases: 8, NotSelected: 1, Fail: 1, Error: 1, Inconclusive: 1, Broken: 1, Expected: 3, ExpectedSkips: 1}
+	want := Tally{Cases: 9, NotSelected: 1, Pass: 2, Flaky: 1, Skipped: 1, Fail: 1, Error: 1, Inconclusive: 1, Broken: 1, Expected: 3, ExpectedSkips: 1}
 	if got := r.Tally(); got != want {
 		t.Errorf("got %+v\nwant %+v", got, want)
 	}

@@ -1,20 +1,26 @@
 package results
 
 // Tally is what a run's verdict says: how many cases the run selected,
-// and of them what fails it and what an expectation allowed.
+// and of them what passed, what fails the run and what an expectation
+// allowed. Every selected case is in exactly one of Pass, Skipped, Fail,
+// Error, Inconclusive and Expected.
 type Tally struct {
 	// Cases are the report's cases less those the run's filters did not
 	// select (NotSelected).
 	Cases       int
 	NotSelected int
+	// Pass counts the passes, Flaky those of them after a retry.
+	Pass, Flaky int
+	// Skipped counts the skips an expectation did not name.
+	Skipped int
 	// Fail, Error and Inconclusive count the cases that fail the run:
 	// those without an honoured expectation.
 	Fail, Error, Inconclusive int
-	// Broken counts the expectations the run broke.
-	Broken int
 	// Expected counts the cases with an honoured expectation, and
 	// ExpectedSkips those of them that were skipped.
 	Expected, ExpectedSkips int
+	// Broken counts the expectations the run broke.
+	Broken int
 }
 
 // Tally counts the report's cases for its verdict.
@@ -32,12 +38,19 @@ func (r *Report) Tally() Tally {
 			if c.Outcome == Skipped {
 				t.ExpectedSkips++
 			}
+		case c.Outcome == Pass:
+			t.Pass++
+			if c.Flaky {
+				t.Flaky++
+			}
+		case c.Outcome == Skipped:
+			t.Skipped++
 		case c.Outcome == Fail:
 			t.Fail++
-		case c.Outcome == Error:
-			t.Error++
 		case c.Outcome == Inconclusive:
 			t.Inconclusive++
+		default: // error, or an outcome outside the closed set
+			t.Error++
 		}
 	}
 	if r.Expectations != nil {
