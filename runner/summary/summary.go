@@ -75,76 +75,19 @@ func write(w io.Writer, r *results.Report, cat *catalog.Catalog) error {
 	return b.Flush()
 }
 
-// verdict is the first line. Its numbers are the run's own cases: those
-// its filters did not select are in the report, skipped, and named
-// apart. A case fails the run unless an expectation allowed it, and so
-// does a broken expectation; each says so.
+// verdict is the first line: the report's verdict (results.Verdict)
+// behind an icon, or the run's own error.
 func verdict(r *results.Report) string {
-	t := r.Tally()
-	var v string
-	switch {
-	case r.Error != "":
+	state, v := r.Verdict()
+	switch state {
+	case results.VerdictRunError:
 		return "❌ shopconform: the run failed: " + text(headline(r.Error))
-	case r.Succeeded():
-		v = fmt.Sprintf("✅ shopconform passed: %d %s, nothing failed", t.Cases, plural(t.Cases, "case", "cases"))
-		pass := fmt.Sprintf("%d pass", t.Pass)
-		if t.Flaky > 0 {
-			pass += fmt.Sprintf(" (%d flaky)", t.Flaky)
-		}
-		switch {
-		case t.Skipped+t.Expected > 0:
-			parts := []string{pass}
-			if t.Skipped > 0 {
-				parts = append(parts, fmt.Sprintf("%d skipped", t.Skipped))
-			}
-			if t.Expected > 0 {
-				parts = append(parts, expectedCount(t))
-			}
-			v += ": " + strings.Join(parts, ", ")
-		case t.Flaky > 0:
-			v += fmt.Sprintf(" (%d flaky)", t.Flaky)
-		}
-	case t.Fail+t.Error+t.Inconclusive+t.Broken+r.Statistics.Problems > 0:
-		v = fmt.Sprintf("❌ shopconform failed: %d fail, %d error", t.Fail, t.Error)
-		for _, n := range []struct {
-			n         int
-			one, many string
-		}{
-			{t.Inconclusive, "inconclusive", "inconclusive"},
-			{t.Broken, "broken expectation", "broken expectations"},
-			{r.Statistics.Problems, "malformed fixture", "malformed fixtures"},
-		} {
-			if n.n > 0 {
-				v += fmt.Sprintf(", %d %s", n.n, plural(n.n, n.one, n.many))
-			}
-		}
-		v += fmt.Sprintf(" of %d cases", t.Cases)
-		if t.Expected > 0 {
-			v += "; " + expectedCount(t)
-		}
-		if !r.Complete {
-			v += " (incomplete run)"
-		}
-	default:
-		v = fmt.Sprintf("⚠️ shopconform incomplete: %d cases reported and nothing failed, but not every suite reported", t.Cases)
+	case results.VerdictPass:
+		return "✅ shopconform " + v
+	case results.VerdictFail:
+		return "❌ shopconform " + v
 	}
-	if t.NotSelected > 0 {
-		v += fmt.Sprintf("; %d more not selected by this run's filters", t.NotSelected)
-	}
-	return v
-}
-
-// expectedCount names the cases an expectation allowed: "3 expected
-// failures (see below)".
-func expectedCount(t results.Tally) string {
-	noun := "expected outcome"
-	switch t.ExpectedSkips {
-	case 0:
-		noun = "expected failure"
-	case t.Expected:
-		noun = "expected skip"
-	}
-	return fmt.Sprintf("%d %s (see below)", t.Expected, plural(t.Expected, noun, noun+"s"))
+	return "⚠️ shopconform " + v
 }
 
 // broken lists the expectations the run broke, next to the failures:
