@@ -11,6 +11,7 @@
 package expectations
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/url"
@@ -108,7 +109,7 @@ func (p *parser) err() error { return errors.Join(p.problems...) }
 
 // document answers the file's list of entries, or nil after a problem.
 func (p *parser) document(data []byte) *yaml.Node {
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		// The YAML parser knows the line of a syntax error, not its column.
