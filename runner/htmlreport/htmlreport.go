@@ -1,7 +1,8 @@
 // Package htmlreport renders a results report as one self-contained HTML
-// page (reports/report.html): a coverage matrix of every catalog code, the
-// cases worst first with their transcripts and reproduction commands, the
-// pending codes and the malformed fixtures.
+// page (reports/report.html): what the expectations file did, a coverage
+// matrix of every catalog code, the cases worst first with their
+// transcripts and reproduction commands, the pending codes and the
+// malformed fixtures.
 //
 // The page must work opened from disk on a machine without network, and it
 // shows target answers that nobody vetted. So it has no external resource
@@ -12,17 +13,28 @@
 // Stable hooks for tests and tools:
 //
 //   - header#summary with .verdict (.verdict-pass, -fail, -incomplete),
-//     table#totals (td[data-state]), table#config, table#domains
-//   - section#matrix > div.matrix-domain[data-domain] > a.cell, one per
+//     table#totals (td[data-state]), table#config, table#domains,
+//     table#skips > tr.skip-reason-row (skipped cases by reason, most
+//     first; absent when nothing was skipped)
+//   - section#expectations, when the run read an expectations file:
+//     tr.broken-row[data-case] (they fail the run; a link to the case
+//     when the page holds it) and tr.unmatched-row
+//   - section#matrix > div.matrix-domain[data-domain] with .passing ("N
+//     of M codes passing": the codes some case passed for), > a.cell, one per
 //     catalog code, with data-code, data-domain (the code's), data-state
 //     (fail, error, inconclusive, skipped, flaky, pass: the worst of its
-//     cases; pending; not-run), data-cases (how many cases expect the
+//     cases, a case that fails the run before one an expectation
+//     allowed; pending; not-run), data-cases (how many cases expect the
 //     code), data-platform="true" on platform codes, title (meaning, counts,
 //     reasons); href is "#case-<id>" of the worst case, "#pending-<code>",
 //     or absent for not-run
-//   - section#cases > section.case#case-<id>, worst first, with
-//     data-domain, data-outcome (the results.Outcome), data-state (as
-//     above: "flaky" for a flaky pass), data-code (the expected errcode).
+//   - section#cases > section.case#case-<id>, worst first (the cards
+//     that fail the run, then those an expectation allowed, then the
+//     rows), with data-domain, data-outcome (the results.Outcome),
+//     data-state (as above: "flaky" for a flaky pass), data-code (the
+//     expected errcode), and data-expected="true" with a .badge.expected-badge
+//     and a .expectation (reason, link as text, expiry) on a case that
+//     honoured its expectations-file entry.
 //     Fail, error and inconclusive cases are cards (class "full"): .expected,
 //     .actual, pre.reason, ol.transcript > li.exchange (pre.request-body,
 //     pre.response-body, pre.exchange-error), pre.curl, pre.rerun, each

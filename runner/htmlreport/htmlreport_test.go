@@ -166,7 +166,7 @@ func TestEveryCaseOnceWorstFirst(t *testing.T) {
 }
 
 func TestFailuresCarryTranscriptCurlAndRerun(t *testing.T) {
-	r := sampleReport()
+	r := withExpectations() // an expected failure is a card like the others
 	_, doc := render(t, r)
 	for _, s := range findAll(doc, byClass("case")) {
 		outcome, _ := attr(s, "data-outcome")
@@ -290,7 +290,26 @@ func TestWorstCaseDecidesTheCell(t *testing.T) {
 var cssURL = regexp.MustCompile(`(?i)url\s*\(|@import`)
 
 func TestNoExternalResources(t *testing.T) {
+	_, withLinks := render(t, withExpectations()) // links from the expectations file are shown, not followed
+	noneIn(t, withLinks)
 	out, doc := render(t, sampleReport())
+	noneIn(t, doc)
+	for _, asset := range []string{styleCSS, scriptJS} {
+		for _, bad := range []string{"://", "fetch(", "XMLHttpRequest", "import(", "url("} {
+			if strings.Contains(asset, bad) {
+				t.Errorf("an inline asset contains %q", bad)
+			}
+		}
+	}
+	if !strings.Contains(out, "<script>") || strings.Count(out, "<script") != 1 {
+		t.Errorf("want exactly the one inline script, found %d", strings.Count(out, "<script"))
+	}
+}
+
+// noneIn fails for every element or attribute of doc that would load or
+// lead to something outside the page.
+func noneIn(t *testing.T, doc *html.Node) {
+	t.Helper()
 	walk(doc, func(n *html.Node) {
 		if n.Type != html.ElementNode {
 			return
@@ -318,16 +337,6 @@ func TestNoExternalResources(t *testing.T) {
 			}
 		}
 	})
-	for _, asset := range []string{styleCSS, scriptJS} {
-		for _, bad := range []string{"://", "fetch(", "XMLHttpRequest", "import(", "url("} {
-			if strings.Contains(asset, bad) {
-				t.Errorf("an inline asset contains %q", bad)
-			}
-		}
-	}
-	if !strings.Contains(out, "<script>") || strings.Count(out, "<script") != 1 {
-		t.Errorf("want exactly the one inline script, found %d", strings.Count(out, "<script"))
-	}
 }
 
 func TestResponseBodyIsEscaped(t *testing.T) {
@@ -420,5 +429,154 @@ func TestAPassShowsItsNotes(t *testing.T) {
 	}
 	if notes := findAll(pass, byClass("notes")); len(notes) != 1 || !strings.Contains(text(notes[0]), "approved by an earlier run") {
 		t.Errorf("the details do not hold the note")
+	}
+}
+
+func byID(doc *html.Node, id string) []*html.Node {
+	return findAll(doc, func(n *html.Node) bool { v, _ := attr(n, "id"); return v == id })
+}
+
+// withExpectations adds an expectations file's doings to the sample: the
+// failing product case is expected (and moves behind the other failing
+// cards), a passing case broke its entry, one entry matched nothing.
+func withExpectations() *results.Report {
+	r := sampleReport()
+	for i := range r.Cases {
+		if r.Cases[i].ID == "product-1000001-missing-out-id" {
+			r.Cases[i].Expectation = &results.Expectation{Outcome: results.Fail, Reason: "the sandbox accepts a missing out_product_id <b>yet</b>",
+				Link: "https://tracker.example.com/SHOP-9", Expires: "2026-09-30"}
+		}
+	}
+	r.Statistics.Expected = 1
+	r.Expectations = &results.Expectations{File: "expected.yaml", Entries: 3,
+		Broken: []results.BrokenExpectation{
+			{CaseID: "universal-40066-unknown-path", Problem: "expected failure did not happen",
+				Entry: results.ExpectationEntry{Line: 7, Case: "universal-40066-*", Target: "sandbox", Outcome: results.Fail, Expires: "2026-09-30", Reason: "fixed?", Link: "https://tracker.example.com/SHOP-3"}},
+			{CaseID: "gone-case", Problem: "expired on 2026-01-01",
+				Entry: results.ExpectationEntry{Line: 13, Case: "gone-*", Outcome: results.Error, Expires: "2026-01-01", Reason: "old"}},
+		},
+		Unmatched: []results.ExpectationEntry{{Line: 19, Case: "coupon-*", Outcome: results.Skipped, Expires: "2027-01-31", Reason: "no coupons here"}},
+	}
+	return r
+}
+
+func TestExpectations(t *testing.T) {
+	out, doc := render(t, withExpectations())
+	if v := findAll(doc, byClass("verdict")); len(v) != 1 || !hasClass(v[0], "verdict-fail") ||
+		text(v[0]) != "failed: 0 fail, 1 error, 1 inconclusive, 2 broken expectations, 1 malformed fixture of 6 cases; 1 expected failure (see below)" {
+		t.Errorf("verdict %q", text(v[0]))
+	}
+	sec := byID(doc, "expectations")
+	if len(sec) != 1 || !strings.Contains(text(sec[0]), "expected.yaml") {
+		t.Fatal("no expectations section naming the file")
+	}
+	rows := findAll(sec[0], byClass("broken-row"))
+	if len(rows) != 2 {
+		t.Fatalf("%d broken rows", len(rows))
+	}
+	first := text(rows[0])
+	for _, want := range []string{"line 7", "universal-40066-*", "sandbox", "expected failure did not happen", "fixed?", "https://tracker.example.com/SHOP-3"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("broken row %q lacks %q", first, want)
+		}
+	}
+	// The case is on the page: linked. The other is not: no dead link.
+	if a := findAll(rows[0], func(n *html.Node) bool { return n.Data == "a" }); len(a) != 1 {
+		t.Error("a broken row links to its case")
+	} else if href, _ := attr(a[0], "href"); href != "#case-universal-40066-unknown-path" {
+		t.Errorf("href %q", href)
+	}
+	if a := findAll(rows[1], func(n *html.Node) bool { return n.Data == "a" }); len(a) != 0 {
+		t.Error("a case the page does not hold is not linked")
+	}
+	if !strings.Contains(text(rows[1]), "any target") || !strings.Contains(text(rows[1]), "expired on 2026-01-01") {
+		t.Errorf("second broken row %q", text(rows[1]))
+	}
+	if u := findAll(sec[0], byClass("unmatched-row")); len(u) != 1 || !strings.Contains(text(u[0]), "coupon-*") || !strings.Contains(text(u[0]), "no coupons here") {
+		t.Error("the unmatched entry is missing")
+	}
+	if strings.Contains(out, "<b>yet</b>") {
+		t.Error("an expectation's reason reached the page as markup")
+	}
+
+	// The expected case: a badge, the reason, the link (as text: the page
+	// links nowhere else) and the date; listed after the failing cards.
+	var order []string
+	for _, s := range findAll(doc, byClass("case")) {
+		id, _ := attr(s, "id")
+		order = append(order, strings.TrimPrefix(id, "case-"))
+	}
+	want := []string{"order-1010006-update-failed", "universal-300000-rate-limited", "product-1000001-missing-out-id"}
+	if !slices.Equal(order[:3], want) {
+		t.Errorf("order %v, want the expected failure after the others: %v", order, want)
+	}
+	expected := byID(doc, "case-product-1000001-missing-out-id")[0]
+	if v, _ := attr(expected, "data-expected"); v != "true" {
+		t.Error("no data-expected on the expected case")
+	}
+	if len(findAll(expected, func(n *html.Node) bool { return hasClass(n, "expected-badge") })) != 2 {
+		t.Error("want the expected badge in the card's header and in its expectation box")
+	}
+	box := findAll(expected, byClass("expectation"))
+	if len(box) != 1 {
+		t.Fatal("no expectation box on the expected case")
+	}
+	for _, want := range []string{"the sandbox accepts a missing out_product_id <b>yet</b>", "https://tracker.example.com/SHOP-9", "2026-09-30", "does not fail the run"} {
+		if !strings.Contains(text(box[0]), want) {
+			t.Errorf("expectation box %q lacks %q", text(box[0]), want)
+		}
+	}
+	if _, ok := attr(byID(doc, "case-order-1010006-update-failed")[0], "data-expected"); ok {
+		t.Error("a case without an expectation is marked expected")
+	}
+	walk(doc, func(n *html.Node) {
+		if href, ok := attr(n, "href"); ok && len(byID(doc, strings.TrimPrefix(href, "#"))) != 1 {
+			t.Errorf("link %q leads nowhere", href)
+		}
+	})
+}
+
+func TestNoExpectationsSectionWithoutAFile(t *testing.T) {
+	_, doc := render(t, sampleReport())
+	if len(byID(doc, "expectations")) != 0 || len(findAll(doc, byClass("expectation"))) != 0 {
+		t.Error("a run without an expectations file shows no expectations")
+	}
+}
+
+// An inconclusive case alone fails the run.
+func TestInconclusiveFailsTheRun(t *testing.T) {
+	r := &results.Report{Target: "sandbox"}
+	results.Merge(r, []string{"universal"}, map[string]results.Part{"universal": {Domain: "universal", Cases: []results.Case{
+		{ID: "a", Domain: "universal", ExpectedErrcode: 40066, Outcome: results.Inconclusive, Reason: "45009"},
+	}}})
+	_, doc := render(t, r)
+	if v := findAll(doc, byClass("verdict")); !hasClass(v[0], "verdict-fail") || text(v[0]) != "failed: 0 fail, 0 error, 1 inconclusive of 1 case" {
+		t.Errorf("verdict %q", text(v[0]))
+	}
+}
+
+func TestSkipsByReasonAndPassingCoverage(t *testing.T) {
+	r := sampleReport()
+	r.Cases = append(r.Cases,
+		results.Case{ID: "access-x", Domain: "access", ExpectedErrcode: 1040002, Outcome: results.Skipped, Reason: "not triggerable on this target: needs magic values"},
+		results.Case{ID: "access-y", Domain: "access", ExpectedErrcode: 1040002, Outcome: results.Skipped, Reason: "not triggerable on this target: needs magic values"})
+	_, doc := render(t, r)
+	var rows []string
+	for _, tr := range findAll(doc, byClass("skip-reason-row")) {
+		rows = append(rows, text(tr))
+	}
+	want := []string{"not triggerable on this target: needs magic values2", "needs account profile not-opened1"}
+	if !slices.Equal(rows, want) {
+		t.Errorf("skip rows %q, want %q", rows, want)
+	}
+	// universal: 40066 and 0 passed; product: its one other case failed.
+	passing := map[string]string{}
+	for _, g := range findAll(doc, byClass("matrix-domain")) {
+		d, _ := attr(g, "data-domain")
+		passing[d] = text(findAll(g, byClass("passing"))[0])
+	}
+	nu, np := len(catalog.Default().InDomain(catalog.Universal)), len(catalog.Default().InDomain(catalog.Product))
+	if passing["universal"] != "2 of "+strconv.Itoa(nu)+" codes passing" || passing["product"] != "0 of "+strconv.Itoa(np)+" codes passing" {
+		t.Errorf("passing %v", passing)
 	}
 }

@@ -88,6 +88,11 @@ type page struct {
 	FirstCompact int
 	Pending      []pendingView
 	Problems     []problemView
+	// Expectations is what the run's expectations file did; nil when the
+	// run read none.
+	Expectations *expectationsView
+	// Skips counts the skipped cases by reason, most first.
+	Skips        []results.ReasonCount
 	FilterDomain []string
 	FilterStates []state
 	CSS          template.CSS
@@ -115,7 +120,10 @@ type matrixGroup struct {
 	// did not report.
 	Note       string
 	Documented int
-	// Covered counts the codes at least one case in this report expects.
+	// Passing counts the codes some case of this report passed for: the
+	// coverage. Covered counts those at least one case expects, whatever
+	// its outcome.
+	Passing int
 	Covered int
 	Pending int
 	Cells   []cell
@@ -169,6 +177,9 @@ type caseView struct {
 	Transcript []exchangeView
 	Curl       string
 	Rerun      string
+	// Expectation is the expectations-file entry the case honoured: its
+	// outcome does not fail the run.
+	Expectation *results.Expectation
 }
 
 type exchangeView struct {
@@ -193,6 +204,22 @@ type problemView struct {
 	Where   string
 	Domain  string
 	Message string
+}
+
+type expectationsView struct {
+	File    string
+	Entries int
+	// Broken entries fail the run; Unmatched ones matched no case.
+	Broken    []brokenView
+	Unmatched []results.ExpectationEntry
+}
+
+type brokenView struct {
+	Entry   results.ExpectationEntry
+	CaseID  string
+	Problem string
+	// Href is the case's anchor, "" when the page does not hold the case.
+	Href string
 }
 
 func build(r *results.Report, cat *catalog.Catalog) *page {
@@ -226,6 +253,7 @@ func build(r *results.Report, cat *catalog.Catalog) *page {
 		p.Duration = r.FinishedAt.Sub(r.StartedAt).Round(time.Millisecond).String()
 	}
 	p.Verdict, p.VerdictState = verdict(r)
+	p.Skips = results.SkipReasons(r.Cases)
 	for _, k := range slices.Sorted(maps.Keys(r.Config)) {
 		p.Config = append(p.Config, keyValue{k, r.Config[k]})
 	}
@@ -238,6 +266,7 @@ func build(r *results.Report, cat *catalog.Catalog) *page {
 		{"error", stateError, s.Error},
 		{"inconclusive", stateInconclusive, s.Inconclusive},
 		{"skipped", stateSkipped, s.Skipped},
+		{"expected (in the above)", "", s.Expected},
 		{"pending codes", statePending, s.Pending},
 		{"malformed fixtures", stateError, s.Problems},
 	}
@@ -261,6 +290,16 @@ func build(r *results.Report, cat *catalog.Catalog) *page {
 		}
 		p.Problems = append(p.Problems, problemView{where, pr.Domain, pr.Message})
 	}
+	if e := r.Expectations; e != nil {
+		p.Expectations = &expectationsView{File: e.File, Entries: e.Entries, Unmatched: e.Unmatched}
+		for _, b := range e.Broken {
+			v := brokenView{Entry: b.Entry, CaseID: b.CaseID, Problem: b.Problem}
+			if slices.ContainsFunc(r.Cases, func(c results.Case) bool { return c.ID == b.CaseID }) {
+				v.Href = "#" + caseAnchor(b.CaseID)
+			}
+			p.Expectations.Broken = append(p.Expectations.Broken, v)
+		}
+	}
 	// Filter by every domain the page mentions, in catalog order, then any
 	// domain the catalog does not know (so nothing becomes unfilterable).
 	seen := map[string]bool{}
@@ -279,26 +318,23 @@ func build(r *results.Report, cat *catalog.Catalog) *page {
 	return p
 }
 
+// verdict is the report's verdict (results.Verdict), or the run's own
+// error, and the banner's state: pass, fail or incomplete.
 func verdict(r *results.Report) (string, string) {
-	s := r.Statistics
-	switch {
-	case r.Error != "":
+	state, v := r.Verdict()
+	switch state {
+	case results.VerdictRunError:
 		return "the run failed: " + firstLine(r.Error), "fail"
-	case r.Succeeded():
-		return fmt.Sprintf("passed: %d %s, nothing failed", s.Total, plural(s.Total, "case", "cases")), "pass"
-	case s.Fail+s.Error+s.Problems > 0:
-		msg := fmt.Sprintf("failed: %d fail, %d error, %d malformed %s of %d cases", s.Fail, s.Error, s.Problems, plural(s.Problems, "fixture", "fixtures"), s.Total)
-		if !r.Complete {
-			msg += " (incomplete run)"
-		}
-		return msg, "fail"
-	default:
-		return fmt.Sprintf("incomplete: %d cases reported, nothing failed, but not every suite reported", s.Total), "incomplete"
+	case results.VerdictIncomplete:
+		return v, "incomplete"
 	}
+	return v, string(state)
 }
 
-// cases orders the cases worst first; within one state the report's own
-// order (domain, then fixture) is kept, so the page reads like the run.
+// cases orders the cases worst first: the cards of what fails the run,
+// then the cards an expectation allowed, then the one-line rows; within
+// one state the report's own order (domain, then fixture) is kept, so the
+// page reads like the run.
 func cases(r *results.Report, cat *catalog.Catalog) []caseView {
 	out := make([]caseView, 0, len(r.Cases))
 	for _, c := range r.Cases {
@@ -310,20 +346,22 @@ func cases(r *results.Report, cat *catalog.Catalog) []caseView {
 			Expected: c.ExpectedErrcode, ExpectedMeaning: meaning(cat, c.ExpectedErrcode),
 			ActualMeaning: "no errcode received",
 			Errmsg:        c.Errmsg, Reason: c.Reason, ReasonLine: headline(c.Reason),
-			Curl: c.Curl, Rerun: c.Rerun, Notes: c.Notes,
+			Curl: c.Curl, Rerun: c.Rerun, Notes: c.Notes, Expectation: c.Expectation,
 		}
 		// Everything that passed or did not run is one row; a flaky pass
 		// stays among them, its row saying how many attempts it took.
 		v.Compact = v.State == statePass || v.State == stateFlaky || v.State == stateSkipped
-		switch v.State {
-		case stateSkipped:
+		switch {
+		case c.Expectation != nil && v.Compact:
+			v.RowNote = "expected: " + headline(c.Expectation.Reason)
+		case v.State == stateSkipped:
 			v.RowNote = v.ReasonLine
-		case stateFlaky:
+		case v.State == stateFlaky:
 			v.RowNote = fmt.Sprintf("passed on attempt %d", c.Attempts)
 			if v.ReasonLine != "" {
 				v.RowNote += ": " + v.ReasonLine
 			}
-		case statePass:
+		case v.State == statePass:
 			v.RowNote = v.Duration
 			if len(c.Notes) > 0 {
 				v.RowNote = "note: " + headline(c.Notes[0])
@@ -349,8 +387,22 @@ func cases(r *results.Report, cat *catalog.Catalog) []caseView {
 		}
 		out = append(out, v)
 	}
-	slices.SortStableFunc(out, func(a, b caseView) int { return cmp.Compare(rank(a.State), rank(b.State)) })
+	slices.SortStableFunc(out, func(a, b caseView) int {
+		return cmp.Or(cmp.Compare(group(a), group(b)), cmp.Compare(rank(a.State), rank(b.State)))
+	})
 	return out
+}
+
+// group is where a case is listed: 0 a card that fails the run, 1 a card
+// an expectation allowed, 2 a one-line row.
+func group(c caseView) int {
+	switch {
+	case c.Compact:
+		return 2
+	case c.Expectation != nil:
+		return 1
+	}
+	return 0
 }
 
 // matrix gives every catalog code one cell. A code counts as covered by a
@@ -365,6 +417,7 @@ func matrix(r *results.Report, cat *catalog.Catalog, sorted []caseView) []matrix
 	for _, pe := range r.Pending {
 		pending[pe.Code] = true
 	}
+	passing := results.PassingCodes(r.Cases)
 	var groups []matrixGroup
 	for _, e := range cat.Entries() {
 		if len(groups) == 0 || groups[len(groups)-1].Domain != string(e.Domain) {
@@ -390,6 +443,9 @@ func matrix(r *results.Report, cat *catalog.Catalog, sorted []caseView) []matrix
 			c.State = stateNotRun
 		}
 		c.Title = cellTitle(e, c.State, cs)
+		if passing[code] {
+			g.Passing++
+		}
 		g.Documented++
 		g.Cells = append(g.Cells, c)
 	}
@@ -444,6 +500,9 @@ func cellTitle(e catalog.Entry, s state, cs []caseView) string {
 				break
 			}
 			fmt.Fprintf(&b, "\n%s %s: %s", c.State, c.ID, c.ReasonLine)
+			if c.Expectation != nil {
+				fmt.Fprintf(&b, " (expected through %s)", c.Expectation.Expires)
+			}
 			n++
 		}
 	}

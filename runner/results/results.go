@@ -138,6 +138,10 @@ type ExpectationEntry struct {
 	Target  string  `json:"target,omitempty"`
 	Outcome Outcome `json:"outcome"`
 	Expires string  `json:"expires"`
+	// Reason and Link are the entry's own, so that a broken or unmatched
+	// entry can be judged from the report alone.
+	Reason string `json:"reason,omitempty"`
+	Link   string `json:"link,omitempty"`
 }
 
 // BrokenExpectation is an entry a case broke: the expected outcome did

@@ -31,8 +31,8 @@ const maxNamed = 10
 // problem) when a report is not a shard's, a shard is missing or given
 // twice, the shards disagree on N, the harness version, the catalog,
 // the configuration (the fingerprint's config hash; the message names
-// the keys), the split or the corpus, a case was chosen by two shards, or a case of
-// the corpus by none.
+// the keys), the split, the corpus or the expectations file, a case was
+// chosen by two shards, or a case of the corpus by none.
 //
 // Pending codes and malformed fixtures are reported by shard 1 only (the
 // run decides so); the merge keeps one of each whichever shard has them.
@@ -108,7 +108,7 @@ func checkShards(shards []ShardReport) error {
 }
 
 // checkAgreement: the shards share the harness version, the catalog, the
-// configuration and the corpus. The configuration is compared by its
+// configuration, the corpus and the expectations file. The configuration is compared by its
 // hash; the message names the keys that differ.
 func checkAgreement(shards []ShardReport) error {
 	var errs []error
@@ -155,6 +155,12 @@ func checkAgreement(shards []ShardReport) error {
 	differ("splits (--shard-durations)", func(r *Report) string { return fmt.Sprintf("%q", r.Fingerprint.Split) })
 	differ("corpora", func(r *Report) string {
 		return fmt.Sprintf("%d cases %s", r.Fingerprint.Corpus.Cases, r.Fingerprint.Corpus.Hash)
+	})
+	differ("expectations files", func(r *Report) string {
+		if r.Expectations == nil {
+			return "none"
+		}
+		return fmt.Sprintf("%q (%d entries)", r.Expectations.File, r.Expectations.Entries)
 	})
 	return errors.Join(errs...)
 }
@@ -337,7 +343,32 @@ func join(shards []ShardReport) *Report {
 		r.Complete = false
 	}
 	r.Error = strings.Join(runErrs, "; ")
+	r.Expectations = joinExpectations(shards)
 	return r
+}
+
+// joinExpectations is what the run's expectations file did across the
+// shards (which read the same file): every shard's broken entries, in
+// shard order, and the entries no case of any shard matched.
+func joinExpectations(shards []ShardReport) *Expectations {
+	first := shards[0].Report.Expectations
+	if first == nil {
+		return nil
+	}
+	out := &Expectations{File: first.File, Entries: first.Entries, Broken: []BrokenExpectation{}, Unmatched: []ExpectationEntry{}}
+	unmatchedIn := map[int]int{} // line → how many shards matched nothing with it
+	for _, s := range shards {
+		out.Broken = append(out.Broken, s.Report.Expectations.Broken...)
+		for _, u := range s.Report.Expectations.Unmatched {
+			unmatchedIn[u.Line]++
+		}
+	}
+	for _, u := range first.Unmatched {
+		if unmatchedIn[u.Line] == len(shards) {
+			out.Unmatched = append(out.Unmatched, u)
+		}
+	}
+	return out
 }
 
 // runOrder puts a domain's cases in the order a whole run lists them:

@@ -160,6 +160,15 @@ func TestMergeShardsRefuses(t *testing.T) {
 			s[0].Report = shardReport(3, 3)
 			return s
 		}, nil, []string{"the shards chose 5 distinct cases, not the corpus's 6 (sha256:"}},
+		{"expectations files differ", func() []ShardReport {
+			s := threeShards()
+			for _, sh := range s {
+				sh.Report.Expectations = &Expectations{File: "expected.yaml", Entries: 3}
+			}
+			s[0].Report.Expectations.Entries = 4
+			s[2].Report.Expectations = nil
+			return s
+		}, nil, []string{`the expectations files differ: "expected.yaml" (3 entries) in s1 (shard 1/3); none in s2 (shard 2/3); "expected.yaml" (4 entries) in s3 (shard 3/3)`}},
 		{"a case reported that was not chosen", func() []ShardReport {
 			s := threeShards()
 			s[0].Report.Cases = append(s[0].Report.Cases, Case{ID: "universal-a"})
@@ -202,5 +211,47 @@ func TestMergeShardsOfAnIncompleteRun(t *testing.T) {
 	}
 	if r.Statistics.Total != 4 || len(r.Fingerprint.Selected) != 6 {
 		t.Errorf("statistics %+v, selected %v", r.Statistics, r.Fingerprint.Selected)
+	}
+}
+
+// TestMergeShardsJoinsExpectations: the broken entries of every shard, in
+// shard order; unmatched only the entries no shard matched.
+func TestMergeShardsJoinsExpectations(t *testing.T) {
+	entry := func(line int, glob string) ExpectationEntry {
+		return ExpectationEntry{Line: line, Case: glob, Outcome: Fail, Expires: "2026-06-30"}
+	}
+	shards := threeShards()
+	all := []ExpectationEntry{entry(1, "universal-*"), entry(6, "product-a"), entry(11, "nothing-*")}
+	shards[0].Report.Expectations = &Expectations{File: "expected.yaml", Entries: 3, // shard 3: product-c
+		Broken:    []BrokenExpectation{{CaseID: "product-c", Entry: entry(16, "product-c"), Problem: "expected failure did not happen"}},
+		Unmatched: all}
+	shards[1].Report.Expectations = &Expectations{File: "expected.yaml", Entries: 3, // shard 1: universal-a, product-a
+		Broken:    []BrokenExpectation{{CaseID: "universal-a", Entry: all[0], Problem: "expired on 2026-01-01"}},
+		Unmatched: []ExpectationEntry{all[2]}}
+	shards[2].Report.Expectations = &Expectations{File: "expected.yaml", Entries: 3, // shard 2: universal-b, universal-c
+		Broken: []BrokenExpectation{}, Unmatched: []ExpectationEntry{all[1], all[2]}}
+	r, err := MergeShards(shards, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := r.Expectations
+	if e == nil || e.File != "expected.yaml" || e.Entries != 3 {
+		t.Fatalf("expectations %+v", e)
+	}
+	if len(e.Broken) != 2 || e.Broken[0].CaseID != "universal-a" || e.Broken[1].CaseID != "product-c" {
+		t.Errorf("broken %+v: want shard 1's, then shard 3's", e.Broken)
+	}
+	if len(e.Unmatched) != 1 || e.Unmatched[0] != all[2] {
+		t.Errorf("unmatched %+v: want only the entry no shard matched", e.Unmatched)
+	}
+	if r.Succeeded() {
+		t.Error("a broken expectation in any shard fails the merged run")
+	}
+
+	for _, s := range shards {
+		s.Report.Expectations = nil
+	}
+	if r, err := MergeShards(shards, nil); err != nil || r.Expectations != nil {
+		t.Errorf("shards without a file: %+v, %v", r.Expectations, err)
 	}
 }

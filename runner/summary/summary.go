@@ -1,8 +1,10 @@
 // Package summary renders a results report as a short Markdown page
 // (reports/summary.md) for a CI job summary, such as GitHub's
 // $GITHUB_STEP_SUMMARY: the verdict in one line, the totals, what failed
-// (worst first, at most MaxRows rows), coverage per domain and the notes a
-// reader needs before trusting the numbers. Everything else lives in
+// the run (broken expectations, then cases, worst first, at most MaxRows
+// rows each), what an expectation allowed, coverage per domain, skips by
+// reason, expectations that matched nothing, and the notes a reader needs
+// before trusting the numbers. Everything else lives in
 // report.html and results.json.
 //
 // Step summaries are rendered as GitHub-flavoured Markdown, which also
@@ -14,6 +16,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -56,51 +59,62 @@ func write(w io.Writer, r *results.Report, cat *catalog.Catalog) error {
 		fmt.Fprintf(b, "Merged from %d shards.\n\n", len(r.MergedFrom))
 	}
 
-	b.WriteString("| cases | pass | flaky (in pass) | fail | error | inconclusive | skipped | pending codes | malformed fixtures |\n")
-	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
-	fmt.Fprintf(b, "| %d | %d | %d | %d | %d | %d | %d | %d | %d |\n\n",
-		s.Total, s.Pass, s.Flaky, s.Fail, s.Error, s.Inconclusive, s.Skipped, s.Pending, s.Problems)
+	b.WriteString("| cases | pass | flaky (in pass) | fail | error | inconclusive | skipped | expected (in the above) | pending codes | malformed fixtures |\n")
+	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(b, "| %d | %d | %d | %d | %d | %d | %d | %d | %d | %d |\n\n",
+		s.Total, s.Pass, s.Flaky, s.Fail, s.Error, s.Inconclusive, s.Skipped, s.Expected, s.Pending, s.Problems)
 
+	broken(b, r)
 	failures(b, r)
+	expected(b, r)
 	coverage(b, r, cat)
+	skips(b, r)
+	unmatched(b, r)
 	notes(b, r, cat)
 	b.WriteString("Every case, with transcripts and reproduction commands: `report.html`; for tools: `results.json`.\n")
 	return b.Flush()
 }
 
+// verdict is the first line: the report's verdict (results.Verdict)
+// behind an icon, or the run's own error.
 func verdict(r *results.Report) string {
-	s := r.Statistics
-	switch {
-	case r.Error != "":
+	state, v := r.Verdict()
+	switch state {
+	case results.VerdictRunError:
 		return "❌ shopconform: the run failed: " + text(headline(r.Error))
-	case r.Succeeded():
-		v := fmt.Sprintf("✅ shopconform passed: %d %s, nothing failed", s.Total, plural(s.Total, "case", "cases"))
-		if s.Flaky > 0 {
-			v += fmt.Sprintf(" (%d flaky)", s.Flaky)
-		}
-		return v
-	case s.Fail+s.Error+s.Problems > 0:
-		v := fmt.Sprintf("❌ shopconform failed: %d fail, %d error", s.Fail, s.Error)
-		if s.Problems > 0 {
-			v += fmt.Sprintf(", %d malformed %s", s.Problems, plural(s.Problems, "fixture", "fixtures"))
-		}
-		v += fmt.Sprintf(" of %d cases", s.Total)
-		if !r.Complete {
-			v += " (incomplete run)"
-		}
-		return v
-	default:
-		return fmt.Sprintf("⚠️ shopconform incomplete: %d cases reported and nothing failed, but not every suite reported", s.Total)
+	case results.VerdictPass:
+		return "✅ shopconform " + v
+	case results.VerdictFail:
+		return "❌ shopconform " + v
 	}
+	return "⚠️ shopconform " + v
 }
 
-// failures lists fail before error, each in the report's order, so the
-// case that broke the build is the first row.
+// broken lists the expectations the run broke, next to the failures:
+// each fails the run.
+func broken(b *bufio.Writer, r *results.Report) {
+	if r.Expectations == nil || len(r.Expectations.Broken) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "### Broken expectations\n\nEach fails the run: the case did not do what %s says.\n\n", code(r.Expectations.File))
+	b.WriteString("| entry | case | problem | the entry's reason |\n")
+	b.WriteString("|---|---|---|---|\n")
+	list := r.Expectations.Broken
+	for _, x := range list[:min(len(list), MaxRows)] {
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", entryCell(x.Entry), cellCode(x.CaseID), text(x.Problem), reasonCell(x.Entry.Reason, x.Entry.Link))
+	}
+	more(b, len(list))
+}
+
+// failures lists what fails the run among the cases, fail before error
+// before inconclusive, each in the report's order, so the case that broke
+// the build is the first row. Cases an expectation allowed are listed
+// apart (expected).
 func failures(b *bufio.Writer, r *results.Report) {
 	var bad []results.Case
-	for _, o := range []results.Outcome{results.Fail, results.Error} {
+	for _, o := range []results.Outcome{results.Fail, results.Error, results.Inconclusive} {
 		for _, c := range r.Cases {
-			if c.Outcome == o {
+			if c.Outcome == o && c.CountsAgainst() {
 				bad = append(bad, c)
 			}
 		}
@@ -108,7 +122,7 @@ func failures(b *bufio.Writer, r *results.Report) {
 	if len(bad) == 0 {
 		return
 	}
-	b.WriteString("### Failing and erroring cases\n\n")
+	b.WriteString("### Failing, erroring and inconclusive cases\n\n")
 	b.WriteString("| case | outcome | domain | endpoint | expected → actual | reason |\n")
 	b.WriteString("|---|---|---|---|---|---|\n")
 	for _, c := range bad[:min(len(bad), MaxRows)] {
@@ -119,14 +133,46 @@ func failures(b *bufio.Writer, r *results.Report) {
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %d → %s | %s |\n",
 			cellCode(c.ID), c.Outcome, text(c.Domain), cellCode(c.Endpoint), c.ExpectedErrcode, actual, text(headline(c.Reason)))
 	}
-	if n := len(bad) - MaxRows; n > 0 {
-		fmt.Fprintf(b, "\nand %d more.\n", n)
+	more(b, len(bad))
+}
+
+// expected lists the cases an expectation allowed: they did not fail the
+// run, and a reader should still see them and their end date.
+func expected(b *bufio.Writer, r *results.Report) {
+	var cs []results.Case
+	for _, c := range r.Cases {
+		if c.Expectation != nil {
+			cs = append(cs, c)
+		}
+	}
+	if len(cs) == 0 {
+		return
+	}
+	file := "the expectations file"
+	if r.Expectations != nil {
+		file = code(r.Expectations.File)
+	}
+	fmt.Fprintf(b, "### Expected outcomes\n\nKnown deviations from %s: they do not fail the run until they expire.\n\n", file)
+	b.WriteString("| expected case | outcome | reason | expires |\n")
+	b.WriteString("|---|---|---|---|\n")
+	for _, c := range cs[:min(len(cs), MaxRows)] {
+		e := c.Expectation
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", cellCode(c.ID), c.Outcome, reasonCell(e.Reason, e.Link), text(e.Expires))
+	}
+	more(b, len(cs))
+}
+
+func more(b *bufio.Writer, n int) {
+	if n > MaxRows {
+		fmt.Fprintf(b, "\nand %d more.\n", n-MaxRows)
 	}
 	b.WriteString("\n")
 }
 
-// coverage counts, per domain of the run, the documented codes that have a
-// case: the suites report the others as pending.
+// coverage counts, per domain of the run, the documented codes some case
+// passed for: a code whose cases all failed or errored is not covered,
+// whatever the number of its cases. Pending codes (no case yet) are
+// reported by the suites.
 func coverage(b *bufio.Writer, r *results.Report, cat *catalog.Catalog) {
 	if len(r.Domains) == 0 {
 		return
@@ -135,23 +181,89 @@ func coverage(b *bufio.Writer, r *results.Report, cat *catalog.Catalog) {
 	for _, p := range r.Pending {
 		pending[p.Domain]++
 	}
+	passing := results.PassingCodes(r.Cases)
 	b.WriteString("### Coverage\n\n")
-	b.WriteString("| domain | codes with a case | pending | cases | fail | error |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| domain | codes passing | pending | cases | fail | error | inconclusive |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|\n")
 	for _, d := range r.Domains {
-		documented := len(cat.InDomain(catalog.Domain(d.Domain)))
-		cov := fmt.Sprintf("%d / %d", documented-pending[d.Domain], documented)
+		documented := cat.InDomain(catalog.Domain(d.Domain))
+		n := 0
+		for _, e := range documented {
+			if passing[int(e.Code)] {
+				n++
+			}
+		}
+		cov := fmt.Sprintf("%d / %d", n, len(documented))
 		pend := strconv.Itoa(pending[d.Domain])
 		switch {
 		case !d.Reported:
 			// A suite that never reported listed no pending codes either.
 			cov, pend = "did not report", "?"
 		case r.Shard != nil && r.Shard.Index != 1:
-			cov, pend = "(shard 1)", "(shard 1)"
+			pend = "(shard 1)"
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %d |\n", text(d.Domain), cov, pend, d.Statistics.Total, d.Statistics.Fail, d.Statistics.Error)
+		st := d.Statistics
+		fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %d | %d |\n", text(d.Domain), cov, pend, st.Total, st.Fail, st.Error, st.Inconclusive)
 	}
 	b.WriteString("\n")
+}
+
+// skips counts the skipped cases by reason, so that "210 skipped" says
+// what the target lacked.
+func skips(b *bufio.Writer, r *results.Report) {
+	reasons := results.SkipReasons(r.Cases)
+	if len(reasons) == 0 {
+		return
+	}
+	b.WriteString("### Skipped cases by reason\n\n")
+	b.WriteString("| skip reason | cases |\n")
+	b.WriteString("|---|---:|\n")
+	for _, rc := range reasons[:min(len(reasons), MaxRows)] {
+		fmt.Fprintf(b, "| %s | %d |\n", text(truncate(orDash(rc.Reason), maxReason)), rc.Count)
+	}
+	more(b, len(reasons))
+}
+
+// unmatched lists the entries no case of the run matched: a renamed
+// case, or a target or filter that did not run it. They fail nothing.
+func unmatched(b *bufio.Writer, r *results.Report) {
+	if r.Expectations == nil || len(r.Expectations.Unmatched) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "### Entries that matched nothing\n\nNo case of this run matched these entries of %s; they fail nothing.\n\n", code(r.Expectations.File))
+	b.WriteString("| line | case pattern | target | outcome | expires |\n")
+	b.WriteString("|---:|---|---|---|---|\n")
+	list := r.Expectations.Unmatched
+	for _, e := range list[:min(len(list), MaxRows)] {
+		fmt.Fprintf(b, "| %d | %s | %s | %s | %s |\n", e.Line, cellCode(e.Case), text(orDash(e.Target)), text(string(e.Outcome)), text(e.Expires))
+	}
+	more(b, len(list))
+}
+
+// entryCell names an entry: "line 12: `coupon-*` (sandbox, fail)".
+func entryCell(e results.ExpectationEntry) string {
+	target := "any target"
+	if e.Target != "" {
+		target = e.Target
+	}
+	return fmt.Sprintf("line %d: %s (%s, %s)", e.Line, cellCode(e.Case), text(target), text(string(e.Outcome)))
+}
+
+// safeURL is a link the summary may print as an autolink: http(s), and
+// nothing that could end the link, the cell or start markup.
+var safeURL = regexp.MustCompile(`^https?://[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]+$`)
+
+// reasonCell is an entry's reason and, when there is one, its link.
+func reasonCell(reason, link string) string {
+	s := text(truncate(oneLine(reason), maxReason))
+	switch {
+	case link == "":
+	case safeURL.MatchString(link):
+		s += " <" + link + ">"
+	default:
+		s += " " + cellCode(link)
+	}
+	return s
 }
 
 func notes(b *bufio.Writer, r *results.Report, cat *catalog.Catalog) {

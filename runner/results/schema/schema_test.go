@@ -348,7 +348,8 @@ func fullReport(t *testing.T) []byte {
 		ids = append(ids, c.ID)
 	}
 	rep.Capabilities = []string{"magic-values", "fresh-accounts", "clock", "profile:default"}
-	late := results.ExpectationEntry{Line: 7, Case: "universal-40001-*", Target: "reference", Outcome: results.Fail, Expires: "2026-11-30"}
+	late := results.ExpectationEntry{Line: 7, Case: "universal-40001-*", Target: "reference", Outcome: results.Fail, Expires: "2026-11-30",
+		Reason: "the reference renews tokens early", Link: "https://example.com/issues/7"}
 	rep.Expectations = &results.Expectations{
 		File: "expectations.yaml", Entries: 3,
 		Broken:    []results.BrokenExpectation{{CaseID: "universal-40001-fail", Entry: late, Problem: "expired on 2026-11-30"}},
