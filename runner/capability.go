@@ -3,6 +3,8 @@ package runner
 import (
 	"slices"
 
+	"github.com/shopconform/shopconform/runner/accounts"
+
 	"github.com/shopconform/shopconform/fixtures"
 )
 
@@ -83,4 +85,22 @@ func (t *Target) Capabilities() []string {
 // weather.
 func (t *Target) Deterministic() bool {
 	return t.Name == TargetReference || t.Name == TargetReplay
+}
+
+// CapabilitiesOf is what the target cfg names can trigger, for a report
+// written without opening the target; nil when its accounts cannot be
+// read (the run says why elsewhere).
+func CapabilitiesOf(cfg Config) []string {
+	t := &Target{Name: TargetName(cfg)}
+	var err error
+	switch cfg.Target {
+	case TargetSandbox:
+		t.Accounts, err = accounts.Read(cfg.Accounts)
+	default:
+		t.Accounts, err = replayAccounts() // the reference sandbox's profiles
+	}
+	if err != nil {
+		return nil
+	}
+	return t.Capabilities()
 }

@@ -108,6 +108,9 @@ type Config struct {
 	// ShardDurations is an earlier results.json whose case durations
 	// balance the shards; "" splits by the hash of each case's id.
 	ShardDurations string `yaml:"shard_durations"`
+	// Expectations is a file of known, reasoned deviations (README,
+	// "Expectations"); "" expects every case to pass.
+	Expectations string `yaml:"expectations"`
 }
 
 // Sharded reports whether the run is one shard of several (or 1/1, asked
@@ -243,6 +246,7 @@ func settings() []setting {
 		number("retries", "how often a transient answer a case did not ask for is retried", func(c *Config) *int { return &c.Retries }),
 		duration("backoff", "the first retry's delay; each next one doubles, with jitter", func(c *Config) *time.Duration { return &c.Backoff }),
 		number("unhealthy_after", "consecutive transport faults after which the target is not called again (0: never)", func(c *Config) *int { return &c.UnhealthyAfter }),
+		text("expectations", "a YAML file of known, reasoned deviations: case glob, target, expected outcome, reason, link, expiry", func(c *Config) *string { return &c.Expectations }),
 		boolean("allow_live_mutations", "let cases labelled mutates run against the vendor's production host", func(c *Config) *bool { return &c.AllowLiveMutations }),
 		{key: "shard", runOnly: true, usage: "run only shard I/N of the cases (1-based, e.g. 2/3); without it, the CI's own variables decide (GitLab, Buildkite, CircleCI, Bazel, Kubernetes: JOB_COMPLETION_INDEX with " + shard.TotalEnv + ")",
 			get: func(c *Config) string {

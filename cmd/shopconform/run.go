@@ -22,6 +22,7 @@ import (
 	"github.com/shopconform/shopconform/runner"
 	"github.com/shopconform/shopconform/runner/accounts"
 	"github.com/shopconform/shopconform/runner/conformance"
+	"github.com/shopconform/shopconform/runner/expectations"
 	"github.com/shopconform/shopconform/runner/htmlreport"
 	"github.com/shopconform/shopconform/runner/junit"
 	"github.com/shopconform/shopconform/runner/progress"
@@ -46,6 +47,9 @@ type runOptions struct {
 	// selected are the ids of the cases this run runs (its shard's); nil
 	// runs every case.
 	selected map[string]bool
+	// expect is the run's expectations file; nil expects every case to
+	// pass.
+	expect *expectations.File
 	// omitCorpusFindings leaves the pending codes and malformed fixtures
 	// to shard 1.
 	omitCorpusFindings bool
@@ -93,6 +97,11 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		opts.selects, err = conformance.Selector(opts.suiteConfig())
 	}
+	if err == nil && cfg.Fixtures != "" {
+		if info, serr := os.Stat(cfg.Fixtures); serr != nil || !info.IsDir() {
+			err = fmt.Errorf("fixtures folder %q (SHOPCONFORM_FIXTURES or --fixtures) is not a folder here", cfg.Fixtures)
+		}
+	}
 	if err == nil {
 		opts.selected, rep.Fingerprint, err = chooseCases(cfg, opts)
 	}
@@ -101,6 +110,11 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	_ = os.Remove(filepath.Join(reportDir, ginkgoLogFile))
 	if err != nil {
 		return refuse(rep, reportDir, "configuration error: "+err.Error(), stdout, stderr)
+	}
+	if cfg.Expectations != "" {
+		if opts.expect, err = expectations.Load(cfg.Expectations); err != nil {
+			return refuse(rep, reportDir, "expectations file: "+err.Error(), stdout, stderr)
+		}
 	}
 	if problems := conformance.CorpusProblems(cfg); len(problems) > 0 {
 		rep.Problems, rep.Statistics.Problems = problems, len(problems)
@@ -187,6 +201,10 @@ func runSuites(ctx context.Context, cfg runner.Config, opts runOptions, rep *res
 	}
 	stopWatching()
 	<-watched
+	if opts.expect != nil {
+		rep.Expectations = expect(opts.expect, rep.Target, opts.domains, parts)
+	}
+	rep.Capabilities = runner.CapabilitiesOf(cfg)
 	results.Merge(rep, opts.domains, parts)
 	if !rep.Complete && !opts.verbose && ctx.Err() == nil {
 		// Why a suite did not report: a crash. After an interrupt the log
@@ -392,6 +410,26 @@ func showTail(w io.Writer, path string, n int) {
 
 // finish writes results.json and junit.xml, prints the summary and
 // returns code.
+// expect judges the cases of the domains' parts by the expectations
+// file, before they are counted: the cases it honours carry their
+// expectation.
+func expect(f *expectations.File, target string, domains []string, parts map[string]results.Part) *results.Expectations {
+	var all []results.Case
+	for _, d := range domains {
+		all = append(all, parts[d].Cases...)
+	}
+	judged := f.Apply(target, all, time.Now())
+	for _, d := range domains {
+		p, ok := parts[d]
+		if !ok {
+			continue
+		}
+		p.Cases, all = all[:len(p.Cases)], all[len(p.Cases):]
+		parts[d] = p
+	}
+	return judged
+}
+
 // refuse ends a run that found bad input before any case ran: exit 2,
 // with the reports saying why.
 func refuse(rep *results.Report, reportDir, why string, stdout, stderr io.Writer) int {
@@ -451,11 +489,15 @@ func printSummary(w io.Writer, rep *results.Report, dir string) {
 	if len(rep.MergedFrom) > 0 {
 		on += fmt.Sprintf(", merged from %d shards", len(rep.MergedFrom))
 	}
-	fmt.Fprintf(w, "\nshopconform %s on %s: %d cases: %d pass (%d flaky), %d fail, %d error, %d inconclusive, %d skipped; %d documented codes without a case; %d malformed fixtures\n",
-		rep.HarnessVersion, on, s.Total, s.Pass, s.Flaky, s.Fail, s.Error, s.Inconclusive, s.Skipped, s.Pending, s.Problems)
+	expected := ""
+	if s.Expected > 0 {
+		expected = fmt.Sprintf(" (%d of them as expected)", s.Expected)
+	}
+	fmt.Fprintf(w, "\nshopconform %s on %s: %d cases: %d pass (%d flaky), %d fail, %d error, %d inconclusive, %d skipped%s; %d documented codes without a case; %d malformed fixtures\n",
+		rep.HarnessVersion, on, s.Total, s.Pass, s.Flaky, s.Fail, s.Error, s.Inconclusive, s.Skipped, expected, s.Pending, s.Problems)
 	listed := 0
 	for _, c := range rep.Cases {
-		if c.Outcome != results.Fail && c.Outcome != results.Error {
+		if !c.CountsAgainst() {
 			continue
 		}
 		if listed++; listed <= maxListed {
@@ -465,8 +507,23 @@ func printSummary(w io.Writer, rep *results.Report, dir string) {
 	if listed > maxListed {
 		fmt.Fprintf(w, "  … and %d more\n", listed-maxListed)
 	}
+	if e := rep.Expectations; e != nil {
+		for _, b := range e.Broken {
+			fmt.Fprintf(w, "  EXPECTATION %s: %s (%s:%d: %s)\n", b.CaseID, b.Problem, e.File, b.Entry.Line, b.Entry.Reason)
+		}
+		for _, u := range e.Unmatched {
+			fmt.Fprintf(w, "  note: %s:%d (case %s) matched no case of this run\n", e.File, u.Line, u.Case)
+		}
+	}
+	for _, r := range results.SkipReasons(rep.Cases) {
+		fmt.Fprintf(w, "  skipped %d: %s\n", r.Count, r.Reason)
+	}
 	for _, p := range rep.Problems {
-		fmt.Fprintf(w, "  MALFORMED %s:%d:%d: %s\n", p.File, p.Line, p.Col, p.Message)
+		where := p.File
+		if p.Line > 0 {
+			where = fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+		}
+		fmt.Fprintf(w, "  MALFORMED %s: %s\n", where, p.Message)
 	}
 	for _, d := range rep.Domains {
 		if d.Failure != "" {

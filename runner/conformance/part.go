@@ -80,7 +80,7 @@ func notRecorded(c *fixtures.Case, sr types.SpecReport, ran bool) results.Case {
 	case !ran:
 		rec.Outcome, rec.Reason = results.Error, "the suite never reached this case"
 	case sr.State == types.SpecStateSkipped && sr.Failure.Message == "":
-		rec.Outcome, rec.Reason = results.Skipped, "not selected by this run's filters"
+		rec.Outcome, rec.Reason = results.Skipped, results.NotSelected
 	case sr.State == types.SpecStateSkipped:
 		rec.Outcome, rec.Reason = results.Skipped, sr.Failure.Message
 	case sr.State.Is(types.SpecStateInterrupted | types.SpecStateAborted):
