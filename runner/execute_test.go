@@ -316,3 +316,24 @@ func TestAFailingCaseExplainsItself(t *testing.T) {
 		t.Error("a passing case carries a transcript")
 	}
 }
+
+// TestAReferenceBugAnsweringMinusOneFails: the reference target has no
+// backend to be busy, so -1 from it is its own bug: the case fails and
+// names the code, after one attempt.
+func TestAReferenceBugAnsweringMinusOneFails(t *testing.T) {
+	broken := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/shop/delivery/get_company_list" {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = io.WriteString(w, `{"errcode":-1,"errmsg":"system error"}`)
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+	r := newRunner(t, newTarget(t, TargetReference, broken))
+	res := r.Execute(context.Background(), caseFrom(t, testCase("/shop/delivery/get_company_list", `{"body": {}}`, `{"errcode": 0}`)))
+	if res.Outcome != results.Fail || res.Attempts != 1 || !strings.Contains(res.Reason, "the reference target answered errcode -1 (") {
+		t.Errorf("%s after %d attempts: %s", res.Outcome, res.Attempts, res.Reason)
+	}
+}

@@ -97,8 +97,12 @@ func TestServeGivesTheReferenceOutcomes(t *testing.T) {
 }
 
 // TestEveryFaultYieldsNoPass injects each fault into every request of a
-// run over the whole corpus: no case may pass, every case ends, and no
-// reason carries a secret or a token.
+// run over the whole corpus, or into its /shop/ requests only: no case may
+// pass, every case ends, and no reason carries a secret or a token. A
+// transport fault stops costing requests once the breaker trips: the
+// target sees at most --unhealthy-after faulted requests, however many
+// token requests answer in between, so a run's time is bounded by
+// unhealthy-after × request-timeout.
 func TestEveryFaultYieldsNoPass(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole corpus once per fault")
@@ -109,49 +113,51 @@ func TestEveryFaultYieldsNoPass(t *testing.T) {
 		t.Fatal(err)
 	}
 	faults := []faultproxy.Config{
-		{Fault: faultproxy.Reset}, {Fault: faultproxy.Delay, Delay: time.Second}, {Fault: faultproxy.Status500},
+		{Fault: faultproxy.Reset}, {Fault: faultproxy.Delay, Delay: time.Minute}, {Fault: faultproxy.Status500},
 		{Fault: faultproxy.Garbage}, {Fault: faultproxy.Truncated}, {Fault: faultproxy.NoErrcode},
 		{Fault: faultproxy.Transient, Code: int(catalog.RateLimited), Times: 1000},
 	}
 	cases := corpus(t)
-	for _, f := range append(faults, faultproxy.Config{}) {
-		name := f.Fault.String()
-		url := refused
-		if f != (faultproxy.Config{}) {
-			f.AllPaths = true
-			proxy, err := faultproxy.Start(base, f)
-			if err != nil {
-				t.Fatal(err)
+	const unhealthyAfter = 5
+	run := func(t *testing.T, url string, proxy *faultproxy.Proxy, transport bool) {
+		r := sandboxRunner(t, url, file, func(c *Config) { c.RequestTimeout, c.UnhealthyAfter = 200*time.Millisecond, unhealthyAfter })
+		counts := map[results.Outcome]int{}
+		for _, c := range cases {
+			res := r.Execute(context.Background(), c)
+			counts[res.Outcome]++
+			if res.Outcome == results.Pass && strings.HasPrefix(c.Endpoint, "/shop/") || res.Outcome == results.Fail {
+				t.Errorf("%s: %s under an injected fault: %s", c.ID, res.Outcome, res.Reason)
 			}
-			defer proxy.Close()
-			url = proxy.URL()
-		} else {
-			name = "Refused"
+			rec, _ := json.Marshal(res.Record())
+			secrets, _ := r.state.Secrets()
+			for _, s := range secrets {
+				if strings.Contains(string(rec), s) {
+					t.Fatalf("%s: a secret leaked into the record: %s", c.ID, rec)
+				}
+			}
 		}
-		t.Run(name, func(t *testing.T) {
-			r := sandboxRunner(t, url, file, func(c *Config) { c.RequestTimeout = 200 * time.Millisecond })
-			start := time.Now()
-			counts := map[results.Outcome]int{}
-			for _, c := range cases {
-				res := r.Execute(context.Background(), c)
-				counts[res.Outcome]++
-				if res.Outcome == results.Pass || res.Outcome == results.Fail {
-					t.Errorf("%s: %s under an injected fault: %s", c.ID, res.Outcome, res.Reason)
-				}
-				rec, _ := json.Marshal(res.Record())
-				secrets, _ := r.state.Secrets()
-				for _, s := range secrets {
-					if strings.Contains(string(rec), s) {
-						t.Fatalf("%s: a secret leaked into the record: %s", c.ID, rec)
-					}
-				}
+		if proxy != nil && transport && proxy.Requests() > unhealthyAfter {
+			t.Errorf("the target saw %d faulted requests; the breaker should have stopped them after %d", proxy.Requests(), unhealthyAfter)
+		}
+		t.Logf("%v", counts)
+	}
+	t.Run("Refused", func(t *testing.T) { run(t, refused, nil, true) })
+	for _, f := range faults {
+		for _, all := range []bool{true, false} {
+			f.AllPaths = all
+			name := f.Fault.String() + " on /shop/"
+			if all {
+				name = f.Fault.String() + " on every path"
 			}
-			// A dead or hanging target costs seconds, not a timeout per case.
-			if d := time.Since(start); d > 20*time.Second {
-				t.Errorf("the run took %s", d)
-			}
-			t.Logf("%v", counts)
-		})
+			t.Run(name, func(t *testing.T) {
+				proxy, err := faultproxy.Start(base, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer proxy.Close()
+				run(t, proxy.URL(), proxy, f.Fault != faultproxy.Transient)
+			})
+		}
 	}
 }
 

@@ -382,20 +382,7 @@ func TestRunAgainstAFaultyTargetLeavesNoSecret(t *testing.T) {
 		t.Skip("compiles a suite")
 	}
 	dir := t.TempDir()
-	accountsFile := filepath.Join(dir, "accounts.json")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	pr, pw := io.Pipe()
-	go func() {
-		serveCmd(ctx, []string{"--addr", "127.0.0.1:0", "--accounts-out", accountsFile}, syncBuffer{pw}, io.Discard)
-		pw.Close()
-	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatal(err)
-	}
-	go io.Copy(io.Discard, pr)
-	base := strings.TrimSpace(strings.TrimPrefix(line, "shopconform reference sandbox listening on "))
+	base, accountsFile := startServe(t)
 	// Garbage to every business call; the token endpoint still answers,
 	// so that the run holds tokens and secrets that could leak.
 	proxy, err := faultproxy.Start(base, faultproxy.Config{Fault: faultproxy.Garbage})

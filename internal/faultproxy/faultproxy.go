@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -76,6 +77,9 @@ type Config struct {
 	// AllPaths faults the token endpoints (/cgi-bin/*) as well: the fault
 	// then reaches every request a case makes, not only its /shop/ ones.
 	AllPaths bool
+	// Paths, when set, limits the fault to requests of these paths
+	// ("/shop/spu/get"): one endpoint misbehaves, the others pass.
+	Paths []string
 }
 
 // Proxy is a running fault proxy. Its methods are safe for concurrent use.
@@ -194,6 +198,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	cfg := p.cfg
 	faulted := strings.HasPrefix(r.URL.Path, "/shop/") || cfg.AllPaths && strings.HasPrefix(r.URL.Path, "/cgi-bin/")
+	if len(cfg.Paths) > 0 {
+		faulted = slices.Contains(cfg.Paths, r.URL.Path)
+	}
 	if faulted {
 		p.requests++
 	}

@@ -355,3 +355,16 @@ func TestAllPathsFaultsTheTokenEndpointsButNotAdminPaths(t *testing.T) {
 		t.Errorf("Requests() = %d, want 2", p.Requests())
 	}
 }
+
+func TestPathsFaultsThoseEndpointsOnly(t *testing.T) {
+	p, b := start(t, Config{Fault: Status500, Paths: []string{"/shop/spu/get"}})
+	for path, want := range map[string]int{"/shop/spu/get": 500, "/shop/spu/add": 200, "/cgi-bin/stable_token": 200} {
+		r, err := post(t, fresh(), p.URL()+path, `{}`)
+		if err != nil || r.status != want {
+			t.Errorf("%s: %+v, %v; want HTTP %d", path, r, err, want)
+		}
+	}
+	if b.count("POST /shop/spu/get") != 0 || b.count("POST /shop/spu/add") != 1 || p.Requests() != 1 {
+		t.Errorf("the target saw %q; Requests() = %d", b.seen, p.Requests())
+	}
+}

@@ -268,7 +268,9 @@ func reasonCell(reason, link string) string {
 
 func notes(b *bufio.Writer, r *results.Report, cat *catalog.Catalog) {
 	var ns []string
-	if !r.Complete {
+	if !r.Complete && r.Error == "" {
+		// A run error says itself why the run is incomplete (a
+		// configuration error is not an interrupt).
 		ns = append(ns, "**Incomplete run**: the run was interrupted or a suite did not report; the numbers cover only what finished.")
 	}
 	if r.Error != "" {

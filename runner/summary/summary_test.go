@@ -159,8 +159,12 @@ func TestNotesForIncompleteRunErrorSuiteAndFixtures(t *testing.T) {
 	if first := strings.SplitN(out, "\n", 2)[0]; first != "## ❌ shopconform: the run failed: configuration: SHOPCONFORM\\_RATE=fast" {
 		t.Errorf("verdict %q", first)
 	}
-	hasLine(t, out, "- **Incomplete run**: the run was interrupted or a suite did not report; the numbers cover only what finished.")
+	if strings.Contains(out, "interrupted") {
+		t.Errorf("a configuration error is not an interrupt:\n%s", out)
+	}
 	hasLine(t, out, "- **Run error**: configuration: SHOPCONFORM\\_RATE=fast allowed: auto or a number")
+	r.Error = ""
+	hasLine(t, render(t, r), "- **Incomplete run**: the run was interrupted or a suite did not report; the numbers cover only what finished.")
 	hasLine(t, out, "- **Suite order**: the suite did not report")
 	hasLine(t, out, "- **Malformed fixture** `fixtures/order/x.json:3:5`: unknown field \"expcet\"")
 	hasLine(t, out, "| order | did not report | ? | 0 | 0 | 0 | 0 |")
