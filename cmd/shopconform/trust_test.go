@@ -67,11 +67,14 @@ func TestServeTLS(t *testing.T) {
 		name, caOut, path, body string
 		args                    []string
 		want                    string
+		// end, when set, is posted last: a replay case left begun would
+		// answer the next replay run of this binary (gock is global).
+		end string
 	}{
 		{name: "reference sandbox", caOut: filepath.Join(tmp, "ca", "sandbox-ca.pem"), path: "/cgi-bin/stable_token", body: `{}`, want: `"errcode":41002`},
 		{name: "reference sandbox, default CA file", path: "/cgi-bin/stable_token", body: `{}`, want: `"errcode":41002`},
 		{name: "replay server", caOut: filepath.Join(tmp, "replay-ca.pem"), args: []string{"--replay"}, path: "/_shopconform/replay/begin",
-			body: `{"case":"universal-40066-unknown-path"}`, want: `"case":"universal-40066-unknown-path"`},
+			body: `{"case":"universal-40066-unknown-path"}`, want: `"case":"universal-40066-unknown-path"`, end: "/_shopconform/replay/end"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append([]string{"--addr", "127.0.0.1:0", "--tls"}, tc.args...)
@@ -110,6 +113,11 @@ func TestServeTLS(t *testing.T) {
 			var unknown x509.UnknownAuthorityError
 			if !errors.As(err, &unknown) {
 				t.Errorf("with the system's roots: %v, want an unknown authority", err)
+			}
+			if tc.end != "" {
+				if resp, err := trustingOnly(t, caFile).Post(base+tc.end, "application/json", nil); err == nil {
+					resp.Body.Close()
+				}
 			}
 
 			cancel()
