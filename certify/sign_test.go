@@ -276,3 +276,23 @@ func TestOpenSSLAgrees(t *testing.T) {
 		t.Errorf("a signature OpenSSL wrote: %v", err)
 	}
 }
+
+// BenchmarkSignAndVerify signs a bundle's manifest and checks it: what
+// --sign and verify --key add.
+func BenchmarkSignAndVerify(b *testing.B) {
+	dir := b.TempDir()
+	manifest := strings.Repeat("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef  results.json\n", 8)
+	if err := os.WriteFile(filepath.Join(dir, Manifest), []byte(manifest), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	pub := key.Public().(ed25519.PublicKey)
+	for b.Loop() {
+		if err := SignBundle(dir, key); err != nil {
+			b.Fatal(err)
+		}
+		if err := VerifySignature(dir, pub); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
