@@ -63,6 +63,10 @@ func WriteBundle(dir string, c *Certificate) error {
 	if len(leaked) > 0 {
 		return fmt.Errorf("removed %s: it held a secret or token; the bundle is incomplete", strings.Join(leaked, ", "))
 	}
+	// A signature left by an earlier bundle in dir signs another manifest.
+	if err := os.Remove(filepath.Join(dir, Signature)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
 	return writeManifest(dir)
 }
 
@@ -88,8 +92,8 @@ func writeManifest(dir string) error {
 	return results.WriteFileAtomic(filepath.Join(dir, Manifest), []byte(b.String()))
 }
 
-// bundleFiles lists a bundle's files but the manifest, slash-separated and
-// sorted.
+// bundleFiles lists a bundle's files but the manifest and its signature,
+// slash-separated and sorted.
 func bundleFiles(dir string) ([]string, error) {
 	var names []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -97,7 +101,7 @@ func bundleFiles(dir string) ([]string, error) {
 			return err
 		}
 		rel, _ := filepath.Rel(dir, p)
-		if rel = filepath.ToSlash(rel); rel != Manifest {
+		if rel = filepath.ToSlash(rel); rel != Manifest && rel != Signature {
 			names = append(names, rel)
 		}
 		return nil

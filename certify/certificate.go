@@ -24,6 +24,13 @@ type Certificate struct {
 	// Codes says, for every documented code the run had cases for, whether
 	// the SDK surfaced it exactly, and why not.
 	Codes []CodeVerdict `json:"codes"`
+	// KnownGaps are the cases an expectations file excused: each kept its
+	// outcome, and its code its verdict, for the reason the file gives,
+	// until the day it gives.
+	KnownGaps []KnownGap `json:"known_gaps,omitempty"`
+	// Expectations is what the expectations file did, when one was given:
+	// an entry a case broke fails the certification.
+	Expectations *results.Expectations `json:"expectations,omitempty"`
 
 	report  *results.Report
 	secrets []string

@@ -17,6 +17,7 @@ import (
 	"github.com/shopconform/shopconform/fixtures"
 	"github.com/shopconform/shopconform/internal/version"
 	"github.com/shopconform/shopconform/runner"
+	"github.com/shopconform/shopconform/runner/expectations"
 	"github.com/shopconform/shopconform/runner/results"
 )
 
@@ -84,6 +85,11 @@ type Options struct {
 	Accounts string
 	// Fixtures is a fixtures folder instead of the built-in cases.
 	Fixtures string
+	// Expectations is a file of known, reasoned deviations (README,
+	// "Known gaps"). Its entries for target sdk:NAME, NAME being the SDK's
+	// name exactly, and those naming no target apply; entries for the
+	// other targets do not: certification judges the SDK.
+	Expectations string
 	// Cases and Domains narrow the run to some case ids or domains.
 	Cases   []string
 	Domains []catalog.Domain
@@ -104,6 +110,7 @@ func (o Options) config() (runner.Config, error) {
 	}
 	for _, f := range []struct{ to, from *string }{
 		{&cfg.Target, &o.Target}, {&cfg.BaseURL, &o.BaseURL}, {&cfg.Accounts, &o.Accounts}, {&cfg.Fixtures, &o.Fixtures},
+		{&cfg.Expectations, &o.Expectations},
 	} {
 		if *f.from != "" {
 			*f.to = *f.from
@@ -142,6 +149,12 @@ func Certify(ctx context.Context, a Adapter, opts Options, each func(*runner.Res
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("the cases do not load: %w", problemsError(problems))
 	}
+	var expect *expectations.File
+	if cfg.Expectations != "" {
+		if expect, err = expectations.Load(cfg.Expectations); err != nil {
+			return nil, err
+		}
+	}
 	target, err := runner.OpenTarget(cfg)
 	if err != nil {
 		return nil, err
@@ -173,12 +186,17 @@ func Certify(ctx context.Context, a Adapter, opts Options, each func(*runner.Res
 	}
 	rep := &results.Report{Target: target.Name, HarnessVersion: version.Harness, CatalogHash: catalog.Default().Hash(),
 		Config: cfg.Redacted(), StartedAt: started}
+	if expect != nil {
+		rep.Expectations = expect.ApplyParts(sdkTarget(a.SDK()), domains, parts, time.Now())
+	}
 	results.Merge(rep, domains, parts)
 	rep.FinishedAt = time.Now().UTC()
 	if ctx.Err() != nil {
 		rep.Complete, rep.Error = false, "interrupted: "+ctx.Err().Error()
 	}
-	return newCertificate(a.SDK(), rep, r.Secrets()), nil
+	cert := newCertificate(a.SDK(), rep, r.Secrets())
+	cert.KnownGaps, cert.Expectations = knownGaps(rep), rep.Expectations
+	return cert, nil
 }
 
 func selected(c *fixtures.Case, o Options) bool {

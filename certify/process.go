@@ -55,11 +55,13 @@ type ProcessAdapter struct {
 // hands with it, and returns the adapter. timeout bounds the handshake and
 // each call; a silent, crashed or garbled adapter fails that case and is
 // restarted for the next. Close it when done.
-func Process(command string, timeout time.Duration) (*ProcessAdapter, error) {
+func Process(command string, timeout time.Duration, opts ...ProcessOption) (*ProcessAdapter, error) {
 	cl, err := splitCommand(command)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrCommand, err)
 	}
+	o := newProcessConfig(opts)
+	cl.env = append(o.env(), cl.env...)
 	if timeout <= 0 {
 		timeout = DefaultProcessTimeout
 	}
@@ -70,8 +72,9 @@ func Process(command string, timeout time.Duration) (*ProcessAdapter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the adapter's loopback server: %w", err)
 	}
-	p := &ProcessAdapter{cmd: cl, command: command, timeout: timeout, base: "http://" + ln.Addr().String()}
-	p.srv = &http.Server{Handler: http.HandlerFunc(p.forward), ReadHeaderTimeout: timeout}
+	ln, scheme := o.listen(ln)
+	p := &ProcessAdapter{cmd: cl, command: command, timeout: timeout, base: scheme + "://" + ln.Addr().String()}
+	p.srv = &http.Server{Handler: http.HandlerFunc(p.forward), ReadHeaderTimeout: timeout, ErrorLog: o.errorLog()}
 	go func() { _ = p.srv.Serve(ln) }()
 	c, sdk, err := p.start()
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/shopconform/shopconform/runner"
 	"github.com/shopconform/shopconform/runner/results"
 )
 
@@ -16,23 +15,35 @@ type RunOptions struct {
 }
 
 // Run certifies an SDK inside its own `go test`: every case is a subtest
-// named by its id, failing with what the SDK did differently. It returns
-// the certificate (also when cases fail).
+// named by its id, failing with what the SDK did differently, or skipped
+// with the reason an expectations file gives for it; an expectation that
+// broke fails the test. It returns the certificate (also when cases
+// fail).
 func Run(t *testing.T, a Adapter, opts RunOptions) *Certificate {
 	t.Helper()
-	cert, err := Certify(context.Background(), a, opts.Options, func(res *runner.Result) {
-		t.Run(res.Case.ID, func(t *testing.T) {
-			switch res.Outcome {
-			case results.Pass:
-			case results.Skipped, results.Inconclusive:
-				t.Skipf("%s: %s", res.Outcome, res.Reason)
-			default:
-				t.Errorf("%s (%s): %s", res.Outcome, res.Case.File, res.Reason)
-			}
-		})
-	})
+	cert, err := Certify(context.Background(), a, opts.Options, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The subtests report once every case is judged: an expectation is
+	// decided by the whole file, in file order.
+	for _, c := range cert.Report().Cases {
+		t.Run(c.ID, func(t *testing.T) {
+			switch {
+			case c.Outcome == results.Pass:
+			case c.Expectation != nil:
+				t.Skipf("known gap, expected %s until %s: %s", c.Outcome, c.Expectation.Expires, c.Expectation.Reason)
+			case c.Outcome == results.Skipped || c.Outcome == results.Inconclusive:
+				t.Skipf("%s: %s", c.Outcome, c.Reason)
+			default:
+				t.Errorf("%s (%s): %s", c.Outcome, c.Fixture, c.Reason)
+			}
+		})
+	}
+	if e := cert.Expectations; e != nil {
+		for _, b := range e.Broken {
+			t.Errorf("expectation %s:%d broken by %s: %s (%s)", e.File, b.Entry.Line, b.CaseID, b.Problem, b.Entry.Reason)
+		}
 	}
 	if opts.Bundle != "" {
 		if err := WriteBundle(opts.Bundle, cert); err != nil {

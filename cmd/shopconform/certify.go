@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"github.com/shopconform/shopconform/catalog"
 	"github.com/shopconform/shopconform/certify"
 	"github.com/shopconform/shopconform/runner"
+	"github.com/shopconform/shopconform/runner/expectations"
 	"github.com/shopconform/shopconform/runner/results"
 )
 
@@ -30,8 +32,10 @@ func certifyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	out := fs.String("out", "certificate", "the folder the certificate bundle is written to")
 	only := fs.String("run", "", "comma-separated case ids to certify (default: every case)")
 	domainList := fs.String("domains", "", "comma-separated domains to certify (default: all of "+domainNames()+")")
+	sign := fs.String("sign", "", "sign the bundle with this ed25519 private key (PEM, PKCS#8: openssl genpkey -algorithm ed25519 -out KEYFILE)")
+	tlsOpts := registerTLSFlags(fs, "the loopback server the adapter's SDK sends to", "tls-ca.pem in --out")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: shopconform certify --adapter 'COMMAND ARGS' [flags]\n       shopconform certify verify BUNDLE\n\nThe target defaults to replay (offline, deterministic).\n\nflags:\n")
+		fmt.Fprintf(stderr, "usage: shopconform certify --adapter 'COMMAND ARGS' [flags]\n       shopconform certify verify BUNDLE [--key PUBFILE]\n\nThe target defaults to replay (offline, deterministic).\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	if code, ok := parse(fs, args); !ok {
@@ -41,7 +45,20 @@ func certifyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if code != exitOK {
 		return code
 	}
-	p, err := certify.Process(*adapter, *timeout)
+	key, err := readSigningKey(*sign)
+	if err == nil {
+		err = tlsOpts.check()
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "certify: %v\n", err)
+		return exitUsage
+	}
+	procOpts, err := certifyTLS(tlsOpts, *out, stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "certify: %v\n", err)
+		return exitFailures
+	}
+	p, err := certify.Process(*adapter, *timeout, procOpts...)
 	if err != nil {
 		fmt.Fprintf(stderr, "certify: %v\n", err)
 		if errors.Is(err, certify.ErrCommand) {
@@ -64,7 +81,11 @@ func certifyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitFailures
 	}
 	fmt.Fprintf(stdout, "bundle: %s (a reviewer checks it with: shopconform certify verify %s)\n", *out, *out)
-	if !cert.Complete || cert.Statistics.Total == 0 || cert.Statistics.Pass != cert.Statistics.Total {
+	if err := signBundle(*out, key, stdout); err != nil {
+		fmt.Fprintf(stderr, "certify: %v\n", err)
+		return exitFailures
+	}
+	if !cert.Certified() {
 		return exitFailures
 	}
 	return exitOK
@@ -98,6 +119,11 @@ func certifyPlan(fs *flag.FlagSet, adapter string, timeout time.Duration, out, o
 	cfg, err := runner.LoadConfigOver(base, fs, os.LookupEnv)
 	if err != nil {
 		return fail("%v", err)
+	}
+	if cfg.Expectations != "" {
+		if _, err := expectations.Load(cfg.Expectations); err != nil {
+			return fail("%v", err)
+		}
 	}
 	domains, err := parseDomains(domainList)
 	if err != nil {
@@ -198,6 +224,7 @@ func writeCertSummary(w io.Writer, c *certify.Certificate) {
 	exact, others := c.Exact()
 	fmt.Fprintf(w, "codes surfaced exactly: %d of %d\n", len(exact), len(c.Codes))
 	writeVerdicts(w, others)
+	writeKnownGaps(w, c)
 }
 
 // writeVerdicts lists the codes not surfaced exactly: code, verdict, and
@@ -219,26 +246,35 @@ func writeVerdicts(w io.Writer, others []certify.CodeVerdict) {
 	}
 }
 
-// certifyVerifyCmd checks a bundle against its manifest and says what it
-// certifies.
+// certifyVerifyCmd checks a bundle against its manifest, and its
+// signature with --key, and says what it certifies.
 func certifyVerifyCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("certify verify", stderr)
+	keyFile := fs.String("key", "", "check the bundle's "+certify.Signature+" with this ed25519 public key (PEM, PKIX: openssl pkey -in KEYFILE -pubout -out PUBFILE)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: shopconform certify verify BUNDLE\n\nChecks every file of the bundle against MANIFEST.sha256 and prints what it certifies; exit 1 if a file fails.")
+		fmt.Fprintln(stderr, "usage: shopconform certify verify BUNDLE [--key PUBFILE]\n\nChecks every file of the bundle against MANIFEST.sha256, and with --key the manifest's signature, and prints what it certifies; exit 1 if a file or the signature fails.\n\nflags:")
+		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	positional, code, ok := parseInterspersed(fs, args)
+	if !ok {
+		return code
 	}
-	if fs.NArg() != 1 {
+	if len(positional) != 1 {
 		fs.Usage()
 		return exitUsage
 	}
-	dir := fs.Arg(0)
+	dir := positional[0]
+	var key ed25519.PublicKey
+	if *keyFile != "" {
+		var err error
+		if key, err = certify.ReadPublicKey(*keyFile); err != nil {
+			fmt.Fprintf(stderr, "certify verify: --key: %v\n", err)
+			return exitUsage
+		}
+	}
 	cert, err := certify.VerifyBundle(dir)
-	if err != nil {
+	signature, sigErr := signatureStatus(dir, key)
+	if err = errors.Join(err, sigErr); err != nil {
 		fmt.Fprintf(stderr, "certify verify: %s does not verify:\n", dir)
 		for _, line := range strings.Split(err.Error(), "\n") {
 			fmt.Fprintf(stderr, "  %s\n", line)
@@ -247,6 +283,7 @@ func certifyVerifyCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	st := cert.Statistics
 	fmt.Fprintf(stdout, "%s: every file matches %s\n\n", dir, certify.Manifest)
+	fmt.Fprintf(stdout, "signature:        %s\n", signature)
 	fmt.Fprintf(stdout, "SDK:              %s %s\n", cert.SDK.Name, cert.SDK.Version)
 	fmt.Fprintf(stdout, "target:           %s\n", cert.Target)
 	fmt.Fprintf(stdout, "harness version:  %s\n", cert.HarnessVersion)
@@ -265,6 +302,7 @@ func certifyVerifyCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "  %s\n", wrap(codes, 100, "  "))
 	}
 	writeVerdicts(stdout, others)
+	writeKnownGaps(stdout, cert)
 	return exitOK
 }
 

@@ -202,7 +202,7 @@ func runSuites(ctx context.Context, cfg runner.Config, opts runOptions, rep *res
 	stopWatching()
 	<-watched
 	if opts.expect != nil {
-		rep.Expectations = expect(opts.expect, rep.Target, opts.domains, parts)
+		rep.Expectations = opts.expect.ApplyParts(rep.Target, opts.domains, parts, time.Now())
 	}
 	rep.Capabilities = runner.CapabilitiesOf(cfg)
 	results.Merge(rep, opts.domains, parts)
@@ -408,28 +408,6 @@ func showTail(w io.Writer, path string, n int) {
 	}
 }
 
-// finish writes results.json and junit.xml, prints the summary and
-// returns code.
-// expect judges the cases of the domains' parts by the expectations
-// file, before they are counted: the cases it honours carry their
-// expectation.
-func expect(f *expectations.File, target string, domains []string, parts map[string]results.Part) *results.Expectations {
-	var all []results.Case
-	for _, d := range domains {
-		all = append(all, parts[d].Cases...)
-	}
-	judged := f.Apply(target, all, time.Now())
-	for _, d := range domains {
-		p, ok := parts[d]
-		if !ok {
-			continue
-		}
-		p.Cases, all = all[:len(p.Cases)], all[len(p.Cases):]
-		parts[d] = p
-	}
-	return judged
-}
-
 // refuse ends a run that found bad input before any case ran: exit 2,
 // with the reports saying why.
 func refuse(rep *results.Report, reportDir, why string, stdout, stderr io.Writer) int {
@@ -437,6 +415,7 @@ func refuse(rep *results.Report, reportDir, why string, stdout, stderr io.Writer
 	return finish(rep, reportDir, why, stdout, stderr, exitUsage)
 }
 
+// finish writes the reports, prints the summary and returns code.
 func finish(rep *results.Report, reportDir, runErr string, stdout, stderr io.Writer, code int) int {
 	rep.FinishedAt = time.Now().UTC()
 	if runErr != "" {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"os"
@@ -27,6 +28,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fixturesDir := fs.String("fixtures", "", "with --replay: a fixtures folder (cases and cassettes/) instead of the built-in ones")
 	allowRemote := fs.Bool("allow-remote", false, "listen on an address other than loopback too (the sandbox hands out credentials and its control API: only on a network you trust)")
 	controlToken := fs.String("control-token", "", "the control API's bearer token (default: a random one, written into --accounts-out)")
+	tlsOpts := registerTLSFlags(fs, "the API", "a temporary file, removed when serve stops")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -34,12 +36,16 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "serve: --addr %s (or add --allow-remote)\n", err)
 		return exitUsage
 	}
+	if err := tlsOpts.check(); err != nil {
+		fmt.Fprintf(stderr, "serve: %v\n", err)
+		return exitUsage
+	}
 	if *replay {
 		if *accountsOut != "" || *profilesFile != "" {
 			fmt.Fprintln(stderr, "serve: --accounts-out and --profiles are the reference sandbox's; with --replay, "+runner.ReplayBeginPath+" answers each case's account")
 			return exitUsage
 		}
-		return serveReplay(ctx, *addr, *fixturesDir, stdout, stderr)
+		return serveReplay(ctx, *addr, *fixturesDir, tlsOpts, stdout, stderr)
 	}
 	if *fixturesDir != "" {
 		fmt.Fprintln(stderr, "serve: --fixtures needs --replay: the reference sandbox never reads the cases")
@@ -69,11 +75,12 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "serve: %v\n", err)
 		return exitUsage
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, caFile, done, err := serveListen(*addr, tlsOpts)
 	if err != nil {
 		fmt.Fprintf(stderr, "serve: %v\n", err)
 		return exitFailures
 	}
+	defer done()
 	if *accountsOut != "" {
 		if err := accounts.Write(*accountsOut, runner.SandboxAccounts(sb)); err != nil {
 			ln.Close()
@@ -81,7 +88,10 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return exitFailures
 		}
 	}
-	fmt.Fprintf(stdout, "shopconform reference sandbox listening on http://%s\n", ln.Addr())
+	fmt.Fprintf(stdout, "shopconform reference sandbox listening on %s\n", serveURL(ln, caFile))
+	if caFile != "" {
+		tlsLine(stdout, caFile)
+	}
 	if *accountsOut != "" {
 		fmt.Fprintf(stdout, "account credentials and the control token written to %s\n", *accountsOut)
 	}
@@ -93,20 +103,49 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 // serveReplay serves the cassettes over HTTP: any SDK can then be tried
 // offline, case by case, against exactly what the replay target answers.
-func serveReplay(ctx context.Context, addr, fixturesDir string, stdout, stderr io.Writer) int {
+func serveReplay(ctx context.Context, addr, fixturesDir string, tlsOpts tlsFlags, stdout, stderr io.Writer) int {
 	srv, err := runner.NewReplayServer(runner.ReplayServerOptions{Fixtures: fixturesDir})
 	if err != nil {
 		fmt.Fprintf(stderr, "serve: --replay: %v\n", err)
 		return exitUsage
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, caFile, done, err := serveListen(addr, tlsOpts)
 	if err != nil {
 		fmt.Fprintf(stderr, "serve: %v\n", err)
 		return exitFailures
 	}
-	fmt.Fprintf(stdout, "shopconform replay server listening on http://%s (%d cases: POST %s {\"case\": \"<id>\"}, then %s)\n",
-		ln.Addr(), srv.Cases(), runner.ReplayBeginPath, runner.ReplayEndPath)
+	defer done()
+	fmt.Fprintf(stdout, "shopconform replay server listening on %s (%d cases: POST %s {\"case\": \"<id>\"}, then %s)\n",
+		serveURL(ln, caFile), srv.Cases(), runner.ReplayBeginPath, runner.ReplayEndPath)
+	if caFile != "" {
+		tlsLine(stdout, caFile)
+	}
 	return serveUntilDone(ctx, ln, srv.Handler(), stderr)
+}
+
+// serveListen listens on addr, over TLS with --tls: caFile is then the CA
+// certificate clients must trust. done removes what --tls left behind.
+func serveListen(addr string, t tlsFlags) (ln net.Listener, caFile string, done func(), err error) {
+	srv, caFile, done, err := serveTLS(t)
+	if err != nil {
+		return nil, "", done, err
+	}
+	if ln, err = net.Listen("tcp", addr); err != nil {
+		done()
+		return nil, "", func() {}, err
+	}
+	if srv != nil {
+		ln = srv.Listen(ln)
+	}
+	return ln, caFile, done, nil
+}
+
+// serveURL is the base URL clients use: https under --tls.
+func serveURL(ln net.Listener, caFile string) string {
+	if caFile != "" {
+		return "https://" + ln.Addr().String()
+	}
+	return "http://" + ln.Addr().String()
 }
 
 // checkLoopback refuses any address but loopback: the sandbox hands out
@@ -135,7 +174,9 @@ func readProfiles(path string) ([]refsandbox.Profile, error) {
 }
 
 func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, stderr io.Writer) int {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	// A client that refuses the certificate of --tls is named on stderr
+	// (http.Server logs the handshake), not on the standard logger.
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(stderr, "serve: ", 0)}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {

@@ -73,6 +73,26 @@ func (f *File) Apply(target string, cases []results.Case, today time.Time) *resu
 	return out
 }
 
+// ApplyParts is Apply on the cases of the domains' parts, in domain
+// order, before they are merged and counted: the cases it honours carry
+// their expectation in parts.
+func (f *File) ApplyParts(target string, domains []string, parts map[string]results.Part, today time.Time) *results.Expectations {
+	var all []results.Case
+	for _, d := range domains {
+		all = append(all, parts[d].Cases...)
+	}
+	judged := f.Apply(target, all, today)
+	for _, d := range domains {
+		p, ok := parts[d]
+		if !ok {
+			continue
+		}
+		p.Cases, all = all[:len(p.Cases)], all[len(p.Cases):]
+		parts[d] = p
+	}
+	return judged
+}
+
 // decide answers the index of the entry that decides case id on target,
 // or -1.
 func (f *File) decide(target, id string) int {

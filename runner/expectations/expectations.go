@@ -42,8 +42,8 @@ type Entry struct {
 	Line, Col int
 	// Case is a shell pattern (path.Match) on the case id.
 	Case string
-	// Target is "reference", "replay", "sandbox" or "sdk:NAME"; "" matches
-	// any target.
+	// Target is "reference", "replay", "sandbox" or "sdk:NAME" (NAME as
+	// the SDK's adapter names it, exactly); "" matches any target.
 	Target string
 	// Outcome is what the case is expected to do: fail, error,
 	// inconclusive or skipped.
@@ -189,8 +189,11 @@ func (p *parser) entry(index int, n *yaml.Node) (Entry, bool) {
 		e.Case = s
 	}
 	if s, v := text("target"); v != nil {
+		// An SDK is named as its adapter's hello names it, blanks and all
+		// ("node built-in fetch"); a blank at either end is a typo
+		// ("sdk: go") that would never match.
 		name, isSDK := strings.CutPrefix(s, "sdk:")
-		if !slices.Contains(allowedTargets, s) && !(isSDK && name != "" && !strings.ContainsAny(name, " \t")) {
+		if !slices.Contains(allowedTargets, s) && !(isSDK && name != "" && strings.TrimSpace(name) == name) {
 			p.addf(v, "entry %d: target %q is not one of %s, sdk:NAME (or leave it out for any target)", index, s, strings.Join(allowedTargets, ", "))
 		}
 		e.Target = s

@@ -97,6 +97,7 @@ func TestProblemsNameLineAndColumn(t *testing.T) {
 		{"outcome a boolean", strings.Replace(ok, "outcome: fail", "outcome: false", 1), "x.yaml:2:12: entry 1: outcome must be a text, not a boolean (false)"},
 		{"bad target", strings.Replace(ok, "case: a-*", "case: a-*\n  target: sandbox:127.0.0.1", 1), `x.yaml:2:11: entry 1: target "sandbox:127.0.0.1" is not one of reference, sandbox, replay, sdk:NAME (or leave it out for any target)`},
 		{"sdk without a name", strings.Replace(ok, "case: a-*", "case: a-*\n  target: 'sdk:'", 1), `x.yaml:2:11: entry 1: target "sdk:" is not one of reference, sandbox, replay, sdk:NAME`},
+		{"sdk name after a blank", strings.Replace(ok, "case: a-*", "case: a-*\n  target: 'sdk: go'", 1), `x.yaml:2:11: entry 1: target "sdk: go" is not one of reference, sandbox, replay, sdk:NAME`},
 		{"reason empty", strings.Replace(ok, "reason: r", "reason:", 1), "x.yaml:3:10: entry 1: reason must be a text, not empty"},
 		{"reason blank", strings.Replace(ok, "reason: r", "reason: '  '", 1), "x.yaml:3:11: entry 1: reason is blank: say why the case deviates"},
 		{"reason a boolean", strings.Replace(ok, "reason: r", "reason: true", 1), "x.yaml:3:11: entry 1: reason must be a text, not a boolean (true)"},
@@ -188,6 +189,11 @@ func TestApply(t *testing.T) {
   outcome: fail
   reason: no such case
   expires: 2026-06-30
+- case: sdk-blank
+  target: sdk:node built-in fetch
+  outcome: error
+  reason: the runtime refuses
+  expires: 2026-06-30
 `
 	f, err := Parse("exp.yaml", []byte(file))
 	if err != nil {
@@ -226,6 +232,10 @@ func TestApply(t *testing.T) {
 		{"sdk entry under its sdk", "sdk:go", results.Case{ID: "sdk-only", Outcome: results.Error},
 			want{expectation: honoured(results.Error, "the Go SDK refuses", "")}, 12},
 		{"sdk entry not under another", "sdk:java", results.Case{ID: "sdk-only", Outcome: results.Error},
+			want{}, 0},
+		{"sdk named with blanks", "sdk:node built-in fetch", results.Case{ID: "sdk-blank", Outcome: results.Error},
+			want{expectation: honoured(results.Error, "the runtime refuses", "")}, 58},
+		{"sdk entry not for the target it runs on", "replay", results.Case{ID: "sdk-blank", Outcome: results.Error},
 			want{}, 0},
 		{"first matching entry decides", "reference", results.Case{ID: "first-wins", Outcome: results.Fail},
 			want{expectation: honoured(results.Fail, "first entry wins", "https://example.com/1")}, 17},
@@ -294,10 +304,10 @@ func TestApply(t *testing.T) {
 			{CaseID: "passed", Entry: entry(34, "passed", "", results.Fail, "2026-06-30", "fixed since"), Problem: "expected failure did not happen"},
 			{CaseID: "expired", Entry: entry(26, "expired", "", results.Fail, "2026-06-14", "old"), Problem: "expired on 2026-06-14"},
 		}
-		if got.File != "exp.yaml" || got.Entries != 13 || !reflect.DeepEqual(got.Broken, wantBroken) {
+		if got.File != "exp.yaml" || got.Entries != 14 || !reflect.DeepEqual(got.Broken, wantBroken) {
 			t.Errorf("got %s %d %+v\nwant broken %+v", got.File, got.Entries, got.Broken, wantBroken)
 		}
-		if len(got.Unmatched) != 10 || got.Unmatched[0] != entry(2, "only-on-sandbox", "sandbox", results.Fail, "2026-06-30", "the sandbox differs") || got.Unmatched[9].Line != 54 {
+		if len(got.Unmatched) != 11 || got.Unmatched[0] != entry(2, "only-on-sandbox", "sandbox", results.Fail, "2026-06-30", "the sandbox differs") || got.Unmatched[9].Line != 54 {
 			t.Errorf("unmatched %+v", got.Unmatched)
 		}
 		if cases[1].Expectation == nil || cases[3].Expectation != nil {
@@ -334,5 +344,29 @@ func TestReadmeExampleLoads(t *testing.T) {
 	}
 	if len(f.Entries) < 2 {
 		t.Errorf("the example shows %d entries", len(f.Entries))
+	}
+}
+
+// TestApplyParts judges the cases of several domains as one run and puts
+// each judged case back in its own domain's part.
+func TestApplyParts(t *testing.T) {
+	f, err := Parse("x.yaml", []byte("- case: b-*\n  outcome: fail\n  reason: known\n  expires: 2026-06-30\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := map[string]results.Part{
+		"a": {Domain: "a", Cases: []results.Case{{ID: "a-1", Outcome: results.Fail}}},
+		"b": {Domain: "b", Cases: []results.Case{{ID: "b-1", Outcome: results.Pass}, {ID: "b-2", Outcome: results.Fail}}},
+	}
+	got := f.ApplyParts("reference", []string{"a", "missing", "b"}, parts, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
+	if len(got.Broken) != 1 || got.Broken[0].CaseID != "b-1" {
+		t.Errorf("broken %+v", got.Broken)
+	}
+	a, b := parts["a"].Cases, parts["b"].Cases
+	if len(a) != 1 || a[0].Expectation != nil || len(b) != 2 || b[0].ID != "b-1" || b[1].Expectation == nil || b[1].Expectation.Reason != "known" {
+		t.Errorf("parts after: a %+v, b %+v", a, b)
+	}
+	if _, ok := parts["missing"]; ok {
+		t.Error("a domain without a part got one")
 	}
 }
