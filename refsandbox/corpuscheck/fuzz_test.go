@@ -275,3 +275,41 @@ func shape(body []byte) string {
 	b, _ := json.Marshal(skeleton(v))
 	return string(b)
 }
+
+// TestJudge: the fuzz property refuses each way an answer can break it.
+func TestJudge(t *testing.T) {
+	spec := defaultSpec(t)
+	ep, _ := spec.Endpoint("/shop/spu/get")
+	w := &fuzzWorld{allowed: map[string]map[catalog.Code]bool{ep.Path: {catalog.OK: true, catalog.NotJSON: true, catalog.SystemError: true}}}
+	answer := func(status int, contentType, body string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		rec.Header().Set("Content-Type", contentType)
+		rec.WriteHeader(status)
+		rec.WriteString(body)
+		return rec
+	}
+	const jsonType = "application/json; charset=utf-8"
+	magic := []byte(`{"out_product_id": "SHOPCONFORM_MAGIC_SYSTEM_ERROR"}`)
+	for _, tc := range []struct {
+		name string
+		body []byte
+		rec  *httptest.ResponseRecorder
+		want string
+	}{
+		{"documented", nil, answer(200, jsonType, `{"errcode": 47001, "errmsg": "x"}`), ""},
+		{"magic -1", magic, answer(200, jsonType, `{"errcode": -1, "errmsg": "x"}`), ""},
+		{"HTTP 500", nil, answer(500, jsonType, `{"errcode": 0, "errmsg": "ok"}`), "HTTP 500"},
+		{"not JSON", nil, answer(200, "text/plain", `{"errcode": 0, "errmsg": "ok"}`), "not JSON"},
+		{"not an object", nil, answer(200, jsonType, `[1]`), "not a JSON object"},
+		{"errcode a string", nil, answer(200, jsonType, `{"errcode": "0", "errmsg": "ok"}`), "no integer errcode"},
+		{"errcode a fraction", nil, answer(200, jsonType, `{"errcode": 0.5, "errmsg": "ok"}`), "not an integer"},
+		{"not in the catalog", nil, answer(200, jsonType, `{"errcode": 4242, "errmsg": "x"}`), "not in the catalog"},
+		{"undocumented", nil, answer(200, jsonType, `{"errcode": 1010001, "errmsg": "x"}`), "none of the endpoint's documented codes"},
+		{"-1 unasked", []byte(`{"out_product_id": "p"}`), answer(200, jsonType, `{"errcode": -1, "errmsg": "x"}`), "errcode -1"},
+		{"no errmsg", nil, answer(200, jsonType, `{"errcode": 0}`), "no errmsg"},
+	} {
+		if got := w.judge(ep, tc.body, tc.rec); tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

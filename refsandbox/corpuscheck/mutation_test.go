@@ -201,3 +201,19 @@ func TestMutationRulesExist(t *testing.T) {
 		}
 	}
 }
+
+// TestCasesDetector: the cases kill a mutant that lacks a rule a case
+// breaks, and spare one whose handler checks the rule again with the same
+// code, so the score counts what the cases see.
+func TestCasesDetector(t *testing.T) {
+	scored := ScoreMutants(t, []string{
+		"/shop/spu/add title missing",
+		"/shop/aftersale/get . one_of(order_id,out_order_id)",
+	}, CasesDetector(t, corpus(t)))
+	if s := scored[0]; s.KilledBy != 0 || !strings.Contains(s.Evidence, "product-1000014-add-title-missing") {
+		t.Errorf("%s: killed by %d (%s), want by the cases, through product-1000014-add-title-missing", s.Rule, s.KilledBy, s.Evidence)
+	}
+	if s := scored[1]; s.KilledBy != -1 {
+		t.Errorf("%s: killed (%s), though the handler answers 1010001 itself", s.Rule, s.Evidence)
+	}
+}
