@@ -4,7 +4,7 @@
 
 GO ?= go
 
-.PHONY: conformance test suites lint fmt-check vet actionlint race replay test-adapters record drift bench serve api-notes
+.PHONY: conformance test suites lint fmt-check vet actionlint race fuzz-native replay test-adapters record drift bench serve api-notes
 
 # The binary is built, then run: make reports any failure as its own exit
 # 2, so the binary's exit code (README, "Exit codes") is printed with its
@@ -23,7 +23,7 @@ conformance:
 	*) echo "make conformance: shopconform exited $$code";; \
 	esac >&2; exit $$code
 
-test: fmt-check vet actionlint race replay test-adapters
+test: fmt-check vet actionlint race fuzz-native replay test-adapters
 
 # The SDK adapters are modules of their own: ./... does not enter them.
 test-adapters:
@@ -47,6 +47,15 @@ actionlint:
 
 race:
 	$(GO) test -race -count=1 ./...
+
+# Native fuzzing of the reference sandbox's request path, seeded with the
+# requests the corpus gets accepted (refsandbox/README.md, "Fuzzing and the
+# mutation score"): 10 s in make test, longer on demand with
+# make fuzz-native FUZZTIME=10m. A failing input is saved under
+# refsandbox/corpuscheck/testdata/fuzz/, where plain go test replays it.
+FUZZTIME ?= 10s
+fuzz-native:
+	$(GO) test -run='^$$' -fuzz='^FuzzRequestPath$$' -fuzztime=$(FUZZTIME) ./refsandbox/corpuscheck/
 
 # The domain suites through the Ginkgo CLI (go test ./suites/... runs the
 # same): `ginkgo -r ./suites`, not -r from the root, which also runs every
@@ -81,6 +90,7 @@ bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./runner/
 	$(GO) test -run='^$$' -bench=PacingHoldsRate -benchtime=1x ./runner/runstate/
 	$(GO) test -run='^$$' -bench=Replay10k -benchtime=1x ./cmd/shopconform/
+	$(GO) test -run='^$$' -bench=MutationScore -benchtime=1x ./refsandbox/corpuscheck/
 
 serve:
 	$(GO) run ./cmd/shopconform serve --addr 127.0.0.1:8089 --accounts-out reports/accounts.json

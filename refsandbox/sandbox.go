@@ -54,6 +54,12 @@ type Options struct {
 	// ControlToken is the bearer token of the control API (control.go).
 	// Default: a random one (crypto/rand), read back with ControlToken.
 	ControlToken string
+	// Spec is the API the sandbox validates requests against. Default:
+	// the embedded spec (apispec.Default). The mutation score serves a
+	// copy without one rule (apispec.Spec.Without; README.md "Fuzzing and
+	// the mutation score"); the control API's seeds are still held to the
+	// embedded spec, which documents what the vendor's API accepts.
+	Spec *apispec.Spec
 }
 
 // Account is one profile's credentials, as a client of the sandbox needs them.
@@ -112,9 +118,11 @@ func New(opts Options) (*Sandbox, error) {
 	if _, err = categories(); err != nil {
 		return nil, err
 	}
-	spec, err := apispec.Default()
-	if err != nil {
-		return nil, fmt.Errorf("refsandbox: the API spec: %w", err)
+	spec := opts.Spec
+	if spec == nil {
+		if spec, err = apispec.Default(); err != nil {
+			return nil, fmt.Errorf("refsandbox: the API spec: %w", err)
+		}
 	}
 	if s.routes, err = compileRoutes(spec, handlers(), preconditions(), checks()); err != nil {
 		return nil, err
