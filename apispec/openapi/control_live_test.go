@@ -12,10 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pb33f/libopenapi"
-	validator "github.com/pb33f/libopenapi-validator"
-	vErrors "github.com/pb33f/libopenapi-validator/errors"
-
 	"github.com/shopconform/shopconform/apispec"
 	"github.com/shopconform/shopconform/catalog"
 	"github.com/shopconform/shopconform/refsandbox"
@@ -23,8 +19,8 @@ import (
 )
 
 // These tests make real control calls against a reference sandbox over
-// HTTP, with its Go client, and hold every exchange to the document with
-// pb33f/libopenapi-validator: the answers always, the requests as each
+// HTTP, with its Go client, and hold every exchange to the document
+// (docvalidate_test.go): the answers always, the requests as each
 // test expects (a refused call may send a request the document refuses
 // too, and should).
 
@@ -33,14 +29,14 @@ type exchange struct {
 	method, path string
 	status       int
 	body         []byte
-	requestErrs  []*vErrors.ValidationError
-	answerErrs   []*vErrors.ValidationError
+	request      findings
+	answer       findings
 }
 
 // documented is the transport of the control client: it sends each call
 // to the sandbox and validates the calls under /_shopconform/.
 type documented struct {
-	v    validator.Validator
+	v    *docValidator
 	next http.RoundTripper
 	last *exchange
 }
@@ -66,12 +62,9 @@ func (d *documented) RoundTrip(req *http.Request) (*http.Response, error) {
 	ex := &exchange{method: req.Method, path: req.URL.Path, status: resp.StatusCode, body: answer}
 	again := req.Clone(req.Context())
 	again.Body = io.NopCloser(bytes.NewReader(body))
-	_, ex.requestErrs = d.v.ValidateHttpRequest(again)
-	again = req.Clone(req.Context())
-	again.Body = io.NopCloser(bytes.NewReader(body))
+	ex.request = d.v.request(again)
 	resp.Body = io.NopCloser(bytes.NewReader(answer))
-	_, ex.answerErrs = d.v.ValidateHttpResponse(again, resp)
-	resp.Body = io.NopCloser(bytes.NewReader(answer))
+	ex.answer = d.v.response(again, resp)
 	d.last = ex
 	return resp, nil
 }
@@ -106,7 +99,7 @@ func (stillClock) Now() time.Time { return liveNow }
 // liveValidator is the validator of the project's document with the
 // control API, built once for these tests (which run one at a time);
 // TestControlRendersValidOpenAPI checks the document itself.
-var liveValidator = sync.OnceValues(func() (validator.Validator, error) {
+var liveValidator = sync.OnceValues(func() (*docValidator, error) {
 	spec, err := apispec.Default()
 	if err != nil {
 		return nil, err
@@ -119,12 +112,7 @@ var liveValidator = sync.OnceValues(func() (validator.Validator, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := libopenapi.NewDocument(raw)
-	if err != nil {
-		return nil, err
-	}
-	v, errs := validator.NewValidator(doc)
-	return v, errors.Join(errs...)
+	return newDocValidator(raw)
 })
 
 func newLiveSandbox(t *testing.T) *liveSandbox {
@@ -157,12 +145,12 @@ func (s *liveSandbox) want(t *testing.T, status int, requestValid bool) *exchang
 	if ex.status != status {
 		t.Errorf("%s %s: HTTP %d %s, want %d", ex.method, ex.path, ex.status, ex.body, status)
 	}
-	if len(ex.answerErrs) > 0 {
-		t.Errorf("%s %s: the answer HTTP %d %s is not what the document describes:\n%s", ex.method, ex.path, ex.status, ex.body, describe(ex.answerErrs))
+	if ex.answer != nil {
+		t.Errorf("%s %s: the answer HTTP %d %s is not what the document describes:\n%s", ex.method, ex.path, ex.status, ex.body, ex.answer)
 	}
-	switch valid := len(ex.requestErrs) == 0; {
+	switch valid := ex.request == nil; {
 	case requestValid && !valid:
-		t.Errorf("%s %s: the document refuses the request:\n%s", ex.method, ex.path, describe(ex.requestErrs))
+		t.Errorf("%s %s: the document refuses the request:\n%s", ex.method, ex.path, ex.request)
 	case !requestValid && valid:
 		t.Errorf("%s %s: the document accepts the request the sandbox refused with HTTP %d %s", ex.method, ex.path, ex.status, ex.body)
 	}

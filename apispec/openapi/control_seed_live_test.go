@@ -235,8 +235,8 @@ func (s *liveSandbox) documentAccepts(t *testing.T, method, path, body string) {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+s.ctl.Token)
-	if ok, errs := s.doc.v.ValidateHttpRequest(req); !ok {
-		t.Errorf("%s %s: the document refuses %.300s:\n%s", method, path, body, describe(errs))
+	if fs := s.doc.v.request(req); fs != nil {
+		t.Errorf("%s %s: the document refuses %.300s:\n%s", method, path, body, fs)
 	}
 }
 
@@ -250,8 +250,8 @@ func (s *liveSandbox) skipUnlessSeedable(t *testing.T, kind string) {
 	if ex.status == notSeedable {
 		t.Skipf("the sandbox cannot seed %s yet: HTTP 501 %s", kind, ex.body)
 	}
-	if len(ex.answerErrs) > 0 {
-		t.Errorf("seeding an empty %s item: the answer HTTP %d %s is not what the document describes:\n%s", kind, ex.status, ex.body, describe(ex.answerErrs))
+	if ex.answer != nil {
+		t.Errorf("seeding an empty %s item: the answer HTTP %d %s is not what the document describes:\n%s", kind, ex.status, ex.body, ex.answer)
 	}
 }
 
