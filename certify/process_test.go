@@ -174,7 +174,7 @@ func TestProcessSurvivesABadAdapterCaseByCase(t *testing.T) {
 		{id: "hang", want: []string{"case hang: the adapter did not answer within 700ms", "killed and is restarted", "fake adapter: hanging on hang"}, restart: true},
 		{id: "after-hang"},
 		{id: "crash", want: []string{"case crash: the adapter exited (exit status 7)", "fake adapter: crashing on crash"}, restart: true},
-		{id: "garbage", want: []string{"case garbage: the adapter wrote a line that is not JSON: \"calling /x now\"", "log to stderr"}, restart: true},
+		{id: "garbage", want: []string{"case garbage: the adapter wrote a line that is not a JSON object: \"calling /x now\"", "log to stderr"}, restart: true},
 		{id: "wrongid", want: []string{`case wrongid: the adapter answered for id "wrongid-other" instead`}, restart: true},
 		{id: "fail", want: []string{"the SDK could not make the call: no method for /x"}},
 		{id: "last"},
