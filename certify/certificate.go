@@ -140,7 +140,8 @@ func newCertificate(sdk SDK, rep *results.Report, secrets []string, rawWire map[
 // decide it, and the one that decides comes first in why: an altered
 // errcode; else a request that differs (on replay a differing request
 // has no recorded answer, so the SDK gets none: the request is the cause,
-// the loss its effect); else a lost errcode.
+// the loss its effect); else a lost errcode. An SDK that sent nothing and
+// handed its caller nothing lost the errcode: it has no request to differ.
 func caseVerdict(rc results.Case) (verdict, why string) {
 	switch {
 	case rc.Outcome == results.Pass:
@@ -148,8 +149,11 @@ func caseVerdict(rc results.Case) (verdict, why string) {
 	case rc.Outcome == results.Skipped || rc.Outcome == results.Inconclusive:
 		return "not certified", rc.Headline()
 	}
+	lost := slices.ContainsFunc(rc.SDKFindings, func(f results.Finding) bool { return f.Kind == results.FindingLost })
 	for _, kind := range []string{results.FindingAltered, results.FindingRequest, results.FindingLost} {
-		i := slices.IndexFunc(rc.SDKFindings, func(f results.Finding) bool { return f.Kind == kind })
+		i := slices.IndexFunc(rc.SDKFindings, func(f results.Finding) bool {
+			return f.Kind == kind && !(lost && f.Problem == results.SentNoRequest)
+		})
 		if i < 0 {
 			continue
 		}

@@ -116,7 +116,13 @@ func (r *Runner) viaSDK(ctx context.Context, c *fixtures.Case, acct account, env
 	findings := r.compareWire(env, expected, wire)
 	if err != nil {
 		headline, _, _ := strings.Cut(strings.TrimSpace(err.Error()), "\n")
-		findings = append(findings, results.Finding{Kind: results.FindingLost, Path: "errcode", Problem: headline})
+		lost := results.Finding{Kind: results.FindingLost, Path: "errcode", Problem: headline}
+		if len(wire.sent) == 0 {
+			// Nothing was sent: the loss is the cause, and comes first.
+			findings = append([]results.Finding{lost}, findings...)
+		} else {
+			findings = append(findings, lost)
+		}
 		return nil, findings, fmt.Errorf("the SDK adapter: %w", err)
 	}
 	code := ans.Errcode
@@ -164,7 +170,7 @@ func (r *Runner) sdkTrace(wire *wireLog) []traced {
 // own way.
 func (r *Runner) compareWire(env *fixtures.Env, expected wireRequest, wire *wireLog) []results.Finding {
 	if len(wire.sent) == 0 {
-		return []results.Finding{{Kind: results.FindingRequest, Path: "requests", Problem: "the SDK sent no request"}}
+		return []results.Finding{{Kind: results.FindingRequest, Path: "requests", Problem: results.SentNoRequest}}
 	}
 	nz := cassette.NewNormalizer(r.values(env))
 	want := nz.Request(expected.Method, expected.Endpoint, expected.ContentType, expected.Body)

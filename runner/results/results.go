@@ -128,6 +128,10 @@ const (
 	FindingLost = "lost"
 )
 
+// SentNoRequest is the problem of the FindingRequest at path "requests"
+// when the SDK sent nothing at all.
+const SentNoRequest = "the SDK sent no request"
+
 // String is the finding as one line of text, as Findings holds it.
 func (f Finding) String() string {
 	switch {
