@@ -37,7 +37,10 @@ OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 def send(msg):
     """Writes one protocol message as one line on stdout, flushed at once:
-    stdout to a pipe is block-buffered, and the harness waits for the line."""
+    stdout to a pipe is block-buffered, and the harness waits for the line.
+    stderr is flushed first, so that what was logged for a call is out
+    before its result (the harness shows it with that case)."""
+    sys.stderr.flush()
     sys.stdout.write(json.dumps(msg) + "\n")
     sys.stdout.flush()
 
