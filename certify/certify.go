@@ -163,10 +163,14 @@ func Certify(ctx context.Context, a Adapter, opts Options, each func(*runner.Res
 	r := runner.New(cfg, target, runner.NewRunID(), runner.WithSender(sender{a}))
 	started := time.Now().UTC()
 	parts := map[string]results.Part{}
+	rawWire := map[string]string{}
 	var domains []string
 	for _, c := range set.Cases {
 		if !selected(c, opts) {
 			continue
+		}
+		if why := rawWireWhy(c); why != "" {
+			rawWire[c.ID] = why
 		}
 		d := string(c.Domain)
 		if _, ok := parts[d]; !ok {
@@ -194,7 +198,7 @@ func Certify(ctx context.Context, a Adapter, opts Options, each func(*runner.Res
 	if ctx.Err() != nil {
 		rep.Complete, rep.Error = false, "interrupted: "+ctx.Err().Error()
 	}
-	cert := newCertificate(a.SDK(), rep, r.Secrets())
+	cert := newCertificate(a.SDK(), rep, r.Secrets(), rawWire)
 	cert.KnownGaps, cert.Expectations = knownGaps(rep), rep.Expectations
 	return cert, nil
 }

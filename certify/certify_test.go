@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -29,21 +31,19 @@ func TestNetHTTPPassesEveryCase(t *testing.T) {
 	}
 }
 
-// droppingField removes one field from every JSON object body it sends,
-// and remembers which cases it mangled.
+// droppingField removes the alphabetically first field from every JSON
+// object body it sends, and remembers which cases it mangled.
 type droppingField struct {
 	NetHTTP
 	dropped map[string]string
 }
 
 func (d droppingField) Call(ctx context.Context, env Env, req Request) (Answer, error) {
-	var body map[string]any
+	var body map[string]json.RawMessage
 	if json.Unmarshal(req.Body, &body) == nil && len(body) > 0 {
-		for k := range body {
-			delete(body, k)
-			d.dropped[req.Case] = k
-			break
-		}
+		k := slices.Sorted(maps.Keys(body))[0]
+		delete(body, k)
+		d.dropped[req.Case] = k
 		req.Body, _ = json.Marshal(body)
 	}
 	return d.NetHTTP.Call(ctx, env, req)

@@ -12,37 +12,6 @@ import (
 	"github.com/shopconform/shopconform/runner/results"
 )
 
-// TestNodeAdapterPassesEveryCaseOnReplay certifies the example Node.js
-// adapter (adapters/node, plain fetch) out of process: like the Go
-// baseline, it must pass every case. Skipped where node is not installed.
-func TestNodeAdapterPassesEveryCaseOnReplay(t *testing.T) {
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node is not on PATH")
-	}
-	p, err := Process("node ../adapters/node/adapter.mjs", 10*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	start := time.Now()
-	cert, err := Certify(context.Background(), p, Options{Target: "replay"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("%d cases through %s %s on replay in %s", cert.Statistics.Total, cert.SDK.Name, cert.SDK.Version, time.Since(start).Round(time.Millisecond))
-	for _, c := range cert.Report().Cases {
-		if c.Outcome != results.Pass {
-			t.Errorf("%s: %s: %s", c.ID, c.Outcome, c.Reason)
-		}
-	}
-	if cert.Statistics.Total < 400 || cert.Statistics.Pass != cert.Statistics.Total {
-		t.Errorf("%+v", cert.Statistics)
-	}
-	if _, notExact := cert.Exact(); len(notExact) > 0 {
-		t.Errorf("codes not surfaced exactly: %+v", notExact)
-	}
-}
-
 // TestNodeAdapterOverHTTPS certifies the Node.js adapter over HTTPS, its
 // runtime told to trust the CA file the way README says
 // (NODE_EXTRA_CA_CERTS): the recipe works with a stock runtime.

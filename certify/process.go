@@ -98,8 +98,9 @@ func (p *ProcessAdapter) start() (*child, SDK, error) {
 		return nil, SDK{}, fmt.Errorf("adapter %q: %w", p.command, err)
 	}
 	fail := func(format string, args ...any) (*child, SDK, error) {
+		log := c.stderrLog()
 		c.kill()
-		return nil, SDK{}, fmt.Errorf("adapter %q: "+format+"%s", append(append([]any{p.command}, args...), logOf(c))...)
+		return nil, SDK{}, fmt.Errorf("adapter %q: "+format+"%s", append(append([]any{p.command}, args...), logBlock(log))...)
 	}
 	if err := c.send(helloMsg{Type: msgHello, Protocol: Protocol}); err != nil {
 		return fail("sending the hello: %v", err)
@@ -142,19 +143,22 @@ func (p *ProcessAdapter) Call(ctx context.Context, env Env, req Request) (Answer
 		p.child = c
 	}
 	c := p.child
-	c.log.reset()
+	// What the adapter wrote to stderr between two calls belongs to
+	// neither case.
+	c.stderrLog()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	p.setForwarding(&forwarding{ctx: ctx, env: env})
 	defer p.setForwarding(nil)
 
 	ans, restart, err := p.exchange(ctx, c, env, req)
+	log := c.stderrLog()
 	if restart {
 		c.kill()
 		p.child = nil
 	}
 	if err != nil {
-		return Answer{}, fmt.Errorf("%w%s", err, logOf(c))
+		return Answer{}, fmt.Errorf("%w%s", err, logBlock(log))
 	}
 	return ans, nil
 }
@@ -176,15 +180,18 @@ func (p *ProcessAdapter) exchange(ctx context.Context, c *child, env Env, req Re
 	case err != nil:
 		return Answer{}, true, fmt.Errorf("case %s: %v; it is restarted for the next case", req.Case, err)
 	}
-	var res resultMsg
-	if err := json.Unmarshal(data, &res); err != nil {
-		return Answer{}, true, fmt.Errorf("case %s: the adapter wrote a line that is not JSON: %s (stdout is for the protocol only: log to stderr); it is restarted for the next case", req.Case, quoteLine(data))
-	}
+	res, bad, err := decodeResult(data)
 	switch {
+	case errors.Is(err, errNotObject):
+		return Answer{}, true, fmt.Errorf("case %s: the adapter wrote a line that is not a JSON object: %s (stdout is for the protocol only: log to stderr); it is restarted for the next case", req.Case, quoteLine(data))
+	case err != nil:
+		return Answer{}, true, fmt.Errorf("case %s: the adapter's message is out of step: %v: %s; it is restarted for the next case", req.Case, err, quoteLine(data))
 	case res.Type != msgResult:
 		return Answer{}, true, fmt.Errorf("case %s: the adapter answered a %q message, not a result: %s; it is restarted for the next case", req.Case, res.Type, quoteLine(data))
 	case res.ID != req.Case:
 		return Answer{}, true, fmt.Errorf("case %s: the adapter answered for id %q instead; it is restarted for the next case", req.Case, res.ID)
+	case bad != nil:
+		return Answer{}, false, fmt.Errorf("case %s: the adapter's result is a protocol error: %v: %s", req.Case, bad, quoteLine(data))
 	case res.Error != "":
 		return Answer{}, false, fmt.Errorf("the SDK could not make the call: %s", res.Error)
 	case res.Errcode == nil:
@@ -219,10 +226,11 @@ func (p *ProcessAdapter) setForwarding(f *forwarding) {
 	p.fmu.Unlock()
 }
 
-// logOf is the adapter's stderr since the call began, for a message.
-func logOf(c *child) string {
-	if s := c.log.String(); s != "" {
-		return "\nthe adapter's stderr:\n  | " + strings.ReplaceAll(s, "\n", "\n  | ") + "\n"
+// logBlock shows the adapter's stderr during a call at the end of a
+// message.
+func logBlock(log string) string {
+	if log != "" {
+		return "\nthe adapter's stderr:\n  | " + strings.ReplaceAll(log, "\n", "\n  | ") + "\n"
 	}
 	return ""
 }

@@ -8,7 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"strings"
+
 	"sync"
 	"time"
 )
@@ -16,9 +16,6 @@ import (
 // maxLine bounds one protocol line: an adapter that writes without ever
 // ending a line must not make the harness buffer without end.
 const maxLine = 16 << 20
-
-// stderrTail is how much of the adapter's log a failure message shows.
-const stderrTail = 2048
 
 // child is one run of the adapter process. It is started, handshaken,
 // called case after case, and killed when anything goes wrong; the
@@ -32,7 +29,7 @@ type child struct {
 	err     error         // how it exited, once done is closed
 	abandon chan struct{} // closed when the harness stops listening
 	once    sync.Once
-	log     *tail
+	stderr  *stderrPipe
 }
 
 // line is one line the adapter wrote, or why there are no more.
@@ -44,14 +41,20 @@ type line struct {
 func startChild(cl commandLine) (*child, error) {
 	cmd := exec.Command(cl.argv[0], cl.argv[1:]...)
 	cmd.Env = append(os.Environ(), cl.env...)
-	log := &tail{}
-	cmd.Stderr = log
-	// A process that leaves children holding stderr must not hold up
-	// Wait for ever.
+	// stderr is a pipe of our own too (process_stderr.go): an *os.File,
+	// so that Wait does not wait for a copy of it.
+	stderr, err := newStderrPipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stderr = stderr.w
+	// A process that leaves children holding a pipe must not hold up Wait
+	// for ever.
 	cmd.WaitDelay = time.Second
 	ownProcessGroup(cmd)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
+		stderr.close()
 		return nil, err
 	}
 	// stdout is an os.Pipe of our own rather than StdoutPipe, so that
@@ -59,18 +62,21 @@ func startChild(cl commandLine) (*child, error) {
 	// seen even when a grandchild keeps the pipe open.
 	pr, pw, err := os.Pipe()
 	if err != nil {
+		stderr.close()
 		return nil, err
 	}
 	cmd.Stdout = pw
 	if err := cmd.Start(); err != nil {
 		pr.Close()
 		pw.Close()
+		stderr.close()
 		return nil, fmt.Errorf("%w: %w", ErrCommand, err)
 	}
 	pw.Close() // the child has its copy; ours would keep end of file away
 	c := &child{cmd: cmd, stdin: stdin, stdout: pr, lines: make(chan line), done: make(chan struct{}),
-		abandon: make(chan struct{}), log: log}
+		abandon: make(chan struct{}), stderr: stderr}
 	go c.read()
+	go stderr.read()
 	go func() {
 		c.err = cmd.Wait()
 		close(c.done)
@@ -203,40 +209,10 @@ func (c *child) kill() {
 		<-c.done
 		close(c.abandon)
 		c.stdout.Close() // unblocks the reader if a grandchild holds the pipe
+		c.stderr.close()
 	})
 }
 
-// tail keeps the end of what the adapter wrote to stderr since the last
-// reset: the adapter's log, shown when a case goes wrong.
-type tail struct {
-	mu  sync.Mutex
-	buf []byte
-}
-
-func (t *tail) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.buf = append(t.buf, p...)
-	if len(t.buf) > 2*stderrTail {
-		t.buf = append(t.buf[:0], t.buf[len(t.buf)-stderrTail:]...)
-	}
-	return len(p), nil
-}
-
-func (t *tail) reset() {
-	t.mu.Lock()
-	t.buf = t.buf[:0]
-	t.mu.Unlock()
-}
-
-// String is the log since the last reset, its last stderrTail bytes.
-func (t *tail) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	b := t.buf
-	cut := ""
-	if len(b) > stderrTail {
-		b, cut = b[len(b)-stderrTail:], "…"
-	}
-	return cut + strings.TrimSpace(string(b))
-}
+// stderrLog returns what the adapter wrote to stderr since the last call,
+// once all of it has been read: for a failure message.
+func (c *child) stderrLog() string { return c.stderr.take() }

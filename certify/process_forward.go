@@ -3,10 +3,14 @@ package certify
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
+
+	"github.com/shopconform/shopconform/runner/redact"
 )
 
 // forwarding is the call in progress: where the loopback server sends
@@ -35,7 +39,7 @@ func (p *ProcessAdapter) forward(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		http.Error(w, "shopconform: reading the request: "+err.Error(), http.StatusBadRequest)
+		f.fail(w, r, http.StatusBadRequest, "reading the request", err)
 		return
 	}
 	// The request ends with the SDK's connection or with the call,
@@ -52,7 +56,7 @@ func (p *ProcessAdapter) forward(w http.ResponseWriter, r *http.Request) {
 	}
 	out, err := http.NewRequestWithContext(ctx, r.Method, u, bytes.NewReader(body))
 	if err != nil {
-		http.Error(w, "shopconform: "+err.Error(), http.StatusBadRequest)
+		f.fail(w, r, http.StatusBadRequest, "forwarding the request", err)
 		return
 	}
 	if len(body) == 0 {
@@ -66,13 +70,13 @@ func (p *ProcessAdapter) forward(w http.ResponseWriter, r *http.Request) {
 
 	resp, err := f.client().Do(out)
 	if err != nil {
-		http.Error(w, fmt.Sprintf("shopconform: the target did not answer: %v", err), http.StatusBadGateway)
+		f.fail(w, r, http.StatusBadGateway, "the target did not answer", err)
 		return
 	}
 	defer resp.Body.Close()
 	answer, err := io.ReadAll(resp.Body)
 	if err != nil {
-		http.Error(w, fmt.Sprintf("shopconform: reading the target's answer: %v", err), http.StatusBadGateway)
+		f.fail(w, r, http.StatusBadGateway, "reading the target's answer", err)
 		return
 	}
 	h := w.Header()
@@ -83,6 +87,22 @@ func (p *ProcessAdapter) forward(w http.ResponseWriter, r *http.Request) {
 	h.Del("Content-Length") // the body is written whole: net/http sets it
 	w.WriteHeader(resp.StatusCode)
 	_, _ = w.Write(answer)
+}
+
+// fail answers the SDK with what went wrong, in plain text. The text names
+// the request by method and path, never by its URL: the query carries the
+// access token, and an SDK that quotes (or cuts short) the answer in its
+// error message would carry the token into the certificate.
+func (f *forwarding) fail(w http.ResponseWriter, r *http.Request, status int, what string, err error) {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // its URL holds the query
+	}
+	msg := fmt.Sprintf("shopconform: %s %s: %s: %v", r.Method, r.URL.Path, what, err)
+	if q := r.URL.RawQuery; q != "" {
+		msg = strings.ReplaceAll(msg, q, "[query hidden]")
+	}
+	http.Error(w, redact.New(f.env.Token).String(msg), status)
 }
 
 // client reaches the target through the call's Env: Transport innermost,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -174,7 +175,7 @@ func TestProcessSurvivesABadAdapterCaseByCase(t *testing.T) {
 		{id: "hang", want: []string{"case hang: the adapter did not answer within 700ms", "killed and is restarted", "fake adapter: hanging on hang"}, restart: true},
 		{id: "after-hang"},
 		{id: "crash", want: []string{"case crash: the adapter exited (exit status 7)", "fake adapter: crashing on crash"}, restart: true},
-		{id: "garbage", want: []string{"case garbage: the adapter wrote a line that is not JSON: \"calling /x now\"", "log to stderr"}, restart: true},
+		{id: "garbage", want: []string{"case garbage: the adapter wrote a line that is not a JSON object: \"calling /x now\"", "log to stderr"}, restart: true},
 		{id: "wrongid", want: []string{`case wrongid: the adapter answered for id "wrongid-other" instead`}, restart: true},
 		{id: "fail", want: []string{"the SDK could not make the call: no method for /x"}},
 		{id: "last"},
@@ -294,6 +295,141 @@ func TestProcessAdapterIsCertifiedLikeAnInProcessOne(t *testing.T) {
 	for _, v := range cert.Codes {
 		if v.Verdict != "altered" {
 			t.Errorf("code %d: verdict %q although every errcode was altered", v.Code, v.Verdict)
+		}
+	}
+}
+
+// TestEachCaseGetsTheStderrWrittenWhileItRan: an adapter writes a line
+// naming the case to stderr just before each result (which is an error,
+// so that the message shows the log). The line must appear in its own
+// case's message, once, and in no other, 40 out of 40, however the
+// reading of stdout and stderr interleaves.
+func TestEachCaseGetsTheStderrWrittenWhileItRan(t *testing.T) {
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"errcode":0,"errmsg":"ok"}`)
+	}))
+	defer target.Close()
+	p := startFake(t, "lose,logcase", 5*time.Second)
+	env := Env{BaseURL: target.URL, Client: http.DefaultClient, Transport: http.DefaultTransport, Token: "t"}
+	const n = 40
+	own := 0
+	for i := range n {
+		id := fmt.Sprintf("case-%02d", i)
+		_, err := p.Call(context.Background(), env, Request{Case: id, Method: "POST", Endpoint: "/x", ContentType: "application/json", Body: []byte("{}")})
+		if err == nil {
+			t.Fatalf("%s: no error", id)
+		}
+		msg := err.Error()
+		line := "fake adapter: the SDK is done with case " + id
+		switch {
+		case strings.Count(msg, line) != 1:
+			t.Errorf("%s: its own stderr line is not in its message once:\n%s", id, msg)
+		case strings.Count(msg, "fake adapter: ") != 1:
+			t.Errorf("%s: another case's stderr is in its message:\n%s", id, msg)
+		default:
+			own++
+		}
+	}
+	if own != n {
+		t.Errorf("%d of %d cases got exactly their own stderr", own, n)
+	}
+}
+
+// TestABadResultFieldKeepsTheProcess: an errcode written as a JSON string
+// is a protocol error naming the field and the value; the process is
+// kept for the next case.
+func TestABadResultFieldKeepsTheProcess(t *testing.T) {
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"errcode":45009,"errmsg":"too many requests"}`)
+	}))
+	defer target.Close()
+	starts := filepath.Join(t.TempDir(), "starts")
+	p := startFake(t, "stringcode", 5*time.Second, fakeadapter.StartsEnv+"='"+starts+"'")
+	env := Env{BaseURL: target.URL, Client: http.DefaultClient, Transport: http.DefaultTransport, Token: "t"}
+	for _, id := range []string{"one", "two"} {
+		_, err := p.Call(context.Background(), env, Request{Case: id, Method: "POST", Endpoint: "/x", ContentType: "application/json", Body: []byte("{}")})
+		want := "case " + id + `: the adapter's result is a protocol error: errcode must be a JSON integer, got string "45009"`
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", id, err, want)
+		}
+	}
+	if data, _ := os.ReadFile(starts); strings.Count(string(data), "start") != 1 {
+		t.Errorf("started %q: the process must be kept", data)
+	}
+}
+
+func TestDecodeResult(t *testing.T) {
+	for _, tc := range []struct {
+		line, bad, err string
+		errcode        int
+	}{
+		{line: `{"type":"result","id":"a","errcode":-1,"via":"typed error"}`, errcode: -1},
+		{line: `{"type":"result","id":"a","errcode":null,"error":"x"}`},
+		{line: `{"type":"result","id":"a","errcode":"45009"}`, bad: `errcode must be a JSON integer, got string "45009"`},
+		{line: `{"type":"result","id":"a","errcode":45009.0}`, bad: "errcode must be a JSON integer, got number 45009.0"},
+		{line: `{"type":"result","id":"a","errcode":true}`, bad: "errcode must be a JSON integer, got boolean true"},
+		{line: `{"type":"result","id":"a","errcode":{"code":1}}`, bad: "errcode must be a JSON integer, got an object"},
+		{line: `{"type":"result","id":"a","errcode":99999999999999999999}`, bad: "errcode 99999999999999999999 is out of range"},
+		{line: `{"type":"result","id":"a","errcode":0,"via":1}`, bad: "via must be a JSON string, got number 1"},
+		{line: `{"type":"result","id":"a","error":["x"]}`, bad: "error must be a JSON string, got an array"},
+		{line: `{"type":"result","id":7}`, err: "id must be a JSON string, got number 7"},
+		{line: `[1]`, err: "not a JSON object"},
+		{line: `null`, err: "not a JSON object"},
+	} {
+		res, bad, err := decodeResult([]byte(tc.line))
+		switch {
+		case tc.err != "" && (err == nil || err.Error() != tc.err):
+			t.Errorf("%s: err %v, want %q", tc.line, err, tc.err)
+		case tc.bad != "" && (bad == nil || bad.Error() != tc.bad):
+			t.Errorf("%s: bad %v, want %q", tc.line, bad, tc.bad)
+		case tc.err == "" && tc.bad == "" && (err != nil || bad != nil || res.Errcode != nil && *res.Errcode != tc.errcode):
+			t.Errorf("%s: %+v %v %v", tc.line, res, bad, err)
+		}
+	}
+}
+
+// TestTheForwarderNeverEchoesTheToken: when the target does not answer,
+// the loopback server's 502 names the request by method and path; neither
+// the query nor the token comes back to the SDK.
+func TestTheForwarderNeverEchoesTheToken(t *testing.T) {
+	const token = "84_tokenNeverEchoed0123456789abcdef"
+	failing := roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, errors.New("connection refused") })
+	p := startFake(t, "ok", 5*time.Second)
+	env := Env{BaseURL: "http://127.0.0.1:9", Client: &http.Client{Transport: failing}, Transport: failing, Token: token}
+	_, err := p.Call(context.Background(), env, Request{Case: "c", Method: "POST", Endpoint: "/shop/spu/get", ContentType: "application/json", Body: []byte("{}")})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "shopconform: POST /shop/spu/get: the target did not answer: connection refused") {
+		t.Errorf("the 502 does not say what failed: %s", msg)
+	}
+	if strings.Contains(msg, "access_token") || strings.Contains(msg, token[:8]) {
+		t.Errorf("the 502 echoes the query: %s", msg)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// BenchmarkProcessCall is one case through an adapter process, loopback
+// forwarder included: what the protocol and the stderr markers cost.
+func BenchmarkProcessCall(b *testing.B) {
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"errcode":0,"errmsg":"ok"}`)
+	}))
+	defer target.Close()
+	p, err := Process(fakeCommand("logcase"), 5*time.Second)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	env := Env{BaseURL: target.URL, Client: http.DefaultClient, Transport: http.DefaultTransport, Token: "t"}
+	req := Request{Case: "c", Method: "POST", Endpoint: "/x", ContentType: "application/json", Body: []byte("{}")}
+	for b.Loop() {
+		if _, err := p.Call(context.Background(), env, req); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -3,6 +3,10 @@ package certify
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -60,12 +64,88 @@ func newCall(id, baseURL string, env Env, req Request) callMsg {
 // resultMsg is the adapter's answer to a call: Errcode and Via as the
 // SDK's caller saw them, or Error when the SDK could not make the call.
 type resultMsg struct {
-	Type    string `json:"type"`
-	ID      string `json:"id"`
-	Errcode *int   `json:"errcode"`
-	Via     string `json:"via"`
-	Detail  string `json:"detail"`
-	Error   string `json:"error"`
+	Type    string
+	ID      string
+	Errcode *int
+	Via     string
+	Detail  string
+	Error   string
+}
+
+// errNotObject is a line that is not a JSON object: not a message at all.
+var errNotObject = errors.New("not a JSON object")
+
+// decodeResult reads a result line field by field, so that a field of the
+// wrong type is named. err (the line is no JSON object, or its type or id
+// is not a string) means the adapter and the harness are out of step;
+// bad (errcode, via, detail or error of the wrong type) is a mistake in
+// this one result, which the process survives.
+func decodeResult(data []byte) (res resultMsg, bad, err error) {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(data, &fields) != nil || fields == nil {
+		return res, nil, errNotObject
+	}
+	if err := stringField(fields, "type", &res.Type); err != nil {
+		return res, nil, err
+	}
+	if err := stringField(fields, "id", &res.ID); err != nil {
+		return res, nil, err
+	}
+	if raw, ok := fields["errcode"]; ok && string(raw) != "null" {
+		if !integer.Match(raw) {
+			return res, fmt.Errorf("errcode must be a JSON integer, got %s", describeJSON(raw)), nil
+		}
+		n, err := strconv.Atoi(string(raw))
+		if err != nil {
+			return res, fmt.Errorf("errcode %s is out of range", raw), nil
+		}
+		res.Errcode = &n
+	}
+	for _, f := range []struct {
+		name string
+		to   *string
+	}{{"via", &res.Via}, {"detail", &res.Detail}, {"error", &res.Error}} {
+		if err := stringField(fields, f.name, f.to); err != nil {
+			return res, err, nil
+		}
+	}
+	return res, nil, nil
+}
+
+// integer is a JSON number written as an integer: 45009, not 45009.0 or
+// 4.5009e4.
+var integer = regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`)
+
+// stringField reads an optional string field; null counts as absent.
+func stringField(fields map[string]json.RawMessage, name string, to *string) error {
+	raw, ok := fields[name]
+	if !ok || string(raw) == "null" {
+		return nil
+	}
+	if json.Unmarshal(raw, to) != nil {
+		return fmt.Errorf("%s must be a JSON string, got %s", name, describeJSON(raw))
+	}
+	return nil
+}
+
+// describeJSON names a JSON value's type and shows it, briefly.
+func describeJSON(raw json.RawMessage) string {
+	kind := "number"
+	switch raw[0] {
+	case '"':
+		kind = "string"
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case 't', 'f':
+		kind = "boolean"
+	}
+	shown := string(raw)
+	if r := []rune(shown); len(r) > 40 {
+		shown = string(r[:40]) + "…"
+	}
+	return kind + " " + shown
 }
 
 // encodeLine renders one message as one line: encoding/json never writes

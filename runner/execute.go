@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -163,6 +162,9 @@ func (r *Runner) Execute(ctx context.Context, c *fixtures.Case) *Result {
 	res := &Result{Case: c, Target: r.target.Name}
 	defer func() {
 		res.Reason = r.redactor.String(res.Reason)
+		for i, f := range res.Findings {
+			res.Findings[i].Problem = r.redactor.String(f.Problem)
+		}
 		res.errmsg = r.redactor.String(res.errmsg)
 		res.Duration = time.Since(start)
 	}()
@@ -210,7 +212,7 @@ func (r *Runner) Execute(ctx context.Context, c *fixtures.Case) *Result {
 		res.noteRetries(log)
 	}
 	if err != nil {
-		return res.conclude(r.outcomeOfError(err), err.Error())
+		return res.conclude(r.outcomeOfError(err), sdkReason(res.Findings, err.Error()))
 	}
 	res.errcode, res.errmsg, res.answer = a.Errcode, a.Errmsg, a
 	if len(c.Cleanup) > 0 {
@@ -282,18 +284,15 @@ func (r *Runner) verdict(res *Result, env *fixtures.Env) *Result {
 	}
 	res.matcher = m
 	ok, err := m.Match(res)
-	findings := strings.Join(res.Findings, "\n")
 	switch {
 	case err != nil:
 		return res.conclude(results.Error, err.Error())
-	case !ok && findings != "":
-		return res.conclude(results.Fail, m.FailureMessage(res)+"\nSDK findings:\n"+findings)
 	case !ok:
-		return res.conclude(results.Fail, m.FailureMessage(res))
-	case findings != "":
+		return res.conclude(results.Fail, sdkReason(res.Findings, m.FailureMessage(res)))
+	case len(res.Findings) > 0:
 		// The errcode came through, but the SDK did not send the case's
 		// request: a certification finding, never a silent pass.
-		return res.conclude(results.Fail, "SDK findings:\n"+findings)
+		return res.conclude(results.Fail, sdkReason(res.Findings, ""))
 	}
 	res.Flaky = len(res.earlier) > 0
 	return res.conclude(results.Pass, "")

@@ -225,9 +225,10 @@ func (r *replayer) end() error {
 
 // sameMediaType lets a request whose content type differs from the
 // recorded one only in parameters (";charset=utf-8", letter case) match:
-// they are the client's business, not the API's.
+// they are the client's business, not the API's. A multipart body keeps
+// its own boundary, which it is read with (cassette.Diff).
 func sameMediaType(sent, recorded cassette.Request) cassette.Request {
-	if mediaType(sent.ContentType) == mediaType(recorded.ContentType) {
+	if mt := mediaType(sent.ContentType); mt == mediaType(recorded.ContentType) && mt != "multipart/form-data" {
 		sent.ContentType = recorded.ContentType
 	}
 	return sent

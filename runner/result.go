@@ -28,8 +28,9 @@ type Result struct {
 	// errcode it accepts.
 	Notes []string
 	// Findings are what an SDK under certification did differently from
-	// the case: fields it dropped or changed, an errcode it lost.
-	Findings []string
+	// the case: fields it dropped or changed, an errcode it lost or
+	// altered; secrets are already masked.
+	Findings []results.Finding
 	// Transcript, Curl and Rerun explain a case that did not pass.
 	Transcript []results.Exchange
 	Curl       string
@@ -93,10 +94,22 @@ func (r *Result) Record() results.Case {
 		Fixture:         c.File,
 		DurationMS:      float64(r.Duration.Microseconds()) / 1000,
 		Notes:           r.Notes,
-		Findings:        r.Findings,
+		Findings:        findingLines(r.Findings),
+		SDKFindings:     r.Findings,
 		Transcript:      r.Transcript,
 		Curl:            r.Curl,
 		Rerun:           r.Rerun,
 		EarlierAttempts: r.earlier,
 	}
+}
+
+func findingLines(fs []results.Finding) []string {
+	if len(fs) == 0 {
+		return nil
+	}
+	lines := make([]string, len(fs))
+	for i, f := range fs {
+		lines[i] = f.String()
+	}
+	return lines
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/shopconform/shopconform/catalog"
 	"github.com/shopconform/shopconform/fixtures"
 	"github.com/shopconform/shopconform/runner/cassette"
+	"github.com/shopconform/shopconform/runner/results"
 )
 
 // Sender sends a case's own request in place of the runner: an SDK under
@@ -84,8 +85,10 @@ func (w *wireLog) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // viaSDK has the sender send the case's own request and returns the
 // target's answer as the SDK's caller saw it, with every finding: a request
-// that differs from the case's, an errcode the SDK lost or altered.
-func (r *Runner) viaSDK(ctx context.Context, c *fixtures.Case, acct account, env *fixtures.Env) (*answer, []string, error) {
+// that differs from the case's, an errcode the SDK lost or altered. The
+// findings come back when the SDK could make no call too: what it sent is
+// still the cause worth naming.
+func (r *Runner) viaSDK(ctx context.Context, c *fixtures.Case, acct account, env *fixtures.Env) (*answer, []results.Finding, error) {
 	body, contentType, err := buildBody(c.Request, env)
 	if err != nil {
 		return nil, nil, fmt.Errorf("rendering the request: %w", err)
@@ -112,10 +115,15 @@ func (r *Runner) viaSDK(ctx context.Context, c *fixtures.Case, acct account, env
 	expected := wireRequest{Method: c.Request.Method, Endpoint: c.Endpoint, ContentType: contentType, Body: body}
 	findings := r.compareWire(env, expected, wire)
 	if err != nil {
-		if len(findings) > 0 {
-			err = fmt.Errorf("%w; %s", err, strings.Join(findings, "; "))
+		headline, _, _ := strings.Cut(strings.TrimSpace(err.Error()), "\n")
+		lost := results.Finding{Kind: results.FindingLost, Path: "errcode", Problem: headline}
+		if len(wire.sent) == 0 {
+			// Nothing was sent: the loss is the cause, and comes first.
+			findings = append([]results.Finding{lost}, findings...)
+		} else {
+			findings = append(findings, lost)
 		}
-		return nil, nil, fmt.Errorf("the SDK adapter: %w", err)
+		return nil, findings, fmt.Errorf("the SDK adapter: %w", err)
 	}
 	code := ans.Errcode
 	a := &answer{Errcode: &code}
@@ -123,11 +131,30 @@ func (r *Runner) viaSDK(ctx context.Context, c *fixtures.Case, acct account, env
 		last := wire.got[n-1]
 		a.Status, a.Raw, a.Errmsg, a.wire = last.Status, last.Raw, last.Errmsg, last.Errcode
 		if last.Errcode != nil && *last.Errcode != code {
-			findings = append(findings, fmt.Sprintf("the SDK reports errcode %s (%s) but the target answered %s",
-				catalog.Default().Describe(catalog.Code(code)), ans.Via, catalog.Default().Describe(catalog.Code(*last.Errcode))))
+			findings = append(findings, results.Finding{Kind: results.FindingAltered, Path: "errcode",
+				Problem: fmt.Sprintf("the SDK reports errcode %s (%s) but the target answered %s",
+					catalog.Default().Describe(catalog.Code(code)), ans.Via, catalog.Default().Describe(catalog.Code(*last.Errcode)))})
 		}
 	}
 	return a, findings, nil
+}
+
+// sdkReason puts the findings first, one a line, then the rest of what
+// went wrong: the first line of a reason is what every report shows, and
+// the finding is the cause (a request the target could not match, an
+// errcode the SDK changed), whatever the SDK's own error says after it.
+func sdkReason(findings []results.Finding, rest string) string {
+	if len(findings) == 0 {
+		return rest
+	}
+	lines := make([]string, 0, len(findings)+1)
+	for _, f := range findings {
+		lines = append(lines, f.String())
+	}
+	if rest = strings.TrimSpace(rest); rest != "" {
+		lines = append(lines, rest)
+	}
+	return strings.Join(lines, "\n")
 }
 
 func (r *Runner) sdkTrace(wire *wireLog) []traced {
@@ -141,24 +168,22 @@ func (r *Runner) sdkTrace(wire *wireLog) []traced {
 // compareWire lists, field by field, how what the SDK sent differs from
 // the case's request; the token is ignored, as the SDK may carry it its
 // own way.
-func (r *Runner) compareWire(env *fixtures.Env, expected wireRequest, wire *wireLog) []string {
+func (r *Runner) compareWire(env *fixtures.Env, expected wireRequest, wire *wireLog) []results.Finding {
 	if len(wire.sent) == 0 {
-		return []string{"the SDK sent no request"}
+		return []results.Finding{{Kind: results.FindingRequest, Path: "requests", Problem: results.SentNoRequest}}
 	}
 	nz := cassette.NewNormalizer(r.values(env))
 	want := nz.Request(expected.Method, expected.Endpoint, expected.ContentType, expected.Body)
 	sent := wire.sent[len(wire.sent)-1]
-	got := nz.Request(sent.Method, sent.Endpoint, sent.ContentType, sent.Body)
-	// Charset parameters and case are the SDK's business, not the API's.
-	if mediaType(got.ContentType) == mediaType(want.ContentType) {
-		got.ContentType = want.ContentType
-	}
-	var findings []string
-	for _, d := range cassette.Diff(got, want) {
-		findings = append(findings, "the SDK's request differs: "+strings.Replace(d, "recorded", "the case has", 1))
+	got := sameMediaType(nz.Request(sent.Method, sent.Endpoint, sent.ContentType, sent.Body), want)
+	var findings []results.Finding
+	for _, d := range cassette.Differences(got, want) {
+		findings = append(findings, results.Finding{Kind: results.FindingRequest, Path: d.Path,
+			Problem: strings.Replace(d.Problem, "recorded", "the case has", 1)})
 	}
 	if len(wire.sent) > 1 {
-		findings = append(findings, fmt.Sprintf("the SDK sent %d requests for one call", len(wire.sent)))
+		findings = append(findings, results.Finding{Kind: results.FindingRequest, Path: "requests",
+			Problem: fmt.Sprintf("the SDK sent %d requests for one call", len(wire.sent))})
 	}
 	return findings
 }

@@ -221,10 +221,24 @@ func writeCertSummary(w io.Writer, c *certify.Certificate) {
 	if !c.Complete {
 		fmt.Fprintln(w, "complete:  no (interrupted: the certificate covers what finished)")
 	}
-	exact, others := c.Exact()
-	fmt.Fprintf(w, "codes surfaced exactly: %d of %d\n", len(exact), len(c.Codes))
+	_, others := c.Exact()
+	writeReach(w, c)
 	writeVerdicts(w, others)
 	writeKnownGaps(w, c)
+}
+
+// writeReach says how many of the codes a typed SDK can reach the SDK
+// surfaced exactly, and names the raw-wire codes apart: their cases send
+// what no typed SDK can, so they are not counted against it.
+func writeReach(w io.Writer, c *certify.Certificate) {
+	fmt.Fprintf(w, "codes surfaced exactly: %d of %d a typed SDK can reach\n", c.TypedReachable.Reached, c.TypedReachable.Codes)
+	var raw []string
+	for _, v := range c.RawWire() {
+		raw = append(raw, fmt.Sprintf("%d (%d/%d cases passed)", v.Code, v.Passed, v.Cases))
+	}
+	if len(raw) > 0 {
+		fmt.Fprintf(w, "raw-wire, not judged (a typed SDK cannot send their cases): %s\n", strings.Join(raw, ", "))
+	}
 }
 
 // writeVerdicts lists the codes not surfaced exactly: code, verdict, and
@@ -297,7 +311,7 @@ func certifyVerifyCmd(args []string, stdout, stderr io.Writer) int {
 	for i, v := range exact {
 		codes[i] = fmt.Sprint(v.Code)
 	}
-	fmt.Fprintf(stdout, "codes surfaced exactly: %d of %d\n", len(exact), len(cert.Codes))
+	writeReach(stdout, cert)
 	if len(codes) > 0 {
 		fmt.Fprintf(stdout, "  %s\n", wrap(codes, 100, "  "))
 	}

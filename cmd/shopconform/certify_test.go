@@ -4,11 +4,14 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -265,4 +268,90 @@ func TestServeReplayBeginKeys(t *testing.T) {
 	// begun would answer the next replay run of this test binary.
 	var end map[string]json.RawMessage
 	postJSON(t, base+"/_shopconform/replay/end", nil, &end)
+}
+
+// TestCertifyNamesTheFindingEverywhere: an adapter that drops fund_type
+// from every body fails on replay with an error of its own (and stderr
+// after it); the console, summary.md and certificate.json still name the
+// dropped field for every code it affects.
+func TestCertifyNamesTheFindingEverywhere(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "cert")
+	code, stdout, stderr := runCLI(t, "certify", "--adapter", fakeAdapter("dropfield=fund_type,logcase"), "--domains", "order", "--out", out)
+	if code != exitFailures {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	const named = "body.fund_type: absent from the request"
+	var cert struct {
+		Codes []struct {
+			Code    int
+			Verdict string
+			Why     []string
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(out, "certificate.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &cert); err != nil {
+		t.Fatal(err)
+	}
+	affected := 0
+	for _, v := range cert.Codes {
+		if v.Verdict == "exact" {
+			continue
+		}
+		affected++
+		for _, why := range v.Why {
+			if !strings.Contains(why, named) {
+				t.Errorf("certificate.json: code %d: %q does not name the field", v.Code, why)
+			}
+		}
+		line := regexp.MustCompile(`(?m)^  ` + strconv.Itoa(v.Code) + ` .*$`).FindString(stdout)
+		if !strings.Contains(line, "request differs") || !strings.Contains(line, named) {
+			t.Errorf("console: code %d: %q", v.Code, line)
+		}
+	}
+	if affected == 0 {
+		t.Fatal("no code was affected")
+	}
+	summary, err := os.ReadFile(filepath.Join(out, "summary.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range strings.Split(string(summary), "\n") {
+		if strings.HasPrefix(row, "| `order-") && !strings.Contains(row, `body.fund\_type: absent from the request`) {
+			t.Errorf("summary.md: a failing case's row does not name the field: %s", row)
+		}
+	}
+}
+
+// TestCertifySaysWhichCodesAreRawWire: the baseline sends the raw-wire
+// cases and passes them, yet their codes are reported apart from the
+// codes a typed SDK can reach.
+func TestCertifySaysWhichCodesAreRawWire(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "cert")
+	code, stdout, stderr := runCLI(t, "certify", "--adapter", fakeAdapter("ok"), "--domains", "universal", "--out", out)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	var cert struct {
+		TypedReachable struct{ Codes, Reached int } `json:"typed_reachable"`
+		Codes          []struct{ Verdict string }
+	}
+	data, _ := os.ReadFile(filepath.Join(out, "certificate.json"))
+	if err := json.Unmarshal(data, &cert); err != nil {
+		t.Fatal(err)
+	}
+	want := len(cert.Codes) - 2
+	if cert.TypedReachable.Codes != want || cert.TypedReachable.Reached != want {
+		t.Errorf("typed_reachable %+v, want %d of %d", cert.TypedReachable, want, want)
+	}
+	for _, w := range []string{
+		fmt.Sprintf("codes surfaced exactly: %d of %d a typed SDK can reach\n", want, want),
+		"raw-wire, not judged (a typed SDK cannot send their cases): 43002 (1/1 cases passed), 47001 (3/3 cases passed)\n",
+	} {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("stdout lacks %q:\n%s", w, stdout)
+		}
+	}
 }

@@ -21,10 +21,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -38,7 +42,16 @@ import (
 //	wrongid=ID  answer case ID under another id
 //	fail=ID     answer case ID with an error: the SDK could not call
 //	alter       hand the caller errcode+1, as a typed error
+//	swallow     hand the caller errcode 0 whatever the answer, as success
+//	lose        answer every call with an error: the caller got no errcode
+//	stringcode  write the errcode as a JSON string ("45009")
 //	drop        drop the alphabetically first field of every JSON body
+//	dropfield=F drop field F of every JSON body that has it
+//	remultipart build multipart bodies anew, as a typed SDK does: its own
+//	            boundary, its own part order (files first, fields reversed)
+//	quoteurl    when the answer is not JSON, quote the request's URL, cut
+//	            short, in the error, as some HTTP clients do
+//	logcase     write a line naming the case to stderr before each result
 //	nohello     never answer the hello
 //	badhello    answer the hello with a line that is not JSON
 const ModeEnv = "SHOPCONFORM_FAKE_ADAPTER"
@@ -47,9 +60,15 @@ const ModeEnv = "SHOPCONFORM_FAKE_ADAPTER"
 // count restarts with it.
 const StartsEnv = "SHOPCONFORM_FAKE_ADAPTER_STARTS"
 
+// ChangedEnv, when set, names a file that gets a line "CASE FIELD" for
+// every body field the adapter dropped: tests know which cases it changed.
+const ChangedEnv = "SHOPCONFORM_FAKE_ADAPTER_CHANGED"
+
 type mode struct {
-	hang, crash, garbage, wrongID, fail string
-	alter, drop, noHello, badHello      bool
+	hang, crash, garbage, wrongID, fail, dropField string
+	alter, swallow, lose, stringCode, drop         bool
+	remultipart, quoteURL, logCase                 bool
+	noHello, badHello                              bool
 }
 
 func parseMode(s string) mode {
@@ -69,8 +88,22 @@ func parseMode(s string) mode {
 			m.fail = v
 		case "alter":
 			m.alter = true
+		case "swallow":
+			m.swallow = true
+		case "lose":
+			m.lose = true
+		case "stringcode":
+			m.stringCode = true
 		case "drop":
 			m.drop = true
+		case "dropfield":
+			m.dropField = v
+		case "remultipart":
+			m.remultipart = true
+		case "quoteurl":
+			m.quoteURL = true
+		case "logcase":
+			m.logCase = true
 		case "nohello":
 			m.noHello = true
 		case "badhello":
@@ -133,6 +166,9 @@ func Main(modeText string, stdin io.Reader, stdout, stderr io.Writer) int {
 			if c.ID == m.wrongID {
 				res["id"] = c.ID + "-other"
 			}
+			if m.logCase {
+				fmt.Fprintf(stderr, "fake adapter: the SDK is done with case %s\n", c.ID)
+			}
 			_ = out.Encode(res)
 		}
 	}
@@ -149,8 +185,14 @@ func (m mode) call(c call) map[string]any {
 	} else if c.BodyBase64 != "" {
 		body, _ = base64.StdEncoding.DecodeString(c.BodyBase64)
 	}
-	if m.drop {
-		body = dropFirstField(body)
+	contentType := c.ContentType
+	switch {
+	case m.drop:
+		body = m.dropFirst(c.ID, body, "")
+	case m.dropField != "":
+		body = m.dropFirst(c.ID, body, m.dropField)
+	case m.remultipart:
+		body, contentType = remultipart(body, contentType)
 	}
 	u := c.BaseURL + c.Endpoint
 	if c.Token != "" {
@@ -165,8 +207,8 @@ func (m mode) call(c call) map[string]any {
 		res["error"] = err.Error()
 		return res
 	}
-	if c.ContentType != "" {
-		req.Header.Set("Content-Type", c.ContentType)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -174,15 +216,24 @@ func (m mode) call(c call) map[string]any {
 		return res
 	}
 	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
 	var env struct {
 		Errcode     *int   `json:"errcode"`
 		AccessToken string `json:"access_token"`
 	}
 	switch {
-	case json.NewDecoder(resp.Body).Decode(&env) != nil:
-		res["error"] = fmt.Sprintf("HTTP %d: the answer is not JSON", resp.StatusCode)
+	case json.Unmarshal(raw, &env) != nil && m.quoteURL:
+		res["error"] = fmt.Sprintf("HTTP %d for url %s…: %s", resp.StatusCode, u[:len(u)-6], raw)
+	case json.Unmarshal(raw, &env) != nil:
+		res["error"] = fmt.Sprintf("HTTP %d: the answer is not JSON: %s", resp.StatusCode, raw)
+	case m.lose:
+		res["error"] = "request failed"
 	case env.Errcode != nil && m.alter:
 		res["errcode"], res["via"], res["detail"] = *env.Errcode+1, "typed error", "altered on purpose"
+	case m.swallow:
+		res["errcode"], res["via"] = 0, "response field"
+	case env.Errcode != nil && m.stringCode:
+		res["errcode"], res["via"] = strconv.Itoa(*env.Errcode), "response field"
 	case env.Errcode != nil:
 		res["errcode"], res["via"] = *env.Errcode, "response field"
 	case env.AccessToken != "":
@@ -193,17 +244,74 @@ func (m mode) call(c call) map[string]any {
 	return res
 }
 
-func dropFirstField(body []byte) []byte {
+// dropFirst drops field (the alphabetically first one when field is "")
+// from a JSON object body, and notes it in ChangedEnv's file.
+func (m mode) dropFirst(id string, body []byte, field string) []byte {
 	var obj map[string]json.RawMessage
 	if json.Unmarshal(body, &obj) != nil || len(obj) == 0 {
 		return body
 	}
-	keys := make([]string, 0, len(obj))
-	for k := range obj {
-		keys = append(keys, k)
+	if field == "" {
+		keys := make([]string, 0, len(obj))
+		for k := range obj {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		field = keys[0]
 	}
-	slices.Sort(keys)
-	delete(obj, keys[0])
+	if _, ok := obj[field]; !ok {
+		return body
+	}
+	delete(obj, field)
+	if path := os.Getenv(ChangedEnv); path != "" {
+		if f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
+			fmt.Fprintln(f, id, field)
+			f.Close()
+		}
+	}
 	out, _ := json.Marshal(obj)
 	return out
+}
+
+// remultipart reads a multipart/form-data body and writes the same form
+// anew with a random boundary, file parts first and fields in reverse
+// order. Any other body is left alone.
+func remultipart(body []byte, contentType string) ([]byte, string) {
+	mt, params, err := mime.ParseMediaType(contentType)
+	if err != nil || mt != "multipart/form-data" {
+		return body, contentType
+	}
+	type part struct {
+		header textproto.MIMEHeader
+		data   []byte
+	}
+	var files, fields []part
+	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+	for {
+		p, err := mr.NextRawPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return body, contentType
+		}
+		data, _ := io.ReadAll(p)
+		if p.FileName() != "" {
+			files = append(files, part{p.Header, data})
+		} else {
+			fields = append([]part{{p.Header, data}}, fields...)
+		}
+	}
+	var out bytes.Buffer
+	w := multipart.NewWriter(&out) // a random boundary
+	for _, p := range append(files, fields...) {
+		h := textproto.MIMEHeader{"Content-Disposition": p.header["Content-Disposition"]}
+		if ct := p.header.Get("Content-Type"); ct != "" {
+			h.Set("Content-Type", ct)
+		}
+		pw, _ := w.CreatePart(h)
+		_, _ = pw.Write(p.data)
+	}
+	_ = w.Close()
+	return out.Bytes(), w.FormDataContentType()
 }

@@ -11,9 +11,9 @@ import (
 )
 
 // Diff compares a normalised request with a recorded one: nil when equal,
-// else one line per difference, in a fixed order (method, path, content
-// type, body; object keys sorted, array items in order), each naming where
-// it is:
+// else one line per difference (Differences, as "path: problem"), in a
+// fixed order (method, path, content type, body; object keys sorted, array
+// items in order), each naming where it is:
 //
 //	method: sent GET, recorded POST
 //	path: sent /shop/spu/add, recorded /shop/spu/get
@@ -22,32 +22,66 @@ import (
 //	body.skus.0.stock_num: absent from the request
 //	body.skus.2: absent from the recording
 //	raw_body: sent "{\"a\":", recorded "{\"b\":"
+//	multipart.media.filename: sent "a.png", recorded "shopconform.png"
 //
 // JSON bodies are compared as values: key order and formatting do not
 // count, and numbers are equal when they are the same number exactly (1.0
 // equals 1; 9007199254740993 does not equal 9007199254740992, as it would
 // through float64). Long strings are shown around their first difference.
-// Both sides must be normalised with their own run's values, so that run-
-// scoped values and times compare as placeholders.
+// Multipart/form-data bodies are compared by meaning (multipart.go): their
+// boundaries do not count, nor does the order of parts with different
+// names. Both sides must be normalised with their own run's values, so
+// that run-scoped values and times compare as placeholders.
 func Diff(sent, recorded Request) []string {
-	var d differ
-	if sent.Method != recorded.Method {
-		d.addf("method: sent %s, recorded %s", sent.Method, recorded.Method)
+	ds := Differences(sent, recorded)
+	if len(ds) == 0 {
+		return nil
 	}
-	if sent.Path != recorded.Path {
-		d.addf("path: sent %s, recorded %s", sent.Path, recorded.Path)
+	lines := make([]string, len(ds))
+	for i, d := range ds {
+		lines[i] = d.String()
 	}
-	if sent.ContentType != recorded.ContentType {
-		d.addf("content_type: sent %q, recorded %q", sent.ContentType, recorded.ContentType)
-	}
-	d.body(sent, recorded)
-	return d.lines
+	return lines
 }
 
-type differ struct{ lines []string }
+// Difference is one way a request differs from a recorded one: Path says
+// where ("method", "content_type", "body.skus.0.stock_num", "raw_body",
+// "multipart.media.filename") and Problem how ("absent from the request",
+// "sent \"a\", recorded \"b\"").
+type Difference struct {
+	Path    string
+	Problem string
+}
 
-func (d *differ) addf(format string, args ...any) {
-	d.lines = append(d.lines, fmt.Sprintf(format, args...))
+func (d Difference) String() string { return d.Path + ": " + d.Problem }
+
+// Differences is Diff with each difference's path and problem apart.
+func Differences(sent, recorded Request) []Difference {
+	var d differ
+	if sent.Method != recorded.Method {
+		d.addf("method", "sent %s, recorded %s", sent.Method, recorded.Method)
+	}
+	if sent.Path != recorded.Path {
+		d.addf("path", "sent %s, recorded %s", sent.Path, recorded.Path)
+	}
+	sm, rm, multi := multiparts(sent, recorded)
+	// A multipart content type's boundary belongs to the body's framing,
+	// which is compared by meaning below.
+	if sent.ContentType != recorded.ContentType && !multi {
+		d.addf("content_type", "sent %q, recorded %q", sent.ContentType, recorded.ContentType)
+	}
+	if multi {
+		d.multipart(sm, rm)
+	} else {
+		d.body(sent, recorded)
+	}
+	return d.diffs
+}
+
+type differ struct{ diffs []Difference }
+
+func (d *differ) addf(path, format string, args ...any) {
+	d.diffs = append(d.diffs, Difference{Path: path, Problem: fmt.Sprintf(format, args...)})
 }
 
 // body compares the bodies by their kind first: none, JSON or raw text.
@@ -60,16 +94,16 @@ func (d *differ) body(sent, recorded Request) {
 	case sr && rr:
 		if sent.RawBody != recorded.RawBody {
 			s, r := excerpts(sent.RawBody, recorded.RawBody)
-			d.addf("raw_body: sent %s, recorded %s", s, r)
+			d.addf("raw_body", "sent %s, recorded %s", s, r)
 		}
 	case !sj && !sr && (rj || rr):
-		d.addf("%s: absent from the request", bodyField(recorded))
+		d.addf(bodyField(recorded), "absent from the request")
 	case (sj || sr) && !rj && !rr:
-		d.addf("%s: absent from the recording", bodyField(sent))
+		d.addf(bodyField(sent), "absent from the recording")
 	case sj && rr:
-		d.addf("body: sent JSON %s, recorded raw text %s", clip(render(sent.Body)), quoteClip(recorded.RawBody))
+		d.addf("body", "sent JSON %s, recorded raw text %s", clip(render(sent.Body)), quoteClip(recorded.RawBody))
 	case sr && rj:
-		d.addf("body: sent raw text %s, recorded JSON %s", quoteClip(sent.RawBody), clip(render(recorded.Body)))
+		d.addf("body", "sent raw text %s, recorded JSON %s", quoteClip(sent.RawBody), clip(render(recorded.Body)))
 	}
 }
 
@@ -103,9 +137,9 @@ func (d *differ) value(path string, s, r any) {
 			ri, inR := rv[k]
 			switch p := path + "." + k; {
 			case !inS:
-				d.addf("%s: absent from the request", p)
+				d.addf(p, "absent from the request")
 			case !inR:
-				d.addf("%s: absent from the recording", p)
+				d.addf(p, "absent from the recording")
 			default:
 				d.value(p, si, ri)
 			}
@@ -119,9 +153,9 @@ func (d *differ) value(path string, s, r any) {
 		for i := range max(len(sv), len(rv)) {
 			switch p := path + "." + strconv.Itoa(i); {
 			case i >= len(sv):
-				d.addf("%s: absent from the request", p)
+				d.addf(p, "absent from the request")
 			case i >= len(rv):
-				d.addf("%s: absent from the recording", p)
+				d.addf(p, "absent from the recording")
 			default:
 				d.value(p, sv[i], rv[i])
 			}
@@ -138,7 +172,7 @@ func (d *differ) value(path string, s, r any) {
 			ss, rs = excerpts(a, b)
 		}
 	}
-	d.addf("%s: sent %s, recorded %s", path, clip(ss), clip(rs))
+	d.addf(path, "sent %s, recorded %s", clip(ss), clip(rs))
 }
 
 // scalarEqual compares strings, booleans, null and numbers; numbers by

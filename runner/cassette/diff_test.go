@@ -76,3 +76,62 @@ func TestDiff(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffComparesMultipartByMeaning: a form built by another client
+// (its own boundary, its own part order, a charset on a text part) is the
+// same request; a changed field, file name, content type or byte is not,
+// and each is named by the part's field name.
+func TestDiffComparesMultipartByMeaning(t *testing.T) {
+	type part struct{ name, filename, contentType, data string }
+	form := func(boundary string, parts ...part) Request {
+		var b strings.Builder
+		for _, p := range parts {
+			b.WriteString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + p.name + "\"")
+			if p.filename != "" {
+				b.WriteString("; filename=\"" + p.filename + "\"")
+			}
+			b.WriteString("\r\n")
+			if p.contentType != "" {
+				b.WriteString("Content-Type: " + p.contentType + "\r\n")
+			}
+			b.WriteString("\r\n" + p.data + "\r\n")
+		}
+		b.WriteString("--" + boundary + "--\r\n")
+		return NormalizeRequest("POST", "/shop/img/upload", "multipart/form-data; boundary="+boundary, []byte(b.String()), Values{})
+	}
+	png := "\x89PNG\r\n\x1a\n\x00\xff"
+	resp := part{"resp_type", "", "", "1"}
+	upload := part{"upload_type", "", "", "0"}
+	media := part{"media", "shopconform.png", "image/png", png}
+	recorded := form("shopconform-boundary-7d1c0b3e", resp, upload, media)
+	for _, tt := range []struct {
+		name string
+		sent Request
+		want []string
+	}{
+		{"another boundary and part order", form("----WebKitFormBoundaryX3b9", media, upload, resp), nil},
+		{"a charset on a text part", form("b", part{"resp_type", "", "text/plain; charset=utf-8", "1"}, upload, media), nil},
+		{"a field's value", form("b", part{"resp_type", "", "", "2"}, upload, media), []string{`multipart.resp_type.content: sent "2", recorded "1"`}},
+		{"a field dropped", form("b", upload, media), []string{"multipart.resp_type: absent from the request"}},
+		{"a field added", form("b", resp, upload, media, part{"img_url", "", "", "x"}), []string{"multipart.img_url: absent from the recording"}},
+		{"a file name", form("b", resp, upload, part{"media", "a.png", "image/png", png}), []string{`multipart.media.filename: sent "a.png", recorded "shopconform.png"`}},
+		{"a file's content type", form("b", resp, upload, part{"media", "shopconform.png", "application/octet-stream", png}),
+			[]string{`multipart.media.content_type: sent "application/octet-stream", recorded "image/png"`}},
+		{"a file's bytes", form("b", resp, upload, part{"media", "shopconform.png", "image/png", png[:len(png)-1] + "\xfe"}),
+			[]string{`multipart.media.content: sent "\\x89PNG\r\n\x1a\n\x00\\xfe", recorded "\\x89PNG\r\n\x1a\n\x00\\xff"`}},
+		{"a field sent as a file", form("b", part{"resp_type", "r.txt", "", "1"}, upload, media), []string{`multipart.resp_type: sent a file "r.txt", recorded a field`}},
+		{"a repeated field keeps its order", form("b", resp, upload, media, part{"media", "b.png", "image/png", png}),
+			[]string{"multipart.media.1: absent from the recording"}},
+	} {
+		got := Diff(tt.sent, recorded)
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s:\n got %q\nwant %q", tt.name, got, tt.want)
+		}
+	}
+	// A body that is not well-formed multipart is compared as text.
+	broken := recorded
+	broken.RawBody = strings.TrimSuffix(broken.RawBody, "--\r\n")[:40]
+	if got := Diff(broken, recorded); len(got) != 1 || !strings.HasPrefix(got[0], "raw_body: sent ") {
+		t.Errorf("a broken multipart body: %q", got)
+	}
+}

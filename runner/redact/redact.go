@@ -25,6 +25,7 @@ const minSecret = 8
 type Redactor struct {
 	mu       sync.RWMutex
 	forms    map[string]bool
+	secrets  []string
 	replacer *strings.Replacer
 }
 
@@ -45,6 +46,9 @@ func (r *Redactor) Add(secret string) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if !r.forms[secret] {
+		r.secrets = append(r.secrets, secret)
+	}
 	for _, f := range forms {
 		if !r.forms[f] {
 			r.forms[f] = true
@@ -120,12 +124,17 @@ func embeddedBase64(secret string) []string {
 	return out
 }
 
-// String returns s with every known secret masked.
+// String returns s with every known secret masked, and what is left of
+// one that was cut short after a token or secret key (prefix.go).
 func (r *Redactor) String(s string) string {
 	if s == "" {
 		return s
 	}
-	return r.rep().Replace(s)
+	s = r.rep().Replace(s)
+	r.mu.RLock()
+	secrets := r.secrets
+	r.mu.RUnlock()
+	return maskPrefixes(s, secrets)
 }
 
 // Contains reports whether s holds any known secret.

@@ -69,3 +69,29 @@ func TestMarkupAndJSONVariantsAreMasked(t *testing.T) {
 		t.Error("a secret under the minimum has forms")
 	}
 }
+
+// What is left of a token that an SDK's error message cut short is masked
+// after a key that names a token or a secret, in a URL, JSON or prose;
+// fewer than 8 characters of it, or a value that only resembles it, stay.
+func TestACutTokenIsMaskedAfterItsKey(t *testing.T) {
+	token := "84_Xy7QeRtUvWz-0123456789abcdefABCDEF"
+	r := New(token)
+	for _, tc := range []struct{ in, want string }{
+		{"502 for url: http://127.0.0.1:1/shop/spu/get?access_token=" + token[:20] + "…",
+			"502 for url: http://127.0.0.1:1/shop/spu/get?access_token=" + Mask},
+		{"GET /x?a=1&access_token=" + token[:8] + "&b=2", "GET /x?a=1&access_token=" + Mask + "&b=2"},
+		{`{"access_token": "` + token[:12] + `..."}`, `{"access_token": "` + Mask + `"}`},
+		{"url=%2Fx%3Faccess_token%3D" + token[:10], "url=%2Fx%3Faccess_token%3D" + Mask},
+		{"Token: " + token[:9], "Token: " + Mask},
+		{"access_token=" + token[:7] + "…", "access_token=" + token[:7] + "…"},
+		{"access_token=ACCESS_TOKEN", "access_token=ACCESS_TOKEN"},
+		{"the text " + token[:20] + " without a key", "the text " + token[:20] + " without a key"},
+	} {
+		if got := r.String(tc.in); got != tc.want {
+			t.Errorf("%q\n got %q\nwant %q", tc.in, got, tc.want)
+		}
+		if got := HoldsPrefix([]byte(tc.in), []string{token}); got != (tc.in != tc.want) {
+			t.Errorf("HoldsPrefix(%q) = %v", tc.in, got)
+		}
+	}
+}

@@ -77,9 +77,12 @@ type Case struct {
 	// up was there already), a cleanup step that failed.
 	Notes []string `json:"notes,omitempty"`
 	// Findings are what an SDK under certification did differently from
-	// the case (a dropped or changed field, a lost or altered errcode);
-	// empty outside certification.
+	// the case (a dropped or changed field, a lost or altered errcode),
+	// one line each; empty outside certification.
 	Findings []string `json:"findings,omitempty"`
+	// SDKFindings are the same findings as data, for tools: what kind,
+	// where, and how. Added within v1.
+	SDKFindings []Finding `json:"sdk_findings,omitempty"`
 	// Transcript is every request the case sent and what came back, in
 	// order, secrets masked and the token never included; kept for the
 	// cases that did not pass.
@@ -97,6 +100,49 @@ type Case struct {
 	// Expectation is the expectations-file entry this case matched and
 	// did what it says: the outcome stays, but it does not fail the run.
 	Expectation *Expectation `json:"expectation,omitempty"`
+}
+
+// Finding is one thing an SDK under certification did differently from
+// the case.
+type Finding struct {
+	// Kind is FindingRequest, FindingAltered or FindingLost.
+	Kind string `json:"kind"`
+	// Path says where: a field of the request ("body.fund_type",
+	// "content_type", "multipart.media.filename", "method", "raw_body"),
+	// "requests" for how many the SDK sent, or "errcode".
+	Path string `json:"path"`
+	// Problem says how: "absent from the request", "sent \"100\", the case
+	// has 100", "the SDK reports errcode 1000012 (typed error) but the
+	// target answered 1000011".
+	Problem string `json:"problem"`
+}
+
+// Kinds of Finding.
+const (
+	// FindingRequest: the SDK did not send the case's request.
+	FindingRequest = "request differs"
+	// FindingAltered: the SDK handed its caller another errcode than the
+	// target answered.
+	FindingAltered = "altered"
+	// FindingLost: the SDK's caller got no errcode at all.
+	FindingLost = "lost"
+)
+
+// SentNoRequest is the problem of the FindingRequest at path "requests"
+// when the SDK sent nothing at all.
+const SentNoRequest = "the SDK sent no request"
+
+// String is the finding as one line of text, as Findings holds it.
+func (f Finding) String() string {
+	switch {
+	case f.Kind == FindingRequest && f.Path == "requests":
+		return f.Problem
+	case f.Kind == FindingRequest:
+		return "the SDK's request differs: " + f.Path + ": " + f.Problem
+	case f.Kind == FindingLost:
+		return "the SDK's caller got no errcode: " + f.Problem
+	}
+	return f.Problem
 }
 
 // Attempt is one answer a retry replaced: an errcode, or a transport

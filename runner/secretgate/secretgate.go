@@ -26,6 +26,11 @@ const chunk = 1 << 20
 // base64, JSON-escaped, XML-escaped; see redact.Forms); it returns the
 // paths it deleted (sorted) so the caller can fail the run and name them.
 //
+// It also deletes a file that holds what is left of a secret cut short:
+// after a key that names a token or a secret (access_token=…,
+// "access_token":"…"), a value that begins with at least 8 characters of
+// one (redact.HoldsPrefix), as an SDK's shortened error message leaves it.
+//
 // Secrets shorter than the redactor's minimum are ignored, as the
 // redactor ignores them. Symbolic links and other non-regular files are
 // neither followed nor deleted: what they point to is outside the run's
@@ -33,7 +38,7 @@ const chunk = 1 << 20
 // its error is returned, joined with the others, together with every path
 // that was deleted, and the caller must treat the run as failed.
 func Scan(dir string, secrets []string) (leaked []string, err error) {
-	return scan(dir, patterns(secrets), chunk)
+	return scan(dir, patterns(secrets), secrets, chunk)
 }
 
 // patterns are every form of every secret, without repeats.
@@ -51,15 +56,25 @@ func patterns(secrets []string) [][]byte {
 	return out
 }
 
-func scan(dir string, pats [][]byte, step int) ([]string, error) {
+// keyRoom is how far before a secret's start its key may be: the longest
+// of access_token%3D with quotes and blanks around it, with room to spare.
+const keyRoom = 64
+
+func scan(dir string, pats [][]byte, secrets []string, step int) ([]string, error) {
 	var leaked []string
 	var errs []error
 	longest := 0
 	for _, p := range pats {
 		longest = max(longest, len(p))
 	}
+	// The window must also hold a key with the start of a secret after
+	// it; every secret is at most as long as its longest form.
+	keep := 0
+	if longest > 0 {
+		keep = longest - 1 + keyRoom
+	}
 	// One buffer for the whole walk: the window never grows past it.
-	buf := make([]byte, max(longest-1, 0)+step)
+	buf := make([]byte, keep+step)
 	walkErr := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if path == dir {
@@ -71,7 +86,7 @@ func scan(dir string, pats [][]byte, step int) ([]string, error) {
 		if !d.Type().IsRegular() || len(pats) == 0 {
 			return nil
 		}
-		found, err := holds(path, pats, buf, longest-1)
+		found, err := holds(path, pats, secrets, buf, keep)
 		if err != nil {
 			errs = append(errs, err)
 			return nil
@@ -95,10 +110,9 @@ func scan(dir string, pats [][]byte, step int) ([]string, error) {
 
 // holds streams the file through a sliding window in buf: each step
 // searches the last keep bytes of the previous step followed by the next
-// read, so that a secret split across two reads is still seen whole, and
-// keep (the longest form less one byte) is too short to hold a whole form
-// already searched.
-func holds(path string, pats [][]byte, buf []byte, keep int) (bool, error) {
+// read, so that a secret split across two reads is still seen whole (keep
+// is the longest form less one byte, plus room for a key before it).
+func holds(path string, pats [][]byte, secrets []string, buf []byte, keep int) (bool, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return false, err
@@ -108,7 +122,7 @@ func holds(path string, pats [][]byte, buf []byte, keep int) (bool, error) {
 	for {
 		m, err := io.ReadFull(f, buf[n:])
 		n += m
-		if m > 0 && containsAny(buf[:n], pats) {
+		if m > 0 && (containsAny(buf[:n], pats) || redact.HoldsPrefix(buf[:n], secrets)) {
 			return true, nil
 		}
 		switch {

@@ -124,7 +124,7 @@ func TestScanFindsASecretAcrossReads(t *testing.T) {
 		for at := range 40 {
 			dir := t.TempDir()
 			p := write(t, dir, "f.txt", strings.Repeat("x", at)+base64.StdEncoding.EncodeToString([]byte(token))+strings.Repeat("y", 17))
-			leaked, err := scan(dir, pats, step)
+			leaked, err := scan(dir, pats, nil, step)
 			if err != nil || len(leaked) != 1 || leaked[0] != p {
 				t.Fatalf("step %d, offset %d: leaked %v, err %v", step, at, leaked, err)
 			}
@@ -172,5 +172,28 @@ func TestScanStreamsALargeFile(t *testing.T) {
 	}
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4*chunk {
 		t.Errorf("scanning 200 MB allocated %d bytes; want about one %d-byte window", alloc, chunk)
+	}
+}
+
+// A token an SDK's message cut short is caught after its key, also when
+// the key and the token's start straddle two reads.
+func TestScanCatchesACutToken(t *testing.T) {
+	secrets := []string{secret, token}
+	dir := t.TempDir()
+	cut := write(t, dir, "results.json", `{"reason": "HTTP 502 for url: http://127.0.0.1:41/shop/spu/get?access_token=`+token[:10]+`…"}`)
+	clean := write(t, dir, "summary.md", "access_token="+token[:7]+"… and "+token[:20]+" with no key before it")
+	leaked, err := Scan(dir, secrets)
+	if err != nil || !slices.Equal(leaked, []string{cut}) || !exists(clean) {
+		t.Errorf("leaked %v (err %v); the file with a cut token must go, the other stay", leaked, err)
+	}
+	pats := patterns(secrets)
+	for step := 1; step <= 40; step += 3 {
+		for at := range 20 {
+			dir := t.TempDir()
+			p := write(t, dir, "f.txt", strings.Repeat("x", at)+"?access_token="+token[:9]+"…"+strings.Repeat("y", 5))
+			if leaked, err := scan(dir, pats, secrets, step); err != nil || !slices.Equal(leaked, []string{p}) {
+				t.Fatalf("step %d, offset %d: leaked %v, err %v", step, at, leaked, err)
+			}
+		}
 	}
 }

@@ -131,7 +131,7 @@ func failures(b *bufio.Writer, r *results.Report) {
 			actual = strconv.Itoa(*c.ActualErrcode)
 		}
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %d → %s | %s |\n",
-			cellCode(c.ID), c.Outcome, text(c.Domain), cellCode(c.Endpoint), c.ExpectedErrcode, actual, text(headline(c.Reason)))
+			cellCode(c.ID), c.Outcome, text(c.Domain), cellCode(c.Endpoint), c.ExpectedErrcode, actual, text(caseReason(c)))
 	}
 	more(b, len(bad))
 }
@@ -303,6 +303,16 @@ func notes(b *bufio.Writer, r *results.Report, cat *catalog.Catalog) {
 		b.WriteString("- " + n + "\n")
 	}
 	b.WriteString("\n")
+}
+
+// caseReason is what a failing case's row says: an SDK's findings when
+// certification found some (they are the cause, whatever the SDK's error
+// says after them), else the reason's headline.
+func caseReason(c results.Case) string {
+	if len(c.Findings) > 0 {
+		return truncate(oneLine(strings.Join(c.Findings, "; ")), maxReason)
+	}
+	return headline(c.Reason)
 }
 
 // headline is a reason's one line (results.Case.Headline), cut to fit a

@@ -36,7 +36,7 @@ func TestGoTypesMatchSchema(t *testing.T) {
 		reflect.TypeFor[results.Pending](), reflect.TypeFor[results.Problem](), reflect.TypeFor[results.Statistics](),
 		reflect.TypeFor[results.DomainResult](), reflect.TypeFor[results.ShardOf](), reflect.TypeFor[results.Fingerprint](),
 		reflect.TypeFor[results.CaseSet](), reflect.TypeFor[results.MergedShard](),
-		reflect.TypeFor[results.Attempt](), reflect.TypeFor[results.Expectation](), reflect.TypeFor[results.Expectations](),
+		reflect.TypeFor[results.Attempt](), reflect.TypeFor[results.Finding](), reflect.TypeFor[results.Expectation](), reflect.TypeFor[results.Expectations](),
 		reflect.TypeFor[results.ExpectationEntry](), reflect.TypeFor[results.BrokenExpectation](),
 	} {
 		if !reached[typ.Name()] {

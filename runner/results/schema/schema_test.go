@@ -272,9 +272,10 @@ func fullReport(t *testing.T) []byte {
 							RequestBody: `{"title":"y"}`, Status: 200, ResponseBody: `{"errcode":0,"errmsg":"ok"}`},
 						{Step: "cleanup 1", Method: "GET", Endpoint: "/shop/spu/del", Status: 200, ResponseBody: `{"errcode":0}`},
 					},
-					Findings: []string{"the SDK's request differs: body.title: sent \"y\", the case has \"x\""},
-					Curl:     "curl -sS -X POST 'http://127.0.0.1:8089/shop/spu/add?access_token=ACCESS_TOKEN' --data-binary '{\"title\":\"y\"}'",
-					Rerun:    "go run ./cmd/shopconform run --domains universal --focus '^universal-40001-fail$'",
+					Findings:    []string{"the SDK's request differs: body.title: sent \"y\", the case has \"x\""},
+					SDKFindings: []results.Finding{{Kind: results.FindingRequest, Path: "body.title", Problem: "sent \"y\", the case has \"x\""}},
+					Curl:        "curl -sS -X POST 'http://127.0.0.1:8089/shop/spu/add?access_token=ACCESS_TOKEN' --data-binary '{\"title\":\"y\"}'",
+					Rerun:       "go run ./cmd/shopconform run --domains universal --focus '^universal-40001-fail$'",
 				},
 				{
 					ID: "universal-transport-error", Domain: "universal", Endpoint: "/shop/spu/get", Summary: "the target hangs up",
