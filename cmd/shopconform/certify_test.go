@@ -355,3 +355,44 @@ func TestCertifySaysWhichCodesAreRawWire(t *testing.T) {
 		}
 	}
 }
+
+// TestATypedSDKIsCertifiedWithoutTheRawWireCases certifies an adapter
+// that, like a typed SDK, cannot send a GET to a POST endpoint or a body
+// that is not JSON: those cases do not pass, are not counted against it,
+// and it is certified with every typed-reachable code reached.
+func TestATypedSDKIsCertifiedWithoutTheRawWireCases(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "cert")
+	code, stdout, stderr := runCLI(t, "certify", "--adapter", fakeAdapter("typed"), "--domains", "universal", "--out", out)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	raw, err := os.ReadFile(filepath.Join(out, "certificate.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cert struct {
+		Statistics     struct{ Total, Pass int }
+		TypedReachable struct{ Codes, Reached int } `json:"typed_reachable"`
+		Uncounted      int                         `json:"raw_wire_uncounted"`
+		Codes          []struct {
+			Code    int
+			Verdict string
+		}
+	}
+	if err := json.Unmarshal(raw, &cert); err != nil {
+		t.Fatal(err)
+	}
+	verdicts := map[int]string{}
+	for _, c := range cert.Codes {
+		verdicts[c.Code] = c.Verdict
+	}
+	if verdicts[43002] != "raw-wire" || verdicts[47001] != "raw-wire" {
+		t.Errorf("verdicts of 43002 and 47001: %q, %q, want raw-wire", verdicts[43002], verdicts[47001])
+	}
+	if cert.Uncounted == 0 || cert.Statistics.Pass+cert.Uncounted != cert.Statistics.Total {
+		t.Errorf("%d of %d cases passed with %d raw-wire ones uncounted", cert.Statistics.Pass, cert.Statistics.Total, cert.Uncounted)
+	}
+	if cert.TypedReachable.Codes == 0 || cert.TypedReachable.Reached != cert.TypedReachable.Codes {
+		t.Errorf("typed_reachable %+v, want every reachable code reached", cert.TypedReachable)
+	}
+}

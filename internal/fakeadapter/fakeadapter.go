@@ -49,6 +49,9 @@ import (
 //	dropfield=F drop field F of every JSON body that has it
 //	remultipart build multipart bodies anew, as a typed SDK does: its own
 //	            boundary, its own part order (files first, fields reversed)
+//	typed       send only what a typed SDK can: POST with a JSON (or
+//	            multipart) body; any other request is answered with an
+//	            error, as an SDK method cannot be asked for it
 //	quoteurl    when the answer is not JSON, quote the request's URL, cut
 //	            short, in the error, as some HTTP clients do
 //	logcase     write a line naming the case to stderr before each result
@@ -67,7 +70,7 @@ const ChangedEnv = "SHOPCONFORM_FAKE_ADAPTER_CHANGED"
 type mode struct {
 	hang, crash, garbage, wrongID, fail, dropField string
 	alter, swallow, lose, stringCode, drop         bool
-	remultipart, quoteURL, logCase                 bool
+	remultipart, quoteURL, logCase, typed          bool
 	noHello, badHello                              bool
 }
 
@@ -100,6 +103,8 @@ func parseMode(s string) mode {
 			m.dropField = v
 		case "remultipart":
 			m.remultipart = true
+		case "typed":
+			m.typed = true
 		case "quoteurl":
 			m.quoteURL = true
 		case "logcase":
@@ -193,6 +198,10 @@ func (m mode) call(c call) map[string]any {
 		body = m.dropFirst(c.ID, body, m.dropField)
 	case m.remultipart:
 		body, contentType = remultipart(body, contentType)
+	}
+	if m.typed && (c.Method != "" && c.Method != http.MethodPost || strings.HasPrefix(contentType, "application/json") && !json.Valid(body)) {
+		res["error"] = "this SDK has no method that sends " + c.Method + " with this body"
+		return res
 	}
 	u := c.BaseURL + c.Endpoint
 	if c.Token != "" {
