@@ -373,7 +373,7 @@ func TestATypedSDKIsCertifiedWithoutTheRawWireCases(t *testing.T) {
 	var cert struct {
 		Statistics     struct{ Total, Pass int }
 		TypedReachable struct{ Codes, Reached int } `json:"typed_reachable"`
-		Uncounted      int                         `json:"raw_wire_uncounted"`
+		Uncounted      int                          `json:"raw_wire_uncounted"`
 		Codes          []struct {
 			Code    int
 			Verdict string
