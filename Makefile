@@ -27,7 +27,7 @@ test: fmt-check vet actionlint race fuzz-native replay test-adapters
 
 # The SDK adapters are modules of their own: ./... does not enter them.
 test-adapters:
-	cd adapters/silenceper && $(GO) vet ./... && $(GO) test -race -count=1 ./...
+	cd adapters/silenceper && $(GO) vet -race ./... && $(GO) test -race -count=1 ./...
 
 lint:
 	$(GO) run ./cmd/shopconform lint
@@ -36,8 +36,10 @@ fmt-check:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 
+# -race, here and in replay: every step of make test then builds the one
+# race-enabled set of packages that `race` needs, instead of a second set.
 vet:
-	$(GO) vet ./...
+	$(GO) vet -race ./...
 
 # The GitHub workflows (.github/workflows), with actionlint pinned in go.mod
 # (a tool directive); shellcheck, where installed, checks their scripts too.
@@ -76,7 +78,7 @@ suites:
 
 # Every suite again, answered from the committed cassettes through gock.
 replay:
-	SHOPCONFORM_TARGET=replay $(GO) test -count=1 ./suites/...
+	SHOPCONFORM_TARGET=replay $(GO) test -race -count=1 ./suites/...
 
 # Re-record every cassette from the reference sandbox (deterministic: an
 # unchanged sandbox leaves every file as it is); drift only reports.

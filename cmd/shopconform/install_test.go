@@ -30,10 +30,7 @@ func TestTheBuiltBinaryWorksAlone(t *testing.T) {
 		t.Skip("no go command to build with")
 	}
 	bin := filepath.Join(t.TempDir(), "shopconform")
-	args := []string{"build", "-o", bin}
-	if info, ok := debug.ReadBuildInfo(); ok && slices.Contains(info.Settings, debug.BuildSetting{Key: "-race", Value: "true"}) {
-		args = append(args, "-race")
-	}
+	args := append([]string{"build", "-o", bin}, raceFlags()...)
 	build := exec.Command(goTool, append(args, ".")...)
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
@@ -128,4 +125,14 @@ func TestTheBuiltBinaryWorksAlone(t *testing.T) {
 	if left, _ := os.ReadDir(tmp); len(left) > 0 {
 		t.Errorf("the runs left %d entries in TMPDIR, e.g. %s", len(left), left[0].Name())
 	}
+}
+
+// raceFlags are ["-race"] when this test binary was built with it: a go
+// build the tests start then reuses the packages `go test -race` compiled
+// instead of compiling a second set.
+func raceFlags() []string {
+	if info, ok := debug.ReadBuildInfo(); ok && slices.Contains(info.Settings, debug.BuildSetting{Key: "-race", Value: "true"}) {
+		return []string{"-race"}
+	}
+	return nil
 }
