@@ -47,7 +47,8 @@ type Options struct {
 	// budget is ignored: Budget is the campaign's. The zero value is
 	// runner.DefaultConfig().
 	Config runner.Config
-	// Target, when set, is called in-process instead.
+	// Target, when set, is called in-process instead; the caller closes
+	// it.
 	Target *Target
 	// Seed decides the mutations, their values and their order.
 	Seed uint64
@@ -179,9 +180,6 @@ func (c *campaign) open() error {
 		c.target = cmp.Or(t.Name, "handler")
 		if t.Now != nil {
 			now = t.Now
-		}
-		if t.Close != nil {
-			c.close = t.Close
 		}
 	} else {
 		var err error
@@ -424,6 +422,7 @@ func (c *campaign) cost(b *base, mu mutated) int {
 // record shrinks a new finding and keeps it.
 func (c *campaign) record(ctx context.Context, i int, m mutation, mu mutated, p runner.Probed, w *wrong) error {
 	b := c.bases[i]
+	whole := mu
 	mu, p = c.shrink(ctx, i, m, mu, p, w)
 	red := c.runner.Redactor()
 	f := report.Finding{
@@ -432,7 +431,7 @@ func (c *campaign) record(ctx context.Context, i int, m mutation, mu mutated, p 
 		Field: m.site.String(), Case: b.c.ID, Detail: red.String(w.detail),
 	}
 	c.findings = append(c.findings, f)
-	c.emitted = append(c.emitted, emitted{base: b, m: m, mu: mu, finding: f})
+	c.emitted = append(c.emitted, emitted{base: b, m: m, mu: whole, finding: f})
 	c.note("finding: %s %s on %s: %s (%s)", f.Endpoint, f.Operator, f.Field, f.Kind, f.Detail)
 	if errors.Is(ctx.Err(), context.Canceled) {
 		return ctx.Err()

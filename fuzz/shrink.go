@@ -14,9 +14,13 @@ import (
 const maxShrinkTries = 24
 
 // shrink drops, one at a time, the members of the valid body that the
-// mutation does not touch and that the spec lets go (optional, read by no
-// condition, rule or named check, items beyond min_items), keeping each
-// drop after which the mutated request still gets the same finding.
+// mutation does not touch and that no condition or rule of the spec reads
+// (optional members, items beyond min_items), keeping each drop after
+// which the mutated request still gets the same finding. What is dropped
+// may break a state rule or a named check of the valid request too: the
+// finding still stands, as the target gave the same answer with the
+// mutation in; the case a finding is emitted as keeps the valid body
+// whole, so that it breaks one rule and expects that rule's code.
 func (c *campaign) shrink(ctx context.Context, i int, m mutation, mu mutated, p runner.Probed, w *wrong) (mutated, runner.Probed) {
 	b := c.bases[i]
 	body, tries := b.body, 0
@@ -64,11 +68,10 @@ func droppable(ep *apispec.Endpoint, body any, s site) [][]any {
 		return false
 	}
 	var out [][]any
-	var walk func(v any, spec *apispec.Field, path []any, abstract string, checked bool)
-	walk = func(v any, spec *apispec.Field, path []any, abstract string, checked bool) {
+	var walk func(v any, spec *apispec.Field, path []any, abstract string)
+	walk = func(v any, spec *apispec.Field, path []any, abstract string) {
 		switch x := v.(type) {
 		case map[string]any:
-			checked = checked || spec != nil && slices.ContainsFunc(spec.Rules, func(r *apispec.Rule) bool { return r.Kind == apispec.Check })
 			for _, k := range sortedKeys(x) {
 				var f *apispec.Field
 				if spec != nil {
@@ -79,10 +82,10 @@ func droppable(ep *apispec.Endpoint, body any, s site) [][]any {
 				if related(ap) {
 					continue
 				}
-				if !checked && (f == nil || f.Presence == apispec.Optional) && !read[ap] {
+				if (f == nil || f.Presence == apispec.Optional) && !read[ap] {
 					out = append(out, p)
 				}
-				walk(x[k], f, p, ap, checked)
+				walk(x[k], f, p, ap)
 			}
 		case []any:
 			var items *apispec.Field
@@ -91,16 +94,14 @@ func droppable(ep *apispec.Endpoint, body any, s site) [][]any {
 				items, min = spec.Items, spec.MinItems
 			}
 			for idx := len(x) - 1; idx >= max(min, 1); idx-- {
-				if !checked {
-					out = append(out, append(slices.Clone(path), idx))
-				}
+				out = append(out, append(slices.Clone(path), idx))
 			}
 			for idx, e := range x {
-				walk(e, items, append(slices.Clone(path), idx), abstract+item, checked)
+				walk(e, items, append(slices.Clone(path), idx), abstract+item)
 			}
 		}
 	}
-	walk(body, ep.Request, nil, "", false)
+	walk(body, ep.Request, nil, "")
 	return out
 }
 

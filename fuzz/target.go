@@ -28,8 +28,14 @@ type Target struct {
 	// Now is the clock its {{now}} placeholders follow: the handler's own
 	// when it has an injected one; nil is the wall clock.
 	Now func() time.Time
-	// Close releases what the target started; may be nil.
-	Close func()
+	closers []func()
+}
+
+// Close releases what the target started.
+func (t *Target) Close() {
+	for _, c := range t.closers {
+		c()
+	}
 }
 
 // Reference builds the reference sandbox for a campaign, in-process:
@@ -48,7 +54,7 @@ func Reference(seed uint64, base refsandbox.Options) (*Target, error) {
 		merchant.Close()
 		return nil, fmt.Errorf("reference sandbox: %w", err)
 	}
-	return &Target{Name: runner.TargetReference, Handler: sb.Handler(), Accounts: runner.SandboxAccounts(sb), Now: clock.Now, Close: merchant.Close}, nil
+	return &Target{Name: runner.TargetReference, Handler: sb.Handler(), Accounts: runner.SandboxAccounts(sb), Now: clock.Now, closers: []func(){merchant.Close}}, nil
 }
 
 // seedKey derives a 32-byte key for one use of the seed, so that the
