@@ -27,7 +27,7 @@ type Target struct {
 	Accounts *accounts.File
 	// Now is the clock its {{now}} placeholders follow: the handler's own
 	// when it has an injected one; nil is the wall clock.
-	Now func() time.Time
+	Now     func() time.Time
 	closers []func()
 }
 
