@@ -13,8 +13,7 @@ import (
 // emitted is a finding with what it takes to write it as a case.
 type emitted struct {
 	base    *base
-	m       mutation
-	mu      mutated
+	mu      mutated // the mutation of the whole valid body
 	finding report.Finding
 }
 

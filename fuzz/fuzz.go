@@ -111,7 +111,6 @@ type campaign struct {
 	findings  []report.Finding
 	found     map[string]bool
 	emitted   []emitted
-	stopped   string
 	close     func()
 	target    string
 	lastShown time.Time
@@ -363,11 +362,9 @@ func answerText(p runner.Probed) string {
 // campaign.
 func (c *campaign) send(ctx context.Context, b *base, m mutation, mu mutated) (*runner.Probed, error) {
 	if err := ctx.Err(); err != nil {
-		c.stopped = "interrupted"
 		return nil, err
 	}
 	if left := c.counter.left(); left >= 0 && c.cost(b, mu) > left {
-		c.stopped = "budget spent"
 		return nil, errBudgetSpent
 	}
 	c.seq++
@@ -377,8 +374,9 @@ func (c *campaign) send(ctx context.Context, b *base, m mutation, mu mutated) (*
 	}
 	f := b.caseOf(fmt.Sprintf("fuzz-%d", c.seq), fmt.Sprintf("%s of %s, from %s", name, b.ep.Path, b.c.ID), mu, c.fresh)
 	tc, _, err := load(b.c.Domain, f)
-	if err != nil {
-		return nil, fmt.Errorf("%s (%s): %w", name, b.c.ID, err)
+	if err != nil { // the fuzzer's own mistake: said, and not sent
+		c.note("%s of %s (%s) not sent: %v", name, b.ep.Path, b.c.ID, err)
+		return nil, nil
 	}
 	if c.probes++; c.probes > probesPerRunner {
 		c.runner, c.probes = c.newRunner(), 1
@@ -386,14 +384,12 @@ func (c *campaign) send(ctx context.Context, b *base, m mutation, mu mutated) (*
 	p := c.runner.Probe(ctx, tc)
 	switch {
 	case p.NotRun != "" && p.Stop:
-		c.stopped = p.NotRun
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		return nil, fmt.Errorf("%w: %s", errStopped, p.NotRun)
 	case p.NotRun != "":
 		if c.counter.left() == 0 {
-			c.stopped = "budget spent"
 			return nil, errBudgetSpent
 		}
 		return nil, nil
@@ -431,7 +427,7 @@ func (c *campaign) record(ctx context.Context, i int, m mutation, mu mutated, p 
 		Field: m.site.String(), Case: b.c.ID, Detail: red.String(w.detail),
 	}
 	c.findings = append(c.findings, f)
-	c.emitted = append(c.emitted, emitted{base: b, m: m, mu: whole, finding: f})
+	c.emitted = append(c.emitted, emitted{base: b, mu: whole, finding: f})
 	c.note("finding: %s %s on %s: %s (%s)", f.Endpoint, f.Operator, f.Field, f.Kind, f.Detail)
 	if errors.Is(ctx.Err(), context.Canceled) {
 		return ctx.Err()

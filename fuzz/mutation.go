@@ -1,6 +1,7 @@
 package fuzz
 
 import (
+	"cmp"
 	"encoding/json"
 	"math/rand/v2"
 	"slices"
@@ -135,7 +136,11 @@ func (m *mut) must() (must, known bool) {
 // for a value too long, 990007 for anything else), as apispec/README.md
 // "Which code" resolves them.
 func (m *mut) expect(f *apispec.Field, v apispec.Violation) {
-	m.expectCodes(f.Code(v), m.ep.Request.Code(v), generic(v))
+	own := cmp.Or(f.Code(v), generic(v))
+	m.expectCodes(own, generic(v))
+	if def := m.ep.Request.Code(v); def != 0 {
+		m.expectCodes(def)
+	}
 }
 
 // expectCodes records codes the request may earn; the first recorded is
@@ -164,8 +169,12 @@ func generic(v apispec.Violation) catalog.Code {
 // when the spec cannot tell, the value is valid and pass is false, or a
 // multipart form cannot carry it.
 func (m *mut) write(p place, stored, value any, pass bool) bool {
-	if _, text := stored.(string); m.multipart && !text {
-		return false
+	switch stored.(type) {
+	case string, formFile:
+	default:
+		if m.multipart {
+			return false // a form carries text and files only
+		}
 	}
 	p.set(stored)
 	must, known := m.must()

@@ -55,7 +55,7 @@ var operators = []*operator{
 	{"empty-string", `send "": missing when required, absent (valid) otherwise`, onField, emptyString},
 	{"blank-string", "white space alone", onField, blankString},
 	{"too-long", "one character (or more) over max_length", onField, tooLong},
-	{"too-short", "one character under min_length", onField, tooShort},
+	{"too-short", "one character under min_length (an empty file under a file's min_length)", onField, tooShort},
 	{"enum-unknown", "a value outside the field's enum", onField, enumUnknown},
 	{"negative", "a negative number where the spec bounds it below (or an id, which is unsigned)", onField, negative},
 	{"zero", "0 where the spec bounds a number above it, or for a required id (0 is no id)", onField, zero},
@@ -167,11 +167,18 @@ func repeat(s string, n int) (stored, value string) {
 func tooShort(m *mut) bool {
 	f := m.site.field
 	p, ok := m.place()
-	if !ok || f.MinLength < 2 || f.Type != apispec.String && f.Type != apispec.Text {
+	switch {
+	case !ok:
 		return false
+	case f.Type == apispec.File && f.MinLength > 0:
+		file, _ := p.value.(formFile)
+		file.Base64 = ""
+		return m.write(p, file, file, false)
+	case f.MinLength > 1 && (f.Type == apispec.String || f.Type == apispec.Text):
+		stored, value := repeat("x", f.MinLength-1)
+		return m.write(p, stored, value, false)
 	}
-	stored, value := repeat("x", f.MinLength-1)
-	return m.write(p, stored, value, false)
+	return false
 }
 
 func enumUnknown(m *mut) bool {

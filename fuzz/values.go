@@ -1,6 +1,7 @@
 package fuzz
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"math"
 	"regexp"
@@ -46,6 +47,12 @@ func judgeValue(f *apispec.Field, v any, must bool) verdict {
 		return judgeText(f, x, must)
 	case json.Number:
 		return judgeNumber(f, x)
+	case formFile:
+		content, err := base64.StdEncoding.DecodeString(x.Base64)
+		if err != nil {
+			return unknown
+		}
+		return judgeLength(f, len(content))
 	case []any:
 		switch {
 		case f.MinItems > 0 && len(x) < f.MinItems:
@@ -110,12 +117,8 @@ func judgeText(f *apispec.Field, s string, must bool) verdict {
 	if len(f.EnumText)+len(f.Enum) > 0 && !inEnum(f, s) {
 		return breaks(apispec.NotInEnum)
 	}
-	n := utf8.RuneCountInString(s)
-	switch {
-	case f.MinLength > 0 && n < f.MinLength:
-		return breaks(apispec.TooShort)
-	case f.MaxLength > 0 && n > f.MaxLength:
-		return breaks(apispec.TooLong)
+	if v := judgeLength(f, utf8.RuneCountInString(s)); v.broken != "" {
+		return v
 	}
 	switch f.Format {
 	case "":
@@ -134,6 +137,17 @@ func judgeText(f *apispec.Field, s string, must bool) verdict {
 		return judgeTime(f, t)
 	}
 	return unknown // the other formats: only values made to break them are written
+}
+
+// judgeLength bounds a string's characters or a file's bytes.
+func judgeLength(f *apispec.Field, n int) verdict {
+	switch {
+	case f.MinLength > 0 && n < f.MinLength:
+		return breaks(apispec.TooShort)
+	case f.MaxLength > 0 && n > f.MaxLength:
+		return breaks(apispec.TooLong)
+	}
+	return valid()
 }
 
 // decimal is apispec's "decimal": a string of digits (§1, up to 18).
