@@ -12,8 +12,8 @@ import (
 	"github.com/shopconform/shopconform/runner"
 )
 
-// verdictOf is what is wrong with the answer to a mutated request, if
-// anything: only that request is judged, never its given steps.
+// wrong is what is wrong with the answer to a mutated request: only that
+// request is judged, never its given steps.
 type wrong struct {
 	kind    report.Kind
 	errcode *int

@@ -3,6 +3,7 @@ package fuzz
 import (
 	"cmp"
 	"encoding/json"
+	"hash/fnv"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -109,8 +110,12 @@ type mut struct {
 // apply makes m on a copy of body; ok is false when the operator does not
 // apply there, or the spec cannot say what the result may earn.
 func apply(ep *apispec.Endpoint, multipart bool, body any, m mutation, seed uint64) (mutated, bool) {
+	// Each operator at each site draws its own values, so that two sites
+	// of one body are not broken alike.
+	h := fnv.New64a()
+	h.Write([]byte(m.op.name + " " + m.site.String()))
 	w := &mut{ep: ep, multipart: multipart, root: clone(body), site: m.site,
-		rng: rand.New(rand.NewPCG(seed, m.draw))}
+		rng: rand.New(rand.NewPCG(seed^h.Sum64(), m.draw))}
 	if !m.op.make(w) {
 		return mutated{}, false
 	}

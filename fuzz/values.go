@@ -223,14 +223,11 @@ func judgeTime(f *apispec.Field, t time.Time) verdict {
 // number writes an integer as a JSON number.
 func number(n int64) json.Number { return json.Number(strconv.FormatInt(n, 10)) }
 
-// bound is a bound of f as an integer step beyond it, when it has one.
+// above is the first whole number over max (twice max when it is too
+// large for an int64 step to show).
 func above(max *float64) json.Number {
 	if *max >= math.MaxInt64/2 {
 		return json.Number(strconv.FormatFloat(*max*2, 'f', -1, 64))
 	}
 	return number(int64(math.Floor(*max)) + 1)
-}
-
-func below(min *float64) json.Number {
-	return number(int64(math.Ceil(*min)) - 1)
 }
