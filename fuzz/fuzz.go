@@ -105,7 +105,8 @@ type campaign struct {
 	bases     []*base
 	ops       []*operator
 	allowed   map[string]map[catalog.Code]bool
-	seq       int // mutations made: names each one's case
+	seq       int    // mutations made: names each one's case
+	draws     uint64 // from the seed, with drawSeed
 	judged    int
 	covered   map[string]bool
 	findings  []report.Finding
@@ -189,7 +190,7 @@ func (c *campaign) open() error {
 		c.target = runner.TargetName(cfg)
 		c.close = target.Close
 	}
-	target.Client = &http.Client{Transport: c.counter}
+	target.Client = &http.Client{Transport: c.counter, Timeout: cfg.RequestTimeout}
 	c.fresh = target.Accounts != nil && target.Accounts.Control != nil
 	id := runID(c.opts.Seed)
 	c.newRunner = func() *runner.Runner { return runner.New(cfg, target, id, runner.WithClock(now)) }
@@ -240,8 +241,11 @@ func (c *campaign) plan() {
 
 // drawSeed seeds the values of base i's mutations.
 func (c *campaign) drawSeed(i int) uint64 {
-	key := seedKey("draw", c.opts.Seed)
-	return binary.BigEndian.Uint64(key[:8]) ^ uint64(i)
+	if c.draws == 0 {
+		key := seedKey("draw", c.opts.Seed)
+		c.draws = binary.BigEndian.Uint64(key[:8])
+	}
+	return c.draws ^ uint64(i)
 }
 
 // errStopped ends a campaign early; its text says why.

@@ -116,7 +116,7 @@ func wrongType(m *mut) bool {
 	if !ok || len(values) == 0 {
 		return false
 	}
-	v := values[m.rng.IntN(len(values))]
+	v := clone(values[m.rng.IntN(len(values))])
 	return m.write(p, v, v, false)
 }
 
@@ -618,7 +618,7 @@ func unknownField(m *mut) bool {
 	if _, taken := obj[name]; taken {
 		return false
 	}
-	var v any = unknownValues[m.rng.IntN(len(unknownValues))]
+	v := clone(unknownValues[m.rng.IntN(len(unknownValues))])
 	if m.multipart {
 		obj, v = objs[0], "fuzz"
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/shopconform/shopconform/fuzz/report"
 	"github.com/shopconform/shopconform/refsandbox"
 	"github.com/shopconform/shopconform/runner"
+	"github.com/shopconform/shopconform/runner/accounts"
 	"github.com/shopconform/shopconform/runner/htmlreport"
 	"github.com/shopconform/shopconform/runner/results"
 	"github.com/shopconform/shopconform/runner/secretgate"
@@ -76,17 +77,14 @@ func fuzzCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return exitUnreachable
 	}
-	secrets := accountSecrets(cfg.Accounts)
+	accts, _ := accounts.Read(cfg.Accounts) // read by the target already; nil without one
 	if cfg.Target == runner.TargetReference {
 		if opts.Target, err = fuzz.Reference(seed, refsandbox.Options{}); err != nil {
 			fmt.Fprintf(stderr, "fuzz: %v\n", err)
 			return exitFailures
 		}
 		defer opts.Target.Close()
-		for _, c := range opts.Target.Accounts.Profiles {
-			secrets = append(secrets, c.Secret)
-		}
-		secrets = append(secrets, opts.Target.Accounts.Control.Token)
+		accts = opts.Target.Accounts
 	}
 	fmt.Fprintf(stderr, "fuzz: seed %d on %s (repeat with --seed %d)\n", seed, runner.TargetName(cfg), seed)
 	rep, err := fuzz.Run(ctx, opts)
@@ -98,7 +96,7 @@ func fuzzCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "fuzz: writing %s: %v\n", dir, werr)
 		return exitFailures
 	}
-	leaked := gateFuzz(stderr, secrets, dir, *emit)
+	leaked := gateFuzz(stderr, secretsOf(accts), dir, *emit)
 	printFuzz(stdout, rep, dir)
 	switch {
 	case ctx.Err() != nil:
@@ -162,6 +160,22 @@ func gateFuzz(stderr io.Writer, secrets []string, dirs ...string) (leaked bool) 
 		}
 	}
 	return leaked
+}
+
+// secretsOf are the secrets of an accounts file: the profiles' and the
+// control token.
+func secretsOf(f *accounts.File) []string {
+	if f == nil {
+		return nil
+	}
+	var out []string
+	for _, c := range f.Profiles {
+		out = append(out, c.Secret, c.AccessToken)
+	}
+	if f.Control != nil {
+		out = append(out, f.Control.Token)
+	}
+	return out
 }
 
 func printFuzz(w io.Writer, rep *report.Report, dir string) {
