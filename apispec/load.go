@@ -544,6 +544,12 @@ func fillGeneric(fld *Field) {
 	}
 	if fld.Items != nil {
 		fillGeneric(fld.Items)
+		// An item is never optional: a null or "" item is a missing one
+		// (package validate), whatever its presence says, so its absence
+		// needs a code like any required field's.
+		if fld.Items.Codes[Missing] == 0 {
+			fld.Items.Codes[Missing] = catalog.ParameterMissing
+		}
 	}
 }
 

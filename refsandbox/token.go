@@ -33,6 +33,8 @@ type tokenStore struct {
 	mu     sync.Mutex
 	issued map[string]issuedToken
 	stable map[string]string // appid → its current stable token
+	// pruneAt is the size at which expired tokens are next looked for.
+	pruneAt int
 }
 
 type issuedToken struct {
@@ -41,7 +43,7 @@ type issuedToken struct {
 }
 
 func newTokenStore() *tokenStore {
-	return &tokenStore{issued: map[string]issuedToken{}, stable: map[string]string{}}
+	return &tokenStore{issued: map[string]issuedToken{}, stable: map[string]string{}, pruneAt: maxKeptTokens}
 }
 
 // lookup resolves a well-formed token to its appid, or to 40001 (never
@@ -95,12 +97,16 @@ func (ts *tokenStore) mint(appid string, ttl time.Duration, now time.Time, rando
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	if len(ts.issued) >= maxKeptTokens {
+	if len(ts.issued) >= ts.pruneAt {
 		for k, t := range ts.issued {
 			if now.Sub(t.expires) > 24*time.Hour {
 				delete(ts.issued, k)
 			}
 		}
+		// The tokens still valid stay; the next look waits until the store
+		// has doubled, so that minting many accounts (a fuzzing campaign
+		// mints one per mutation) does not scan every token each time.
+		ts.pruneAt = max(maxKeptTokens, 2*len(ts.issued))
 	}
 	expires := now.Add(ttl)
 	ts.issued[tok] = issuedToken{appid: appid, expires: expires}

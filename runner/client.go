@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -152,7 +153,7 @@ func (r *Runner) roundTrip(ctx context.Context, wr wireRequest) (*answer, error)
 	req.Header.Set("User-Agent", r.userAgent)
 	resp, err := r.target.Client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("transport: %s", redactURLError(err))
+		return nil, &TransportError{msg: redactURLError(err), Timeout: isTimeout(err)}
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
@@ -160,6 +161,20 @@ func (r *Runner) roundTrip(ctx context.Context, wr wireRequest) (*answer, error)
 		return nil, fmt.Errorf("reading the answer (HTTP %d): %s", resp.StatusCode, redactURLError(err))
 	}
 	return decodeAnswer(wr.Endpoint, resp.StatusCode, raw)
+}
+
+// TransportError is a request that got no answer: refused, reset, cut
+// short, or out of time (Timeout).
+type TransportError struct {
+	msg     string // without the URL, which carries the token
+	Timeout bool
+}
+
+func (e *TransportError) Error() string { return "transport: " + e.msg }
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
 }
 
 // redactURLError drops the *url.Error wrapper, whose text repeats the URL

@@ -88,7 +88,9 @@ func (r *Runner) exchange(ctx context.Context, acct account, endpoint string, re
 		log.attempts++
 		a, token, err := r.send(ctx, acct, endpoint, req, env)
 		if err != nil {
-			return nil, log, fmt.Errorf("%s %s (attempt %d): %w", req.Method, endpoint, log.attempts, err)
+			// a is the answer that was no API answer (an HTTP error, a body
+			// that is not the envelope), nil when none came.
+			return a, log, fmt.Errorf("%s %s (attempt %d): %w", req.Method, endpoint, log.attempts, err)
 		}
 		got := catalog.Code(*a.Errcode)
 		log.answers = append(log.answers, int(got))
@@ -163,7 +165,8 @@ func (r *Runner) send(ctx context.Context, acct account, endpoint string, req fi
 
 // guarded sends one request unless the target was found unhealthy, and
 // counts transport faults towards that: every call, token fetches
-// included, so that a dead target stops costing a timeout per case.
+// included, so that a dead target stops costing a timeout per case. With
+// an error it returns what did come back, if anything (roundTrip).
 func (r *Runner) guarded(ctx context.Context, wr wireRequest) (*answer, error) {
 	if bad, why := r.state.Unhealthy(); bad {
 		return nil, errUnhealthy{why}
@@ -174,7 +177,7 @@ func (r *Runner) guarded(ctx context.Context, wr wireRequest) (*answer, error) {
 		if unhealthy, serr := r.state.TransportFault(r.cfg.UnhealthyAfter, endpoint+": "+err.Error()); serr == nil && unhealthy {
 			err = fmt.Errorf("%w; the target is now considered unhealthy", err)
 		}
-		return nil, err
+		return a, err
 	}
 	if strings.HasPrefix(endpoint, "/cgi-bin/") {
 		// A token endpoint that answers says nothing of the business API:

@@ -18,6 +18,7 @@ import (
 	"github.com/shopconform/shopconform/fixtures"
 	"github.com/shopconform/shopconform/internal/version"
 	"github.com/shopconform/shopconform/matchers"
+	"github.com/shopconform/shopconform/runner/accounts"
 	"github.com/shopconform/shopconform/runner/cassette"
 	"github.com/shopconform/shopconform/runner/redact"
 	"github.com/shopconform/shopconform/runner/results"
@@ -113,9 +114,13 @@ func New(cfg Config, target *Target, runID string, opts ...Option) *Runner {
 		target:  target.BaseURL,
 		classic: cfg.TokenEndpoint == TokenClassic,
 		fetch:   r.guarded,
-		now:     r.now,
-		onNew:   r.remember,
-		state:   r.state,
+		// The run state's cache expires tokens by the wall clock, so
+		// their lifetime is counted on it too, whatever clock the
+		// placeholders follow (WithClock): with a clock fixed in the past
+		// every token would look expired and be fetched again per call.
+		now:   time.Now,
+		onNew: r.remember,
+		state: r.state,
 	}
 	return r
 }
@@ -179,10 +184,7 @@ func (r *Runner) Execute(ctx context.Context, c *fixtures.Case) *Result {
 		return res.conclude(skip.outcome, skip.reason)
 	}
 	acct := account{profile: c.Account, creds: creds, trace: &caseTrace{}}
-	env := &fixtures.Env{
-		UID: r.run + "-" + shortHash(c.ID), Run: r.run,
-		AppID: creds.AppID, OpenIDs: creds.OpenIDs, Now: r.now(), Steps: map[string]any{},
-	}
+	env := r.caseEnv(c, creds)
 	defer r.explain(res, acct.trace)
 	if r.recorder != nil {
 		defer r.record(c, env, acct)
@@ -219,6 +221,14 @@ func (r *Runner) Execute(ctx context.Context, c *fixtures.Case) *Result {
 		env.Response = a.Decoded()
 	}
 	return r.verdict(res, env)
+}
+
+// caseEnv is what c's placeholders are filled from, as the account creds.
+func (r *Runner) caseEnv(c *fixtures.Case, creds accounts.Credentials) *fixtures.Env {
+	return &fixtures.Env{
+		UID: r.run + "-" + shortHash(c.ID), Run: r.run,
+		AppID: creds.AppID, OpenIDs: creds.OpenIDs, Now: r.now(), Steps: map[string]any{},
+	}
 }
 
 // given runs one given step and reports whether the case must stop.

@@ -39,6 +39,7 @@ func commands() []command {
 		{"spec", "render the API spec: OpenAPI 3.1 (default), the model as JSON, or the API notes in Markdown", specCmd},
 		{"report", "compare reports: 'report diff OLD.json NEW.json' exits 1 when something regressed; 'report merge --out DIR SHARD...' joins shards", reportCmd},
 		{"certify", "run every case through an SDK's adapter process and write a certificate bundle; 'certify verify BUNDLE' checks one", certifyCmd},
+		{"fuzz", "send invalid requests derived from every valid case and the spec; write fuzz.json; exit 1 when an answer is one the spec does not allow", fuzzCmd},
 		{"janitor", "remove what a crashed run left on a sandbox target (--run RUNID or --all-runs)", janitorCmd},
 		{"version", "print the harness version, the catalog hash and the Go version on one line", versionCmd},
 	}

@@ -441,7 +441,7 @@ func writeReports(dir string, rep *results.Report) error {
 		render func(io.Writer) error
 	}{
 		{"junit.xml", func(w io.Writer) error { return junit.Write(w, rep) }},
-		{"report.html", func(w io.Writer) error { return htmlreport.Write(w, rep, catalog.Default()) }},
+		{"report.html", func(w io.Writer) error { return htmlreport.Write(w, rep, catalog.Default(), fuzzSection(dir)...) }},
 		{"summary.md", func(w io.Writer) error { return summary.Write(w, rep) }},
 	}
 	for _, r := range renderers {

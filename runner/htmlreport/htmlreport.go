@@ -74,7 +74,11 @@ var tmpl = template.Must(template.New("report").Parse(pageTemplate))
 // Write renders r as one HTML page. cat supplies the meaning of every
 // errcode and the codes of the matrix; pass the catalog the run used
 // (catalog.Default()). The page notes when its hash differs from the
-// report's.
-func Write(w io.Writer, r *results.Report, cat *catalog.Catalog) error {
-	return tmpl.Execute(w, build(r, cat))
+// report's. Options add sections from other files (WithFuzz).
+func Write(w io.Writer, r *results.Report, cat *catalog.Catalog, opts ...Option) error {
+	p := build(r, cat)
+	for _, o := range opts {
+		o(p, cat)
+	}
+	return tmpl.Execute(w, p)
 }

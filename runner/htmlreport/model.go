@@ -91,6 +91,8 @@ type page struct {
 	// Expectations is what the run's expectations file did; nil when the
 	// run read none.
 	Expectations *expectationsView
+	// Fuzz is the fuzzing campaign of the report folder; nil without one.
+	Fuzz *fuzzView
 	// Skips counts the skipped cases by reason, most first.
 	Skips        []results.ReasonCount
 	FilterDomain []string

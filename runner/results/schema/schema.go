@@ -1,5 +1,5 @@
-// Package schema holds the JSON Schema (draft 2020-12) of results.json,
-// one file per schema version.
+// Package schema holds the JSON Schema (draft 2020-12) of results.json
+// and of fuzz.json, one file per schema version.
 //
 // Each schema file is strict: every object has "additionalProperties":
 // false, so it lists exactly what the current writer emits, and the
@@ -25,6 +25,16 @@ const IDV1 = "https://shopconform.dev/schemas/results.v1.json"
 //
 //go:embed results.v1.schema.json
 var ResultsV1 []byte
+
+// IDFuzzV1 is the $id of FuzzV1.
+const IDFuzzV1 = "https://shopconform.dev/schemas/fuzz.v1.json"
+
+// FuzzV1 is the strict schema of fuzz.json at schema_version 1
+// (fuzz/report.SchemaVersion), written by `shopconform fuzz`. Treat it as
+// read-only.
+//
+//go:embed fuzz.v1.schema.json
+var FuzzV1 []byte
 
 // OpenForm returns the reader's form of a strict schema: the same schema
 // without its "additionalProperties": false keywords, so that properties
