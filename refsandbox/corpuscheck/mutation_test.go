@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/shopconform/shopconform/fixtures"
+	"github.com/shopconform/shopconform/fuzz"
 	"github.com/shopconform/shopconform/refsandbox"
 	"github.com/shopconform/shopconform/runner"
 	"github.com/shopconform/shopconform/runner/results"
@@ -19,18 +20,21 @@ import (
 // BenchmarkMutationScore removes each rule of testdata/mutation-rules.txt
 // from the reference sandbox in turn and runs the whole corpus against
 // the mutant: killed_by_cases_% is the share of mutants in which some
-// case that passes on the sandbox does not. A surviving mutant is a rule
-// no case needs: the cases would pass a sandbox, or an SDK's server, that
-// forgot it.
+// case that passes on the sandbox does not. The survivors then meet one
+// full pass of the fuzzer (every mutation of every valid case once):
+// killed_with_fuzz_% is the share the cases or the fuzzer killed. A
+// mutant that survives both is a rule nothing checks: the cases would
+// pass a sandbox, or an SDK's server, that forgot it.
 //
 //	go test -run '^$' -bench MutationScore -benchtime 1x ./refsandbox/corpuscheck/
 func BenchmarkMutationScore(b *testing.B) {
 	rules := mutationRules(b)
 	var scored []Scored
 	for b.Loop() {
-		scored = ScoreMutants(b, rules, CasesDetector(b, corpus(b)))
+		scored = ScoreMutants(b, rules, CasesDetector(b, corpus(b)), FuzzerDetector(1))
 	}
 	b.ReportMetric(killedPercent(scored, 1), "killed_by_cases_%")
+	b.ReportMetric(killedPercent(scored, 2), "killed_with_fuzz_%")
 	for _, s := range scored {
 		if s.KilledBy < 0 {
 			b.Logf("survived: %s", s.Rule)
@@ -46,6 +50,9 @@ type Mutant struct {
 	Rule string
 	// Handler is the mutant sandbox.
 	Handler http.Handler
+	// Options built the mutant: a detector that needs a sandbox of its
+	// own builds it from them.
+	Options refsandbox.Options
 	// Target is the same handler as the runner reaches it, in-process,
 	// with every profile's credentials and the control token: what runs
 	// cases or requests derived from them.
@@ -79,8 +86,9 @@ func ScoreMutants(tb testing.TB, rules []string, detectors ...Detector) []Scored
 		if err != nil {
 			tb.Fatal(err)
 		}
-		sb := newSandbox(tb, refsandbox.Options{MerchantURL: merchantURL, Spec: mutant}, nil)
-		m := Mutant{Rule: rule, Handler: sb.sb.Handler(), Target: sb.target}
+		opts := refsandbox.Options{MerchantURL: merchantURL, Spec: mutant}
+		sb := newSandbox(tb, opts, nil)
+		m := Mutant{Rule: rule, Options: opts, Handler: sb.sb.Handler(), Target: sb.target}
 		s := Scored{Rule: rule, KilledBy: -1}
 		for i, detect := range detectors {
 			if killed, evidence := detect(m); killed {
@@ -115,6 +123,30 @@ func CasesDetector(tb testing.TB, cases []*fixtures.Case) Detector {
 			}
 		}
 		return false, ""
+	}
+}
+
+// FuzzerDetector runs one full pass of the fuzzer (budget 0: every
+// mutation once) with seed against a sandbox built like the mutant: it is
+// killed by any finding. The fuzzer derives its mutations and the codes
+// they may earn from the whole spec, so a rule the mutant lacks shows as
+// an invalid request it accepts or answers with the wrong code.
+func FuzzerDetector(seed uint64) Detector {
+	return func(m Mutant) (bool, string) {
+		target, err := fuzz.Reference(seed, m.Options)
+		if err != nil {
+			return false, "the fuzzer's sandbox: " + err.Error()
+		}
+		defer target.Close()
+		rep, err := fuzz.Run(context.Background(), fuzz.Options{Target: target, Seed: seed})
+		if err != nil {
+			return false, "fuzz: " + err.Error()
+		}
+		if len(rep.Findings) == 0 {
+			return false, ""
+		}
+		f := rep.Findings[0]
+		return true, fmt.Sprintf("fuzz: %s on %s (%s), %d findings", f.Kind, f.Endpoint, f.Operator, len(rep.Findings))
 	}
 }
 
