@@ -1,12 +1,11 @@
 package fuzz
 
 import (
-	"encoding/json"
 	"math/rand/v2"
-	"strconv"
 	"strings"
 
 	"github.com/shopconform/shopconform/apispec"
+	"github.com/shopconform/shopconform/apispec/validate"
 )
 
 // A request body here is the case's body template as decoded JSON
@@ -133,7 +132,7 @@ func holds(root any, conds []apispec.Cond) (ok, known bool) {
 			if templated(v) {
 				return false, false
 			}
-			text, in := scalarText(v), false
+			text, in := validate.ScalarText(v), false
 			for _, n := range c.In {
 				in = in || n.String() == text
 			}
@@ -144,18 +143,6 @@ func holds(root any, conds []apispec.Cond) (ok, known bool) {
 		}
 	}
 	return ok, true
-}
-
-func scalarText(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case json.Number:
-		return x.String()
-	case bool:
-		return strconv.FormatBool(x)
-	}
-	return "\x00" // no condition value
 }
 
 // mustSend says whether f is required in root; known is false when a

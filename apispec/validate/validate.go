@@ -288,7 +288,7 @@ func (w *walker) holds(cs []cond) bool {
 			return false
 		case c.c.Absent && !Absent(v):
 			return false
-		case c.in != nil && !c.in[scalarText(v)]:
+		case c.in != nil && !c.in[ScalarText(v)]:
 			return false
 		}
 	}
@@ -307,7 +307,10 @@ func lookup(obj map[string]any, path []string) any {
 	return v
 }
 
-func scalarText(v any) string {
+// ScalarText is how a condition's "in" list reads a decoded JSON value:
+// its text for a string, number or boolean; anything else matches no
+// listed value.
+func ScalarText(v any) string {
 	switch x := v.(type) {
 	case string:
 		return x

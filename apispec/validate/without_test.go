@@ -82,7 +82,7 @@ func validator(t *testing.T, spec *apispec.Spec) *Validator {
 	t.Helper()
 	ep, _ := spec.Endpoint("/shop/t/add")
 	v, err := Compile(ep, map[string]Check{"even": func(obj map[string]any, _ Env) (string, bool) {
-		return "start is odd", !strings.HasSuffix(scalarText(obj["start"]), "3")
+		return "start is odd", !strings.HasSuffix(ScalarText(obj["start"]), "3")
 	}})
 	if err != nil {
 		t.Fatal(err)

@@ -18,10 +18,7 @@ func TestExitCodesAsDocumented(t *testing.T) {
 	notTheAPI := httptest.NewServer(http.NotFoundHandler())
 	defer notTheAPI.Close()
 	tmp := t.TempDir()
-	accountsFile := filepath.Join(tmp, "accounts.json")
-	if err := os.WriteFile(accountsFile, []byte(`{"profiles": {"default": {"appid": "wx0123456789abcdef", "secret": "0123456789abcdef0123456789abcdef"}}}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	accountsFile := someAccounts(t, tmp)
 	sandbox := func(base string) []string {
 		return []string{"--target", "sandbox", "--base-url", base, "--accounts", accountsFile}
 	}
@@ -75,4 +72,16 @@ func TestMakeConformancePrintsWhatTheExitCodeMeans(t *testing.T) {
 	if err == nil || !strings.Contains(string(out), "make conformance: shopconform exited 2: bad usage or bad input") {
 		t.Errorf("make conformance with a bad focus: %v\n%s", err, out)
 	}
+}
+
+// someAccounts writes an accounts file with one made-up profile into dir:
+// enough for a sandbox target's configuration to be valid, before any
+// request shows the target is not there or not the API.
+func someAccounts(t *testing.T, dir string) string {
+	t.Helper()
+	file := filepath.Join(dir, "accounts.json")
+	if err := os.WriteFile(file, []byte(`{"profiles": {"default": {"appid": "wx0123456789abcdef", "secret": "0123456789abcdef0123456789abcdef"}}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return file
 }

@@ -21,10 +21,7 @@ func TestFuzzExitCodes(t *testing.T) {
 	notTheAPI := httptest.NewServer(http.NotFoundHandler())
 	defer notTheAPI.Close()
 	tmp := t.TempDir()
-	accountsFile := filepath.Join(tmp, "accounts.json")
-	if err := os.WriteFile(accountsFile, []byte(`{"profiles": {"default": {"appid": "wx0123456789abcdef", "secret": "0123456789abcdef0123456789abcdef"}}}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	accountsFile := someAccounts(t, tmp)
 	for _, tt := range []struct {
 		name string
 		args []string

@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -20,20 +19,17 @@ import (
 	"time"
 
 	"github.com/shopconform/shopconform/certify"
+	"github.com/shopconform/shopconform/internal/loopbacktls"
 )
 
 // trustingOnly is a client whose only root is the CA file at path.
 func trustingOnly(t *testing.T, path string) *http.Client {
 	t.Helper()
-	data, err := os.ReadFile(path)
+	c, err := loopbacktls.ClientTrusting(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	roots := x509.NewCertPool()
-	if !roots.AppendCertsFromPEM(data) {
-		t.Fatalf("%s holds no certificate", path)
-	}
-	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
+	return c
 }
 
 // onlyCertificates fails t when a file under dir holds a private key, or

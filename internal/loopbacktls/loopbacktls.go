@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"math/big"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -123,3 +124,18 @@ func (s *Server) WriteCA(path string) error {
 
 // Listen wraps ln so that it speaks TLS with the server certificate.
 func (s *Server) Listen(ln net.Listener) net.Listener { return tls.NewListener(ln, s.Config) }
+
+// ClientTrusting is an HTTP client whose only root is the CA certificate
+// in caFile: what a Go program points at a loopback server started with
+// --tls, and how the tests show that the file is all a client needs.
+func ClientTrusting(caFile string) (*http.Client, error) {
+	data, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, err
+	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(data) {
+		return nil, fmt.Errorf("%s holds no PEM certificate", caFile)
+	}
+	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}, nil
+}

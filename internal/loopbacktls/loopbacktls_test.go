@@ -1,7 +1,6 @@
 package loopbacktls
 
 import (
-	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -10,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"testing"
 )
@@ -35,15 +33,11 @@ func serve(t *testing.T, s *Server, network, address string) string {
 // trusting is a client whose only root is the CA file at path.
 func trusting(t *testing.T, path string) *http.Client {
 	t.Helper()
-	data, err := os.ReadFile(path)
+	c, err := ClientTrusting(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	roots := x509.NewCertPool()
-	if !roots.AppendCertsFromPEM(data) {
-		t.Fatalf("%s holds no certificate", path)
-	}
-	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
+	return c
 }
 
 // TestAClientTrustingTheCAFileConnects: a client that trusts only the
