@@ -20,7 +20,7 @@ import (
 // A Profile is account state that the API itself cannot change: whether the
 // component is opened, third-party authorisation, quotas, rate and token
 // lifetime, and per-domain knobs. Cases name a profile to get an account in
-// that state (DESIGN.md "account profile").
+// that state (README.md, "Built-in profiles").
 //
 // Pointer fields distinguish "not set" (the default applies) from an
 // explicit zero such as daily_quota 0.

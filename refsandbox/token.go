@@ -170,8 +170,9 @@ func (s *Sandbox) readTokenRequest(c *call) (tokenRequest, reply, bool) {
 	}, reply{}, cont
 }
 
-// checkCredentials applies §1.1's checks in the order the brief fixes:
-// presence first, then grant type, then the appid, then the secret.
+// checkCredentials applies §1.1's checks in a fixed order, as a client
+// would fix its request: presence first, then grant type, then the appid,
+// then the secret (§1.1 names the codes, not their order).
 func (s *Sandbox) checkCredentials(req tokenRequest) (*account, reply, bool) {
 	switch {
 	case req.appid == "":

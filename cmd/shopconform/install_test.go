@@ -50,7 +50,7 @@ func TestTheBuiltBinaryWorksAlone(t *testing.T) {
 		return out.Bytes()
 	}
 
-	// version: the contract's line; its VERSION is what the reports below
+	// version: the line README's Install section shows; its VERSION is what the reports below
 	// record, the Go release is the one that built it.
 	m := versionLineRE.FindStringSubmatch(string(shopconform(t, exitOK, "version")))
 	if m == nil {

@@ -14,7 +14,7 @@ import (
 	"github.com/shopconform/shopconform/refsandbox"
 )
 
-// versionLineRE is the contract's line: `shopconform VERSION catalog
+// versionLineRE is the line README's Install section shows: `shopconform VERSION catalog
 // sha256:HASH goX.Y.Z`.
 var versionLineRE = regexp.MustCompile(`^shopconform (\S+) catalog (sha256:[0-9a-f]{64}) (go\d+\.\d+(?:\.\d+)?\S*)\n$`)
 
