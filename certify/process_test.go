@@ -30,16 +30,9 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// fakeCommand is the command line that starts this test binary as the
-// fake adapter in mode.
-func fakeCommand(mode string, env ...string) string {
-	words := append([]string{fakeadapter.ModeEnv + "='" + mode + "'"}, env...)
-	return strings.Join(append(words, "'"+os.Args[0]+"'"), " ")
-}
-
 func startFake(t *testing.T, mode string, timeout time.Duration, env ...string) *ProcessAdapter {
 	t.Helper()
-	p, err := Process(fakeCommand(mode, env...), timeout)
+	p, err := Process(fakeadapter.Command(mode, env...), timeout)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,8 +215,8 @@ func TestProcessRefusesAnAdapterThatCannotStart(t *testing.T) {
 		command, want string
 		isCommand     bool
 	}{
-		{command: fakeCommand("nohello"), want: "no hello within 500ms"},
-		{command: fakeCommand("badhello"), want: `the first line is not a hello: "Hello, world!"`},
+		{command: fakeadapter.Command("nohello"), want: "no hello within 500ms"},
+		{command: fakeadapter.Command("badhello"), want: `the first line is not a hello: "Hello, world!"`},
 		{command: "shopconform-no-such-adapter --x", want: "executable file not found", isCommand: true},
 		{command: "node 'adapter.mjs", want: "unterminated single quote", isCommand: true},
 	} {
@@ -420,7 +413,7 @@ func BenchmarkProcessCall(b *testing.B) {
 		io.WriteString(w, `{"errcode":0,"errmsg":"ok"}`)
 	}))
 	defer target.Close()
-	p, err := Process(fakeCommand("logcase"), 5*time.Second)
+	p, err := Process(fakeadapter.Command("logcase"), 5*time.Second)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/internal/fakeadapter"
 	"github.com/shopconform/shopconform/internal/loopbacktls"
 	"github.com/shopconform/shopconform/runner/results"
 )
@@ -40,7 +41,7 @@ func TestTheLoopbackServerSpeaksHTTPS(t *testing.T) {
 		{"trusting the system roots", nil, results.Error, "x509: certificate signed by unknown authority"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p, err := Process(fakeCommand("ok", tc.env...), 10*time.Second, ServeTLS(srv.Config, caFile))
+			p, err := Process(fakeadapter.Command("ok", tc.env...), 10*time.Second, ServeTLS(srv.Config, caFile))
 			if err != nil {
 				t.Fatal(err)
 			}

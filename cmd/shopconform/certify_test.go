@@ -35,15 +35,9 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// fakeAdapter is the --adapter command that starts this binary as the
-// Go test adapter in mode.
-func fakeAdapter(mode string) string {
-	return fakeadapter.ModeEnv + "='" + mode + "' '" + os.Args[0] + "'"
-}
-
 func TestCertifyWritesABundleThatVerifies(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "cert")
-	code, stdout, stderr := runCLI(t, "certify", "--adapter", fakeAdapter("ok"), "--domains", "universal,share", "--out", out)
+	code, stdout, stderr := runCLI(t, "certify", "--adapter", fakeadapter.Command("ok"), "--domains", "universal,share", "--out", out)
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}
@@ -96,7 +90,7 @@ func TestCertifyWritesABundleThatVerifies(t *testing.T) {
 // exits 1 with the bundle written all the same.
 func TestCertifyNamesWhatTheSDKGotWrong(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "cert")
-	code, stdout, stderr := runCLI(t, "certify", "--adapter", fakeAdapter("alter"), "--domains", "share", "--out", out)
+	code, stdout, stderr := runCLI(t, "certify", "--adapter", fakeadapter.Command("alter"), "--domains", "share", "--out", out)
 	if code != exitFailures {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}
@@ -111,7 +105,7 @@ func TestCertifyNamesWhatTheSDKGotWrong(t *testing.T) {
 	}
 
 	const hang = "share-1310002-bind-openids-empty"
-	code, stdout, _ = runCLI(t, "certify", "--adapter", fakeAdapter("hang="+hang), "--timeout", "500ms",
+	code, stdout, _ = runCLI(t, "certify", "--adapter", fakeadapter.Command("hang="+hang), "--timeout", "500ms",
 		"--run", hang+",share-1310001-bind-over-limit", "--out", out)
 	if code != exitFailures {
 		t.Fatalf("exit %d\n%s", code, stdout)
@@ -130,10 +124,10 @@ func TestCertifyUsage(t *testing.T) {
 		want string
 	}{
 		{[]string{"certify"}, "--adapter is required"},
-		{[]string{"certify", "--adapter", fakeAdapter("ok"), "--domains", "payments"}, `--domains: "payments" is not one of`},
-		{[]string{"certify", "--adapter", fakeAdapter("ok"), "--run", "no-such-case"}, `--run: no case "no-such-case"`},
-		{[]string{"certify", "--adapter", fakeAdapter("ok"), "--target", "bogus"}, `target "bogus" is not one of`},
-		{[]string{"certify", "--adapter", fakeAdapter("ok"), "--timeout", "0s"}, "--timeout 0s must be positive"},
+		{[]string{"certify", "--adapter", fakeadapter.Command("ok"), "--domains", "payments"}, `--domains: "payments" is not one of`},
+		{[]string{"certify", "--adapter", fakeadapter.Command("ok"), "--run", "no-such-case"}, `--run: no case "no-such-case"`},
+		{[]string{"certify", "--adapter", fakeadapter.Command("ok"), "--target", "bogus"}, `target "bogus" is not one of`},
+		{[]string{"certify", "--adapter", fakeadapter.Command("ok"), "--timeout", "0s"}, "--timeout 0s must be positive"},
 		{[]string{"certify", "--adapter", "shopconform-no-such-adapter"}, "the adapter command cannot start"},
 		{[]string{"certify", "--adapter", "node 'unterminated"}, "unterminated single quote"},
 		{[]string{"certify", "verify"}, "usage: shopconform certify verify BUNDLE"},
@@ -144,7 +138,7 @@ func TestCertifyUsage(t *testing.T) {
 			t.Errorf("%q: exit %d, want %d; stderr lacks %q:\n%s", tc.args, code, exitUsage, tc.want, stderr)
 		}
 	}
-	code, _, stderr := runCLI(t, "certify", "--adapter", fakeAdapter("nohello"), "--timeout", "300ms", "--domains", "share")
+	code, _, stderr := runCLI(t, "certify", "--adapter", fakeadapter.Command("nohello"), "--timeout", "300ms", "--domains", "share")
 	if code != exitFailures || !strings.Contains(stderr, "no hello within 300ms") {
 		t.Errorf("an adapter without a hello: exit %d: %s", code, stderr)
 	}
@@ -276,7 +270,7 @@ func TestServeReplayBeginKeys(t *testing.T) {
 // dropped field for every code it affects.
 func TestCertifyNamesTheFindingEverywhere(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "cert")
-	code, stdout, stderr := runCLI(t, "certify", "--adapter", fakeAdapter("dropfield=fund_type,logcase"), "--domains", "order", "--out", out)
+	code, stdout, stderr := runCLI(t, "certify", "--adapter", fakeadapter.Command("dropfield=fund_type,logcase"), "--domains", "order", "--out", out)
 	if code != exitFailures {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}
@@ -330,7 +324,7 @@ func TestCertifyNamesTheFindingEverywhere(t *testing.T) {
 // codes a typed SDK can reach.
 func TestCertifySaysWhichCodesAreRawWire(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "cert")
-	code, stdout, stderr := runCLI(t, "certify", "--adapter", fakeAdapter("ok"), "--domains", "universal", "--out", out)
+	code, stdout, stderr := runCLI(t, "certify", "--adapter", fakeadapter.Command("ok"), "--domains", "universal", "--out", out)
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}
@@ -362,7 +356,7 @@ func TestCertifySaysWhichCodesAreRawWire(t *testing.T) {
 // and it is certified with every typed-reachable code reached.
 func TestATypedSDKIsCertifiedWithoutTheRawWireCases(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "cert")
-	code, stdout, stderr := runCLI(t, "certify", "--adapter", fakeAdapter("typed"), "--domains", "universal", "--out", out)
+	code, stdout, stderr := runCLI(t, "certify", "--adapter", fakeadapter.Command("typed"), "--domains", "universal", "--out", out)
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}

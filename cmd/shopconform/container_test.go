@@ -34,6 +34,7 @@ func TestContainerImage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a container image")
 	}
+	t.Parallel() // beside the other tests that start processes, as TestTheBuiltBinaryWorksAlone
 	podman, err := exec.LookPath("podman")
 	if err != nil {
 		t.Skip("podman not found: this test builds and runs the image with podman (Debian package podman); Docker's client without an engine cannot")

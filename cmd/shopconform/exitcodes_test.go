@@ -68,6 +68,7 @@ func TestMakeConformancePrintsWhatTheExitCodeMeans(t *testing.T) {
 	cmd := exec.Command(mk, "-s", "conformance", "SHOPCONFORM_BIN="+filepath.Join(tmp, "shopconform"), "RUN_FLAGS=--focus=[ --report-dir "+filepath.Join(tmp, "reports"))
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOFLAGS="+strings.Join(append(strings.Fields(os.Getenv("GOFLAGS")), raceFlags()...), " "))
+	cmd.Env = append(cmd.Env, quietRaceExit()...)
 	out, err := cmd.CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "make conformance: shopconform exited 2: bad usage or bad input") {
 		t.Errorf("make conformance with a bad focus: %v\n%s", err, out)

@@ -50,13 +50,15 @@ func proxied(t *testing.T, base string, cfg faultproxy.Config) string {
 
 // TestAnEndpointAnsweringMinusOneFailsASandboxRun: a sandbox whose
 // spu/get answers -1 to everything makes those cases inconclusive after
-// the retries, and an inconclusive case fails the run.
+// the retries, and an inconclusive case fails the run. (--rate 0: pacing
+// the run, a sandbox target's default, is not what this test is about
+// and would only make it wait.)
 func TestAnEndpointAnsweringMinusOneFailsASandboxRun(t *testing.T) {
 	base, accountsFile := startServe(t)
 	url := proxied(t, base, faultproxy.Config{Fault: faultproxy.Transient, Code: int(catalog.SystemError), Times: 1 << 20, Paths: []string{"/shop/spu/get"}})
 	dir := t.TempDir()
 	code, stdout, stderr := runCLI(t, "run", "--target", "sandbox", "--base-url", url, "--accounts", accountsFile,
-		"--domains", "product", "--retries", "1", "--backoff", "1ms", "--report-dir", dir)
+		"--domains", "product", "--retries", "1", "--backoff", "1ms", "--rate", "0", "--report-dir", dir)
 	if code != exitFailures || !strings.Contains(stdout, "INCONCLUSIVE ") {
 		t.Fatalf("exit %d, want %d listing the inconclusive cases\n%s%s", code, exitFailures, stdout, stderr)
 	}
@@ -78,13 +80,14 @@ func TestAnEndpointAnsweringMinusOneFailsASandboxRun(t *testing.T) {
 
 // TestFlakyPassesCarryFlakyFailureInJUnit: a sandbox that answers 45009
 // once to each request makes every /shop/ case pass on its retry, as a
-// flaky pass, which junit.xml shows as <flakyFailure>.
+// flaky pass, which junit.xml shows as <flakyFailure>. (--rate 0, as
+// above: no pacing to wait for.)
 func TestFlakyPassesCarryFlakyFailureInJUnit(t *testing.T) {
 	base, accountsFile := startServe(t)
 	url := proxied(t, base, faultproxy.Config{Fault: faultproxy.Transient, Code: int(catalog.DailyQuotaExceeded), Times: 1})
 	dir := t.TempDir()
 	code, stdout, stderr := runCLI(t, "run", "--target", "sandbox", "--base-url", url, "--accounts", accountsFile,
-		"--domains", "share", "--backoff", "1ms", "--report-dir", dir)
+		"--domains", "share", "--backoff", "1ms", "--rate", "0", "--report-dir", dir)
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/shopconform/shopconform/certify"
+	"github.com/shopconform/shopconform/internal/fakeadapter"
 	"github.com/shopconform/shopconform/internal/loopbacktls"
 )
 
@@ -156,7 +157,7 @@ func TestCertifyTLS(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "cert")
 			caFile := filepath.Join(out, "tls-ca.pem")
-			adapter := fakeAdapter("ok")
+			adapter := fakeadapter.Command("ok")
 			if tc.trust {
 				adapter = "SSL_CERT_FILE='" + caFile + "' " + adapter
 			}
@@ -176,7 +177,7 @@ func TestCertifyTLS(t *testing.T) {
 		})
 	}
 	out := t.TempDir()
-	if code, _, stderr := runCLI(t, "certify", "--adapter", fakeAdapter("ok"), "--tls-ca-out", filepath.Join(out, "ca.pem")); code != exitUsage || !strings.Contains(stderr, "needs --tls") {
+	if code, _, stderr := runCLI(t, "certify", "--adapter", fakeadapter.Command("ok"), "--tls-ca-out", filepath.Join(out, "ca.pem")); code != exitUsage || !strings.Contains(stderr, "needs --tls") {
 		t.Errorf("--tls-ca-out without --tls: exit %d: %s", code, stderr)
 	}
 }
@@ -209,11 +210,11 @@ func TestCertifySignsAndVerifyChecksTheSignature(t *testing.T) {
 	priv, pub := keyPair(t, tmp, "key")
 	_, otherPub := keyPair(t, tmp, "other")
 	signed, unsigned := filepath.Join(tmp, "signed"), filepath.Join(tmp, "unsigned")
-	code, stdout, stderr := runCLI(t, "certify", "--adapter", fakeAdapter("ok"), "--domains", "share", "--out", signed, "--sign", priv)
+	code, stdout, stderr := runCLI(t, "certify", "--adapter", fakeadapter.Command("ok"), "--domains", "share", "--out", signed, "--sign", priv)
 	if code != exitOK || !strings.Contains(stdout, "signed: "+filepath.Join(signed, certify.Signature)+" with key sha256:") {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}
-	if code, stdout, stderr := runCLI(t, "certify", "--adapter", fakeAdapter("ok"), "--domains", "share", "--out", unsigned); code != exitOK {
+	if code, stdout, stderr := runCLI(t, "certify", "--adapter", fakeadapter.Command("ok"), "--domains", "share", "--out", unsigned); code != exitOK {
 		t.Fatalf("unsigned: exit %d\n%s%s", code, stdout, stderr)
 	}
 	changed := filepath.Join(tmp, "changed")
@@ -252,7 +253,7 @@ func TestCertifySignsAndVerifyChecksTheSignature(t *testing.T) {
 	}
 
 	out := filepath.Join(tmp, "never")
-	code, _, stderr = runCLI(t, "certify", "--adapter", fakeAdapter("ok"), "--domains", "share", "--out", out, "--sign", pub)
+	code, _, stderr = runCLI(t, "certify", "--adapter", fakeadapter.Command("ok"), "--domains", "share", "--out", out, "--sign", pub)
 	if code != exitUsage || !strings.Contains(stderr, "--sign: key file "+pub+`: holds a PEM block of type "PUBLIC KEY"`) {
 		t.Errorf("--sign with a public key: exit %d: %s", code, stderr)
 	}
@@ -291,7 +292,7 @@ func TestCertifyExpectations(t *testing.T) {
 			if err := os.WriteFile(file, []byte(tc.file), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			args := []string{"certify", "--adapter", fakeAdapter("fail=" + gap), "--run", gap + "," + other, "--out", out}
+			args := []string{"certify", "--adapter", fakeadapter.Command("fail=" + gap), "--run", gap + "," + other, "--out", out}
 			if tc.env {
 				t.Setenv("SHOPCONFORM_EXPECTATIONS", file)
 			} else {
@@ -317,7 +318,7 @@ func TestCertifyExpectations(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("- case: a\n  outcome: pass\n  reason: r\n  expires: 2030-01-01\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, _, stderr := runCLI(t, "certify", "--adapter", fakeAdapter("ok"), "--expectations", bad)
+	code, _, stderr := runCLI(t, "certify", "--adapter", fakeadapter.Command("ok"), "--expectations", bad)
 	if code != exitUsage || !strings.Contains(stderr, bad+`:2:12: entry 1: outcome "pass" is not one of`) {
 		t.Errorf("a malformed file: exit %d: %s", code, stderr)
 	}

@@ -67,6 +67,18 @@ const StartsEnv = "SHOPCONFORM_FAKE_ADAPTER_STARTS"
 // every body field the adapter dropped: tests know which cases it changed.
 const ChangedEnv = "SHOPCONFORM_FAKE_ADAPTER_CHANGED"
 
+// Command is the certify --adapter command line that starts the running
+// test binary as the fake adapter in mode, env (NAME=VALUE words, quoted
+// as a command line quotes them) before it. A race-enabled binary sleeps
+// a second at exit so that goroutines still running can be reported; the
+// adapter exits only when its stdin ends, its work done, so GORACE skips
+// that sleep, which would otherwise add a second to every certification.
+func Command(mode string, env ...string) string {
+	race := strings.TrimSpace(os.Getenv("GORACE") + " atexit_sleep_ms=0")
+	words := append([]string{"GORACE='" + race + "'", ModeEnv + "='" + mode + "'"}, env...)
+	return strings.Join(append(words, "'"+os.Args[0]+"'"), " ")
+}
+
 type mode struct {
 	hang, crash, garbage, wrongID, fail, dropField string
 	alter, swallow, lose, stringCode, drop         bool

@@ -72,86 +72,132 @@ func Parse(data []byte) (*Node, error) {
 		}
 		off += size
 	}
-	// Syntax first, in one pass of the scanner: its offsets are exact
-	// within one value, while Token's are not.
+	if !json.Valid(data) {
+		return nil, syntaxError(data)
+	}
+	// Valid JSON is one value between white space: the tree is read with
+	// a plain scan. json.Decoder.Token would read it too, but allocates
+	// for every token, and every run loads every case.
+	p := &parser{data: data}
+	return p.read()
+}
+
+// syntaxError says where data stops being one JSON value, as encoding/json
+// words it: its scanner's offsets are exact within one value, while
+// Token's are not.
+func syntaxError(data []byte) *Error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	var syn *json.SyntaxError
 	switch err := dec.Decode(new(json.RawMessage)); {
 	case errors.As(err, &syn):
-		return nil, &Error{Off: int(syn.Offset) - 1, Msg: "invalid JSON: " + syn.Error()}
+		return &Error{Off: int(syn.Offset) - 1, Msg: "invalid JSON: " + syn.Error()}
 	case err != nil: // io.EOF or io.ErrUnexpectedEOF
-		return nil, &Error{Off: len(data), Msg: "invalid JSON: unexpected end of input"}
+		return &Error{Off: len(data), Msg: "invalid JSON: unexpected end of input"}
 	}
-	p := &parser{data: data, dec: json.NewDecoder(bytes.NewReader(data))}
-	if off := p.skip(int(dec.InputOffset()), " \t\r\n"); off < len(data) {
-		return nil, &Error{Off: off, Msg: "unexpected data after the top-level value"}
-	}
-	p.dec.UseNumber()
-	return p.read()
-}
-
-type parser struct {
-	data []byte
-	dec  *json.Decoder
-}
-
-// skip moves off the bytes in set from off on.
-func (p *parser) skip(off int, set string) int {
-	for off < len(p.data) && strings.IndexByte(set, p.data[off]) >= 0 {
+	off := int(dec.InputOffset())
+	for off < len(data) && strings.IndexByte(" \t\r\n", data[off]) >= 0 {
 		off++
 	}
-	return off
+	return &Error{Off: off, Msg: "unexpected data after the top-level value"}
 }
 
-// next is where the next token starts: the decoder's offset skips neither
-// white space nor the ':' and ',' separators.
-func (p *parser) next() int { return p.skip(int(p.dec.InputOffset()), " \t\r\n:,") }
+// parser reads a document json.Valid accepted, so it checks nothing but
+// repeated keys.
+type parser struct {
+	data []byte
+	off  int
+}
 
-// read reads the next value. The syntax is known to be valid, so the
-// decoder cannot fail; a repeated key is the only problem left.
+// space moves off past white space and the ':' and ',' separators.
+func (p *parser) space() {
+	for p.off < len(p.data) {
+		switch p.data[p.off] {
+		case ' ', '\t', '\r', '\n', ':', ',':
+			p.off++
+		default:
+			return
+		}
+	}
+}
+
+// read reads the value at off.
 func (p *parser) read() (*Node, error) {
-	n := &Node{Off: p.next()}
-	tok, _ := p.dec.Token()
-	switch t := tok.(type) {
-	case string:
-		n.Kind, n.Str = String, t
-	case json.Number:
-		n.Kind, n.Num = Number, t
-	case bool:
-		n.Kind, n.Bool = Bool, t
-	case json.Delim: // '{' or '['
+	p.space()
+	n := &Node{Off: p.off}
+	switch c := p.data[p.off]; c {
+	case '{', '[':
 		n.Kind = Array
-		if t == '{' {
+		if c == '{' {
 			n.Kind = Object
 		}
-		seen := map[string]int{}
-		for p.dec.More() {
-			var m Member
-			if n.Kind == Object {
-				m.KeyOff = p.next()
-				key, _ := p.dec.Token()
-				m.Key = key.(string)
-				if first, dup := seen[m.Key]; dup {
-					line, col := LineCol(p.data, first)
-					return nil, &Error{Off: m.KeyOff, Msg: fmt.Sprintf("duplicate key %q (first at %d:%d)", m.Key, line, col)}
+		p.off++
+		var seen map[string]int
+		for p.space(); p.data[p.off] != '}' && p.data[p.off] != ']'; p.space() {
+			if n.Kind == Array {
+				v, err := p.read()
+				if err != nil {
+					return nil, err
 				}
-				seen[m.Key] = m.KeyOff
+				n.Items = append(n.Items, v)
+				continue
 			}
+			m := Member{KeyOff: p.off}
+			m.Key = p.str()
+			if first, dup := seen[m.Key]; dup {
+				line, col := LineCol(p.data, first)
+				return nil, &Error{Off: m.KeyOff, Msg: fmt.Sprintf("duplicate key %q (first at %d:%d)", m.Key, line, col)}
+			}
+			if seen == nil {
+				seen = map[string]int{}
+			}
+			seen[m.Key] = m.KeyOff
 			v, err := p.read()
 			if err != nil {
 				return nil, err
 			}
-			if n.Kind == Object {
-				m.Value = v
-				n.Members = append(n.Members, m)
-			} else {
-				n.Items = append(n.Items, v)
-			}
+			m.Value = v
+			n.Members = append(n.Members, m)
 		}
-		p.dec.Token() // the closing delimiter
+		p.off++ // the closing delimiter
+	case '"':
+		n.Kind, n.Str = String, p.str()
+	case 't':
+		n.Kind, n.Bool = Bool, true
+		p.off += len("true")
+	case 'f':
+		n.Kind = Bool
+		p.off += len("false")
+	case 'n':
+		n.Kind = Null
+		p.off += len("null")
+	default:
+		n.Kind = Number
+		start := p.off
+		for p.off < len(p.data) && strings.IndexByte("+-.0123456789eE", p.data[p.off]) >= 0 {
+			p.off++
+		}
+		n.Num = json.Number(p.data[start:p.off])
 	}
-	n.End = int(p.dec.InputOffset())
+	n.End = p.off
 	return n, nil
+}
+
+// str reads the string at off and moves off past it.
+func (p *parser) str() string {
+	start, escaped := p.off, false
+	for p.off++; p.data[p.off] != '"'; p.off++ {
+		if p.data[p.off] == '\\' {
+			escaped = true
+			p.off++
+		}
+	}
+	p.off++
+	if !escaped {
+		return string(p.data[start+1 : p.off-1])
+	}
+	var s string
+	_ = json.Unmarshal(p.data[start:p.off], &s) // valid: the document is
+	return s
 }
 
 // Member returns the value of key, or nil when n is not an object or has

@@ -70,6 +70,34 @@ func TestParseTree(t *testing.T) {
 	}
 }
 
+// TestParseUnquotesAsEncodingJSON: escapes in keys and strings read as
+// encoding/json reads them, offsets still on the quoted text.
+func TestParseUnquotesAsEncodingJSON(t *testing.T) {
+	data := `{"k\u0061": ["\"q\" \\ \/ \n\t", "\u56fd\ud83d\ude00", "\ud800", "{}"], "b": false}`
+	root, err := Parse([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want struct {
+		KA []string `json:"ka"`
+	}
+	if err := json.Unmarshal([]byte(data), &want); err != nil {
+		t.Fatal(err)
+	}
+	m := root.Members[0]
+	if m.Key != "ka" || data[m.KeyOff:m.KeyOff+9] != `"k\u0061"` || len(m.Value.Items) != 4 {
+		t.Fatalf("first member %+v", m)
+	}
+	for i, it := range m.Value.Items {
+		if it.Kind != String || it.Str != want.KA[i] || data[it.Off] != '"' || data[it.End-1] != '"' {
+			t.Errorf("item %d: %s %q [%d:%d], want %q", i, it.Kind, it.Str, it.Off, it.End, want.KA[i])
+		}
+	}
+	if b := root.Member("b"); b.Kind != Bool || b.Bool || data[b.Off:b.End] != "false" {
+		t.Errorf("b = %+v", b)
+	}
+}
+
 func TestLineColCountsCharacters(t *testing.T) {
 	data := []byte("ab\n国家x")
 	for _, tt := range []struct{ off, line, col int }{
