@@ -12,11 +12,13 @@ import (
 	"testing"
 
 	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/internal/corpustest"
 	"github.com/shopconform/shopconform/runner/results"
 )
 
 // TestNetHTTPPassesEveryCase is the baseline: plain net/http passes every
-// case, on replay (gock innermost, strict) and on the reference sandbox.
+// case, on replay (gock innermost, strict) and on the reference sandbox;
+// and the certifications leave the cases they share as loaded.
 func TestNetHTTPPassesEveryCase(t *testing.T) {
 	for _, target := range []string{"replay", "reference"} {
 		t.Run(target, func(t *testing.T) {
@@ -29,6 +31,7 @@ func TestNetHTTPPassesEveryCase(t *testing.T) {
 			}
 		})
 	}
+	corpustest.Unchanged(t, filepath.Join("..", "fixtures"))
 }
 
 // droppingField removes the alphabetically first field from every JSON

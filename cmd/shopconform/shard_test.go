@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/internal/corpustest"
 	"github.com/shopconform/shopconform/runner"
 	"github.com/shopconform/shopconform/runner/conformance"
 	"github.com/shopconform/shopconform/runner/results"
@@ -131,6 +132,7 @@ func TestShardsMergeIntoTheWholeRun(t *testing.T) {
 		}
 	}
 	checkHTMLReport(t, filepath.Join(merged, "report.html"), m, m.Cases[0].ID)
+	corpustest.Unchanged(t, filepath.Join("..", "..", "fixtures")) // the runs share the loaded cases
 
 	// A shard with its own accounts file is no mismatch; another
 	// configuration is.
