@@ -23,13 +23,27 @@ conformance:
 	*) echo "make conformance: shopconform exited $$code";; \
 	esac >&2; exit $$code
 
-test: fmt-check vet actionlint race fuzz-native replay test-adapters
+# make test runs its steps two at a time, on as many cores as a small CI
+# runner has: the fuzzer's build shares nothing with the race-enabled one
+# and keeps the second core busy while vet compiles and while the race
+# tests wait on their servers. Each step's output is printed whole when
+# it ends; the first step to fail fails make test. The steps are the
+# targets below, and each can be run alone.
+TEST_STEPS = vet fuzz-native race actionlint test-adapters replay
+test: fmt-check
+	@$(MAKE) --no-print-directory -j2 --output-sync=target IN_MAKE_TEST=1 $(TEST_STEPS)
 
-# make test vets every package, tests included, before it tests them: its
-# go test steps skip go test's own vet pass, a subset of the same checks
-# that would otherwise be worked out again for every package and every
-# dependency (for each set of build flags: -race, fuzzing).
-test: GOTEST_VET = -vet=off
+ifdef IN_MAKE_TEST
+# Within make test: the steps that test race-enabled packages wait for vet,
+# which compiles them (go test would otherwise compile the same packages
+# at the same time), and replay for race, whose suites it runs again.
+# vet has vetted every package and its tests, so go test does not vet
+# again: its own pass is a subset of the same checks, worked out anew for
+# every package and every dependency for each set of build flags.
+race test-adapters: | vet
+replay: | race
+GOTEST_VET = -vet=off
+endif
 
 # The SDK adapters are modules of their own: ./... does not enter them.
 # Vetted first, so go test need not vet again.
