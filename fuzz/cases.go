@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -121,7 +122,7 @@ func formJSON(body any) map[string]any {
 	obj, _ := body.(map[string]any)
 	fields := map[string]any{}
 	var files []any
-	for _, k := range sortedKeys(obj) {
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
 		switch v := obj[k].(type) {
 		case formFile:
 			part := map[string]any{"field": k, "base64": v.Base64}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"hash/fnv"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -219,7 +220,7 @@ func objects(v any) []map[string]any {
 		switch x := v.(type) {
 		case map[string]any:
 			out = append(out, x)
-			for _, k := range sortedKeys(x) {
+			for _, k := range slices.Sorted(maps.Keys(x)) {
 				walk(x[k])
 			}
 		case []any:
@@ -230,15 +231,6 @@ func objects(v any) []map[string]any {
 	}
 	walk(v)
 	return out
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // jsonText is a body template as JSON text.

@@ -2,6 +2,7 @@ package fuzz
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 
@@ -72,7 +73,7 @@ func droppable(ep *apispec.Endpoint, body any, s site) [][]any {
 	walk = func(v any, spec *apispec.Field, path []any, abstract string) {
 		switch x := v.(type) {
 		case map[string]any:
-			for _, k := range sortedKeys(x) {
+			for _, k := range slices.Sorted(maps.Keys(x)) {
 				var f *apispec.Field
 				if spec != nil {
 					f = spec.Member(k)

@@ -162,15 +162,7 @@ func TestServeWritesAccountsAndAnswers(t *testing.T) {
 	if answer.Errcode != 0 {
 		t.Errorf("coupon/confirm: errcode %d", answer.Errcode)
 	}
-	cancel()
-	select {
-	case code := <-exited:
-		if code != exitOK {
-			t.Errorf("serve exit %d after cancel", code)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop")
-	}
+	stopServe(t, cancel, exited)
 }
 
 func postJSON(t *testing.T, url string, body []byte, into any) {
@@ -419,5 +411,20 @@ func TestRunAgainstAFaultyTargetLeavesNoSecret(t *testing.T) {
 		if strings.Contains(everything.String(), c.Secret) {
 			t.Errorf("the secret of profile %s appears in the reports or the output", name)
 		}
+	}
+}
+
+// stopServe cancels a serve started in-process and waits for it to end
+// with exit 0.
+func stopServe(t *testing.T, cancel context.CancelFunc, exited <-chan int) {
+	t.Helper()
+	cancel()
+	select {
+	case code := <-exited:
+		if code != exitOK {
+			t.Errorf("serve exit %d after cancel", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
 	}
 }

@@ -117,15 +117,7 @@ func TestServeTLS(t *testing.T) {
 				}
 			}
 
-			cancel()
-			select {
-			case code := <-exited:
-				if code != exitOK {
-					t.Errorf("serve exit %d after cancel", code)
-				}
-			case <-time.After(10 * time.Second):
-				t.Fatal("serve did not stop")
-			}
+			stopServe(t, cancel, exited)
 			_, err = os.Stat(caFile)
 			if kept := err == nil; kept != (tc.caOut != "") {
 				t.Errorf("after serve stopped, %s exists: %v", caFile, kept)

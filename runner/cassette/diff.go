@@ -122,17 +122,7 @@ func (d *differ) value(path string, s, r any) {
 		if !ok {
 			break
 		}
-		keys := make([]string, 0, len(sv)+len(rv))
-		for k := range sv {
-			keys = append(keys, k)
-		}
-		for k := range rv {
-			if _, dup := sv[k]; !dup {
-				keys = append(keys, k)
-			}
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
+		for _, k := range unionKeys(sv, rv) {
 			si, inS := sv[k]
 			ri, inR := rv[k]
 			switch p := path + "." + k; {
@@ -274,4 +264,20 @@ func quoteClip(s string) string {
 		return strconv.Quote(string(r[:excerptWidth])) + "…"
 	}
 	return strconv.Quote(s)
+}
+
+// unionKeys are the keys of a and b, each once, in sorted order: a diff
+// walks what either side has.
+func unionKeys[V any](a, b map[string]V) []string {
+	keys := make([]string, 0, len(a)+len(b))
+	for k := range a {
+		keys = append(keys, k)
+	}
+	for k := range b {
+		if _, dup := a[k]; !dup {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
 }

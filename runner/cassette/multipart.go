@@ -6,7 +6,6 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -95,17 +94,7 @@ func readPart(p *multipart.Part) (formPart, error) {
 // .filename, .content_type or .content for what differs in a part.
 func (d *differ) multipart(sent, recorded []formPart) {
 	s, r := byName(sent), byName(recorded)
-	names := make([]string, 0, len(s)+len(r))
-	for n := range s {
-		names = append(names, n)
-	}
-	for n := range r {
-		if _, dup := s[n]; !dup {
-			names = append(names, n)
-		}
-	}
-	slices.Sort(names)
-	for _, n := range names {
+	for _, n := range unionKeys(s, r) {
 		sp, rp := s[n], r[n]
 		for i := range max(len(sp), len(rp)) {
 			path := "multipart." + n

@@ -3,6 +3,7 @@ package history
 import (
 	_ "embed"
 	"fmt"
+	"github.com/shopconform/shopconform/runner/htmlreport"
 	"html/template"
 	"io"
 	"strconv"
@@ -112,7 +113,7 @@ var legendStates = []glyphView{
 
 func newPage(h *History) *page {
 	p := &page{History: h, Title: "shopconform history", Span: 4 + len(h.Runs),
-		CSS: template.CSS(styleCSS), JS: template.JS(scriptJS)}
+		CSS: template.CSS(htmlreport.Palette + styleCSS), JS: template.JS(scriptJS)}
 	if n := len(h.Runs); n > 0 {
 		p.First, p.Last = h.Runs[0].Label, h.Runs[n-1].Label
 		p.Title = fmt.Sprintf("shopconform history: %d runs, %s to %s", n, p.First, p.Last)

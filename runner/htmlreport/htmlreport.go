@@ -63,6 +63,10 @@ var pageTemplate string
 // they are handed to the template as template.CSS and template.JS; no value
 // from a report ever reaches them.
 var (
+	// Palette is the colours of every outcome, light and dark: the report
+	// and the history page (runner/history) colour an outcome alike.
+	//go:embed palette.css
+	Palette string
 	//go:embed report.css
 	styleCSS string
 	//go:embed report.js

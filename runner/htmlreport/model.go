@@ -236,7 +236,7 @@ func build(r *results.Report, cat *catalog.Catalog) *page {
 		RunError:       r.Error,
 		Legend:         append(slices.Clone(caseStates), statePending, stateNotRun),
 		FilterStates:   append(slices.Clone(caseStates), statePending),
-		CSS:            template.CSS(styleCSS),
+		CSS:            template.CSS(Palette + styleCSS),
 		JS:             template.JS(scriptJS),
 	}
 	switch {
