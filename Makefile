@@ -39,10 +39,15 @@ ifdef IN_MAKE_TEST
 # at the same time), and replay for race, whose suites it runs again.
 # vet has vetted every package and its tests, so go test does not vet
 # again: its own pass is a subset of the same checks, worked out anew for
-# every package and every dependency for each set of build flags.
+# every package and every dependency for each set of build flags. And go
+# test runs twice as many test binaries at once as there are cores: a
+# race-enabled binary sleeps a second at exit, and the end-to-end tests
+# wait on their servers, so that one per core would leave cores idle.
 race test-adapters: | vet
 replay: | race
+CORES := $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 GOTEST_VET = -vet=off
+GOTEST_P = -p $(shell expr 2 \* $(CORES))
 endif
 
 # The SDK adapters are modules of their own: ./... does not enter them.
@@ -69,7 +74,7 @@ actionlint:
 	$(GO) tool actionlint
 
 race:
-	$(GO) test -race -count=1 $(GOTEST_VET) ./...
+	$(GO) test -race -count=1 $(GOTEST_VET) $(GOTEST_P) ./...
 
 # Native fuzzing of the reference sandbox's request path, seeded with the
 # requests the corpus gets accepted (refsandbox/README.md, "Fuzzing and the
@@ -99,7 +104,7 @@ suites:
 
 # Every suite again, answered from the committed cassettes through gock.
 replay:
-	SHOPCONFORM_TARGET=replay $(GO) test -race -count=1 $(GOTEST_VET) ./suites/...
+	SHOPCONFORM_TARGET=replay $(GO) test -race -count=1 $(GOTEST_VET) $(GOTEST_P) ./suites/...
 
 # Re-record every cassette from the reference sandbox (deterministic: an
 # unchanged sandbox leaves every file as it is); drift only reports.
