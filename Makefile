@@ -23,15 +23,16 @@ conformance:
 	*) echo "make conformance: shopconform exited $$code";; \
 	esac >&2; exit $$code
 
-# make test runs its steps two at a time, on as many cores as a small CI
-# runner has: the fuzzer's build shares nothing with the race-enabled one
-# and keeps the second core busy while vet compiles and while the race
-# tests wait on their servers. Each step's output is printed whole when
-# it ends; the first step to fail fails make test. The steps are the
-# targets below, and each can be run alone.
+# make test runs its steps two at a time: the fuzzer's build shares
+# nothing with the race-enabled one, and a second step keeps a core busy
+# whenever one step cannot (vet's last packages, race tests waiting on
+# their servers). Each step's output is printed whole when it ends (GNU
+# make 4's output-sync; an older make interleaves the lines); the first
+# step to fail fails make test. The steps are the targets below, and each
+# can be run alone.
 TEST_STEPS = vet fuzz-native race actionlint test-adapters replay
 test: fmt-check
-	@$(MAKE) --no-print-directory -j2 --output-sync=target IN_MAKE_TEST=1 $(TEST_STEPS)
+	@$(MAKE) --no-print-directory -j2 $(if $(filter output-sync,$(.FEATURES)),--output-sync=target) IN_MAKE_TEST=1 $(TEST_STEPS)
 
 ifdef IN_MAKE_TEST
 # Within make test: the steps that test race-enabled packages wait for vet,
