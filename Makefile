@@ -23,15 +23,16 @@ conformance:
 	*) echo "make conformance: shopconform exited $$code";; \
 	esac >&2; exit $$code
 
-# make test runs its steps two at a time, on as many cores as a small CI
-# runner has: the fuzzer's build shares nothing with the race-enabled one
-# and keeps the second core busy while vet compiles and while the race
-# tests wait on their servers. Each step's output is printed whole when
-# it ends; the first step to fail fails make test. The steps are the
-# targets below, and each can be run alone.
+# make test runs its steps two at a time: the fuzzer's build shares
+# nothing with the race-enabled one, and a second step keeps a core busy
+# whenever one step cannot (vet's last packages, race tests waiting on
+# their servers). Each step's output is printed whole when it ends (GNU
+# make 4's output-sync; an older make interleaves the lines); the first
+# step to fail fails make test. The steps are the targets below, and each
+# can be run alone.
 TEST_STEPS = vet fuzz-native race actionlint test-adapters replay
 test: fmt-check
-	@$(MAKE) --no-print-directory -j2 --output-sync=target IN_MAKE_TEST=1 $(TEST_STEPS)
+	@$(MAKE) --no-print-directory -j2 $(if $(filter output-sync,$(.FEATURES)),--output-sync=target) IN_MAKE_TEST=1 $(TEST_STEPS)
 
 ifdef IN_MAKE_TEST
 # Within make test: the steps that test race-enabled packages wait for vet,
@@ -39,10 +40,15 @@ ifdef IN_MAKE_TEST
 # at the same time), and replay for race, whose suites it runs again.
 # vet has vetted every package and its tests, so go test does not vet
 # again: its own pass is a subset of the same checks, worked out anew for
-# every package and every dependency for each set of build flags.
+# every package and every dependency for each set of build flags. And go
+# test runs twice as many test binaries at once as there are cores: a
+# race-enabled binary sleeps a second at exit, and the end-to-end tests
+# wait on their servers, so that one per core would leave cores idle.
 race test-adapters: | vet
 replay: | race
+CORES := $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 GOTEST_VET = -vet=off
+GOTEST_P = -p $(shell expr 2 \* $(CORES))
 endif
 
 # The SDK adapters are modules of their own: ./... does not enter them.
@@ -69,7 +75,7 @@ actionlint:
 	$(GO) tool actionlint
 
 race:
-	$(GO) test -race -count=1 $(GOTEST_VET) ./...
+	$(GO) test -race -count=1 $(GOTEST_VET) $(GOTEST_P) ./...
 
 # Native fuzzing of the reference sandbox's request path, seeded with the
 # requests the corpus gets accepted (refsandbox/README.md, "Fuzzing and the
@@ -99,7 +105,7 @@ suites:
 
 # Every suite again, answered from the committed cassettes through gock.
 replay:
-	SHOPCONFORM_TARGET=replay $(GO) test -race -count=1 $(GOTEST_VET) ./suites/...
+	SHOPCONFORM_TARGET=replay $(GO) test -race -count=1 $(GOTEST_VET) $(GOTEST_P) ./suites/...
 
 # Re-record every cassette from the reference sandbox (deterministic: an
 # unchanged sandbox leaves every file as it is); drift only reports.
