@@ -10,6 +10,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/internal/htmlquery"
 	"github.com/shopconform/shopconform/runner/results"
 )
 
@@ -46,56 +47,9 @@ func render(t *testing.T, h *History) (string, *html.Node) {
 	return buf.String(), doc
 }
 
-func walk(n *html.Node, fn func(*html.Node)) {
-	fn(n)
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		walk(c, fn)
-	}
-}
-
-func attr(n *html.Node, key string) (string, bool) {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val, true
-		}
-	}
-	return "", false
-}
-
-func findAll(n *html.Node, match func(*html.Node) bool) []*html.Node {
-	var out []*html.Node
-	walk(n, func(m *html.Node) {
-		if m.Type == html.ElementNode && match(m) {
-			out = append(out, m)
-		}
-	})
-	return out
-}
-
-func byClass(class string) func(*html.Node) bool {
-	return func(n *html.Node) bool {
-		v, _ := attr(n, "class")
-		return slices.Contains(strings.Fields(v), class)
-	}
-}
-
-func byID(id string) func(*html.Node) bool {
-	return func(n *html.Node) bool { v, _ := attr(n, "id"); return v == id }
-}
-
-func text(n *html.Node) string {
-	var b strings.Builder
-	walk(n, func(m *html.Node) {
-		if m.Type == html.TextNode {
-			b.WriteString(m.Data)
-		}
-	})
-	return b.String()
-}
-
 func one(t *testing.T, n *html.Node, match func(*html.Node) bool, what string) *html.Node {
 	t.Helper()
-	found := findAll(n, match)
+	found := htmlquery.FindAll(n, match)
 	if len(found) != 1 {
 		t.Fatalf("%d %s, want 1", len(found), what)
 	}
@@ -106,7 +60,7 @@ var cssURL = regexp.MustCompile(`(?i)url\s*\(|@import`)
 
 func TestThePageLoadsNothing(t *testing.T) {
 	out, doc := render(t, sampleHistory())
-	walk(doc, func(n *html.Node) {
+	htmlquery.Walk(doc, func(n *html.Node) {
 		if n.Type != html.ElementNode {
 			return
 		}
@@ -128,11 +82,12 @@ func TestThePageLoadsNothing(t *testing.T) {
 		case "link", "img", "iframe", "object", "embed", "video", "audio", "source", "base", "a":
 			t.Errorf("<%s> element in a self-contained, link-free page", n.Data)
 		case "style":
-			if cssURL.MatchString(text(n)) {
+			if cssURL.MatchString(htmlquery.Text(n)) {
 				t.Error("the stylesheet uses url() or @import")
 			}
 		}
 	})
+
 	for _, asset := range []string{styleCSS, scriptJS} {
 		for _, bad := range []string{"://", "fetch(", "XMLHttpRequest", "import(", "url(", "@import"} {
 			if strings.Contains(asset, bad) {
@@ -150,88 +105,88 @@ func TestEveryValueFromTheFilesIsEscaped(t *testing.T) {
 	if strings.Contains(out, "<script>alert") || strings.Contains(out, "<img") {
 		t.Fatal("markup from a results file reached the page unescaped")
 	}
-	if n := len(findAll(doc, func(n *html.Node) bool { return n.Data == "script" })); n != 1 {
+	if n := len(htmlquery.FindAll(doc, func(n *html.Node) bool { return n.Data == "script" })); n != 1 {
 		t.Errorf("%d script elements, want the page's own one", n)
 	}
 	// The values are still there, as text.
-	evil := one(t, doc, byID(`case-universal-40066-"><img src=x>`), "rows of the hostile case")
-	cells := findAll(evil, byClass("cell"))
-	if title, _ := attr(cells[1], "title"); !strings.Contains(title, hostile) {
+	evil := one(t, doc, htmlquery.ByID(`case-universal-40066-"><img src=x>`), "rows of the hostile case")
+	cells := htmlquery.FindAll(evil, htmlquery.ByClass("cell"))
+	if title, _ := htmlquery.Attr(cells[1], "title"); !strings.Contains(title, hostile) {
 		t.Errorf("the reason is lost: %q", title)
 	}
-	if !strings.Contains(text(one(t, doc, byID("runs"), "runs tables")), `sandbox:"><script>alert(1)</script>`) {
+	if !strings.Contains(htmlquery.Text(one(t, doc, htmlquery.ByID("runs"), "runs tables")), `sandbox:"><script>alert(1)</script>`) {
 		t.Error("the hostile target is not shown as text")
 	}
 }
 
 func TestRunsAreColumnsInStartOrder(t *testing.T) {
 	_, doc := render(t, sampleHistory())
-	heads := findAll(doc, byClass("run"))
+	heads := htmlquery.FindAll(doc, htmlquery.ByClass("run"))
 	var files, dates []string
 	for _, th := range heads {
-		f, _ := attr(th, "title")
+		f, _ := htmlquery.Attr(th, "title")
 		files = append(files, f)
-		dates = append(dates, text(one(t, th, byClass("date"), "dates")))
+		dates = append(dates, htmlquery.Text(one(t, th, htmlquery.ByClass("date"), "dates")))
 		for _, part := range []string{"target", "harness", "scope", "totals"} {
-			one(t, th, byClass(part), part)
+			one(t, th, htmlquery.ByClass(part), part)
 		}
 	}
 	if !slices.Equal(files, []string{"n0.json", "n1.json", "n2.json"}) || !slices.Equal(dates, []string{"2026-11-01", "2026-11-02", "2026-11-03"}) {
 		t.Errorf("columns %v %v, want the runs by start time", files, dates)
 	}
-	if s := text(one(t, heads[2], byClass("scope"), "scope")); s != "shard 1/2" {
+	if s := htmlquery.Text(one(t, heads[2], htmlquery.ByClass("scope"), "scope")); s != "shard 1/2" {
 		t.Errorf("scope %q", s)
 	}
-	if n := len(findAll(doc, byClass("run-row"))); n != 3 {
+	if n := len(htmlquery.FindAll(doc, htmlquery.ByClass("run-row"))); n != 3 {
 		t.Errorf("%d rows in the runs table", n)
 	}
 }
 
 func TestRowsShowEachRunAndTheirHistory(t *testing.T) {
 	_, doc := render(t, sampleHistory())
-	for _, tr := range findAll(doc, byClass("case")) {
-		if n := len(findAll(tr, byClass("cell"))); n != 3 {
-			id, _ := attr(tr, "id")
+	for _, tr := range htmlquery.FindAll(doc, htmlquery.ByClass("case")) {
+		if n := len(htmlquery.FindAll(tr, htmlquery.ByClass("cell"))); n != 3 {
+			id, _ := htmlquery.Attr(tr, "id")
 			t.Errorf("%s: %d cells for 3 runs", id, n)
 		}
 	}
 	cellStates := func(tr *html.Node) []string {
 		var s []string
-		for _, td := range findAll(tr, byClass("cell")) {
-			v, _ := attr(td, "data-state")
+		for _, td := range htmlquery.FindAll(tr, htmlquery.ByClass("cell")) {
+			v, _ := htmlquery.Attr(td, "data-state")
 			s = append(s, v)
 		}
 		return s
 	}
-	notJSON := one(t, doc, byID("case-universal-47001-not-json"), "rows")
+	notJSON := one(t, doc, htmlquery.ByID("case-universal-47001-not-json"), "rows")
 	if got := cellStates(notJSON); !slices.Equal(got, []string{"pass", "inconclusive", "inconclusive"}) {
 		t.Errorf("cells %v", got)
 	}
-	if ff := text(one(t, notJSON, byClass("first-failed"), "first failed")); ff != "2026-11-02still failing" {
+	if ff := htmlquery.Text(one(t, notJSON, htmlquery.ByClass("first-failed"), "first failed")); ff != "2026-11-02still failing" {
 		t.Errorf("first failed %q", ff)
 	}
-	if ch := text(one(t, notJSON, byClass("change"), "changes")); ch != "47001 → 45009 on 2026-11-02" {
+	if ch := htmlquery.Text(one(t, notJSON, htmlquery.ByClass("change"), "changes")); ch != "47001 → 45009 on 2026-11-02" {
 		t.Errorf("change %q", ch)
 	}
-	if v, _ := attr(notJSON, "data-changed"); v != "true" {
+	if v, _ := htmlquery.Attr(notJSON, "data-changed"); v != "true" {
 		t.Error("a case whose answer changed is not marked changed")
 	}
-	postOnly := one(t, doc, byID("case-universal-40066-post-only"), "rows")
+	postOnly := one(t, doc, htmlquery.ByID("case-universal-40066-post-only"), "rows")
 	if got := cellStates(postOnly); !slices.Equal(got, []string{"flaky", "pass", "pass"}) {
 		t.Errorf("cells %v", got)
 	}
-	if f := text(one(t, postOnly, byClass("flaky"), "flaky rates")); f != "1/3" {
+	if f := htmlquery.Text(one(t, postOnly, htmlquery.ByClass("flaky"), "flaky rates")); f != "1/3" {
 		t.Errorf("flaky %q", f)
 	}
-	get := one(t, doc, byID("case-universal-43002-get"), "rows")
+	get := one(t, doc, htmlquery.ByID("case-universal-43002-get"), "rows")
 	if got := cellStates(get); !slices.Equal(got, []string{"pass", "not-run", "pass"}) {
 		t.Errorf("cells %v", got)
 	}
-	if title, _ := attr(findAll(get, byClass("cell"))[1], "title"); !strings.Contains(title, "not run") {
+	if title, _ := htmlquery.Attr(htmlquery.FindAll(get, htmlquery.ByClass("cell"))[1], "title"); !strings.Contains(title, "not run") {
 		t.Errorf("a not-run cell says %q", title)
 	}
-	allowed := one(t, doc, byID("case-product-1000001-allowed"), "rows")
-	if len(findAll(allowed, byClass("expected"))) != 1 {
+	allowed := one(t, doc, htmlquery.ByID("case-product-1000001-allowed"), "rows")
+	if len(htmlquery.FindAll(allowed, htmlquery.ByClass("expected"))) != 1 {
 		t.Error("the cell an expectation allowed is not marked")
 	}
 }
@@ -239,46 +194,47 @@ func TestRowsShowEachRunAndTheirHistory(t *testing.T) {
 func TestCodeGroupsCarryTheCatalogsText(t *testing.T) {
 	_, doc := render(t, sampleHistory())
 	var codes []string
-	for _, tb := range findAll(doc, byClass("code")) {
+	for _, tb := range htmlquery.FindAll(doc, htmlquery.ByClass("code")) {
 		if tb.Data != "tbody" {
 			continue
 		}
-		c, _ := attr(tb, "data-code")
+		c, _ := htmlquery.Attr(tb, "data-code")
 		codes = append(codes, c)
 	}
 	if !slices.Equal(codes, []string{"40066", "43002", "47001", "1000001"}) {
 		t.Errorf("groups %v, want catalog order", codes)
 	}
 	e, _ := catalog.Default().Lookup(47001)
-	head := one(t, one(t, doc, byID("code-47001"), "groups"), byClass("code-head"), "group heads")
-	if !strings.Contains(text(head), e.Text) {
-		t.Errorf("group head %q lacks the catalog's text %q", text(head), e.Text)
+	head := one(t, one(t, doc, htmlquery.ByID("code-47001"), "groups"), htmlquery.ByClass("code-head"), "group heads")
+	if !strings.Contains(htmlquery.Text(head), e.Text) {
+		t.Errorf("group head %q lacks the catalog's text %q", htmlquery.Text(head), e.Text)
 	}
-	if v, _ := attr(one(t, doc, byID("code-43002"), "groups"), "data-changed"); v != "true" {
+	if v, _ := htmlquery.Attr(one(t, doc, htmlquery.ByID("code-43002"), "groups"), "data-changed"); v != "true" {
 		t.Errorf("43002's group: data-changed=%q, its case was absent from a run", v)
 	}
 }
 
 func TestWithoutScriptEverythingShows(t *testing.T) {
 	_, doc := render(t, sampleHistory())
-	form := one(t, doc, byID("filters"), "filter forms")
-	if _, hidden := attr(form, "hidden"); !hidden {
+	form := one(t, doc, htmlquery.ByID("filters"), "filter forms")
+	if _, hidden := htmlquery.Attr(form, "hidden"); !hidden {
 		t.Error("the toggle must stay hidden until the script shows it")
 	}
-	one(t, form, byID("changed-only"), "changed-only boxes")
-	walk(doc, func(n *html.Node) {
+	one(t, form, htmlquery.ByID("changed-only"), "changed-only boxes")
+	htmlquery.Walk(doc, func(n *html.Node) {
 		if n.Type != html.ElementNode || n == form {
 			return
 		}
-		if _, hidden := attr(n, "hidden"); hidden {
+		if _, hidden := htmlquery.Attr(n, "hidden"); hidden {
 			t.Errorf("<%s> is hidden without script", n.Data)
 		}
 		if n.Data == "body" {
-			if c, _ := attr(n, "class"); c != "" {
+			if c, _ := htmlquery.Attr(n, "class"); c != "" {
 				t.Errorf("body class %q: only the script may set changed-only", c)
 			}
 		}
 	})
+
 	if !strings.Contains(styleCSS, `body.changed-only tr.case[data-changed="false"]`) || !strings.Contains(scriptJS, `"changed-only"`) {
 		t.Error("the toggle's style or script hook is missing")
 	}
@@ -286,24 +242,24 @@ func TestWithoutScriptEverythingShows(t *testing.T) {
 
 func TestTheLegendDefinesItsTerms(t *testing.T) {
 	_, doc := render(t, sampleHistory())
-	legend := one(t, doc, byID("legend"), "legends")
+	legend := one(t, doc, htmlquery.ByID("legend"), "legends")
 	for id, words := range map[string]string{
 		"def-first-failed": "failed, errored or was inconclusive",
 		"def-flaky":        "only after a retry",
 		"def-changes":      "differed from the previous run",
 		"def-changed":      "not all alike",
 	} {
-		dt := one(t, legend, byID(id), id)
+		dt := one(t, legend, htmlquery.ByID(id), id)
 		dd := dt.NextSibling
 		for dd != nil && dd.Data != "dd" {
 			dd = dd.NextSibling
 		}
-		if dd == nil || !strings.Contains(text(dd), words) {
+		if dd == nil || !strings.Contains(htmlquery.Text(dd), words) {
 			t.Errorf("%s is not defined (want %q)", id, words)
 		}
 	}
 	for _, s := range []State{StatePass, StateFlaky, StateFail, StateError, StateInconclusive, StateSkipped, StateNotRun} {
-		if len(findAll(legend, func(n *html.Node) bool { v, _ := attr(n, "data-state"); return v == string(s) })) == 0 {
+		if len(htmlquery.FindAll(legend, func(n *html.Node) bool { v, _ := htmlquery.Attr(n, "data-state"); return v == string(s) })) == 0 {
 			t.Errorf("the legend does not show %s", s)
 		}
 	}
@@ -311,7 +267,7 @@ func TestTheLegendDefinesItsTerms(t *testing.T) {
 
 func TestAnEmptyHistoryStillRenders(t *testing.T) {
 	out, doc := render(t, Build([]Input{{"empty.json", night(0)}}, catalog.Default()))
-	if len(findAll(doc, byClass("case"))) != 0 || !strings.Contains(out, "The files hold no cases.") {
+	if len(htmlquery.FindAll(doc, htmlquery.ByClass("case"))) != 0 || !strings.Contains(out, "The files hold no cases.") {
 		t.Error("a run without cases must say so")
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/internal/htmlquery"
 )
 
 // TestRendersInHeadlessChromium opens the page from disk in a real browser
@@ -67,25 +68,25 @@ func TestRendersInHeadlessChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	byID := func(id string) *html.Node {
-		nodes := findAll(doc, func(n *html.Node) bool { v, _ := attr(n, "id"); return v == id })
+		nodes := htmlquery.FindAll(doc, htmlquery.ByID(id))
 		if len(nodes) != 1 {
 			t.Fatalf("the browser's DOM has %d #%s", len(nodes), id)
 		}
 		return nodes[0]
 	}
-	if got, want := len(findAll(byID("matrix"), byClass("cell"))), len(catalog.Default().Entries()); got != want {
+	if got, want := len(htmlquery.FindAll(byID("matrix"), htmlquery.ByClass("cell"))), len(catalog.Default().Entries()); got != want {
 		t.Errorf("matrix has %d cells in the browser, want %d", got, want)
 	}
-	if len(findAll(doc, byClass("transcript"))) == 0 {
+	if len(htmlquery.FindAll(doc, htmlquery.ByClass("transcript"))) == 0 {
 		t.Error("no transcript in the browser's DOM")
 	}
-	if _, hidden := attr(byID("filters"), "hidden"); hidden {
+	if _, hidden := htmlquery.Attr(byID("filters"), "hidden"); hidden {
 		t.Error("the filter form is still hidden: the script did not run to the end")
 	}
-	if got := text(byID("shown")); got != "6 of 6 cases shown" {
+	if got := htmlquery.Text(byID("shown")); got != "6 of 6 cases shown" {
 		t.Errorf("filter count %q", got)
 	}
-	if len(findAll(doc, byClass("copy"))) == 0 {
+	if len(htmlquery.FindAll(doc, htmlquery.ByClass("copy"))) == 0 {
 		t.Error("the script added no copy buttons")
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/shopconform/shopconform/catalog"
 	"github.com/shopconform/shopconform/fuzz/report"
+	"github.com/shopconform/shopconform/internal/htmlquery"
 )
 
 // TestFuzzingSection: with a campaign, the page lists each finding with
@@ -33,25 +34,25 @@ func TestFuzzingSection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := findAll(doc, byClass("fuzz-finding"))
+	rows := htmlquery.FindAll(doc, htmlquery.ByClass("fuzz-finding"))
 	if len(rows) != 2 {
 		t.Fatalf("%d finding rows, want 2", len(rows))
 	}
 	for i, want := range []string{"accepted-invalid", "crash"} {
-		if kind, _ := attr(rows[i], "data-kind"); kind != want {
+		if kind, _ := htmlquery.Attr(rows[i], "data-kind"); kind != want {
 			t.Errorf("row %d: data-kind %q, want %q", i, kind, want)
 		}
-		if op, _ := attr(rows[i], "data-operator"); op != camp.Findings[i].Operator {
+		if op, _ := htmlquery.Attr(rows[i], "data-operator"); op != camp.Findings[i].Operator {
 			t.Errorf("row %d: data-operator %q", i, op)
 		}
 	}
-	if got := text(findAll(rows[0], byClass("fuzz-request"))[0]); got != `{"out_order_id":"x"}` {
+	if got := htmlquery.Text(htmlquery.FindAll(rows[0], htmlquery.ByClass("fuzz-request"))[0]); got != `{"out_order_id":"x"}` {
 		t.Errorf("request %q", got)
 	}
-	if got := text(findAll(rows[1], byClass("fuzz-request"))[0]); got != raw {
+	if got := htmlquery.Text(htmlquery.FindAll(rows[1], htmlquery.ByClass("fuzz-request"))[0]); got != raw {
 		t.Errorf("raw request %q, want it shown as text", got)
 	}
-	if !strings.Contains(text(rows[0]), "990004") || strings.Contains(buf.String(), `"</pre>"}`) {
+	if !strings.Contains(htmlquery.Text(rows[0]), "990004") || strings.Contains(buf.String(), `"</pre>"}`) {
 		t.Errorf("row 0 lacks the expected codes, or the page holds the raw body unescaped")
 	}
 	var plain bytes.Buffer

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/internal/htmlquery"
 	"github.com/shopconform/shopconform/runner/results"
 )
 
@@ -82,63 +83,16 @@ func render(t *testing.T, r *results.Report) (string, *html.Node) {
 	return buf.String(), doc
 }
 
-// walk visits every node in document order.
-func walk(n *html.Node, fn func(*html.Node)) {
-	fn(n)
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		walk(c, fn)
-	}
-}
-
-func attr(n *html.Node, key string) (string, bool) {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val, true
-		}
-	}
-	return "", false
-}
-
-func hasClass(n *html.Node, class string) bool {
-	v, _ := attr(n, "class")
-	return slices.Contains(strings.Fields(v), class)
-}
-
-// findAll returns the elements under n that match, in document order.
-func findAll(n *html.Node, match func(*html.Node) bool) []*html.Node {
-	var out []*html.Node
-	walk(n, func(m *html.Node) {
-		if m.Type == html.ElementNode && match(m) {
-			out = append(out, m)
-		}
-	})
-	return out
-}
-
-func byClass(class string) func(*html.Node) bool {
-	return func(n *html.Node) bool { return hasClass(n, class) }
-}
-
-func text(n *html.Node) string {
-	var b strings.Builder
-	walk(n, func(m *html.Node) {
-		if m.Type == html.TextNode {
-			b.WriteString(m.Data)
-		}
-	})
-	return b.String()
-}
-
 func TestEveryCaseOnceWorstFirst(t *testing.T) {
 	r := sampleReport()
 	_, doc := render(t, r)
-	sections := findAll(doc, byClass("case"))
+	sections := htmlquery.FindAll(doc, htmlquery.ByClass("case"))
 	ids := map[string]int{}
 	var order []string
 	for _, s := range sections {
-		id, _ := attr(s, "id")
+		id, _ := htmlquery.Attr(s, "id")
 		ids[id]++
-		outcome, _ := attr(s, "data-outcome")
+		outcome, _ := htmlquery.Attr(s, "data-outcome")
 		order = append(order, outcome)
 	}
 	for _, c := range r.Cases {
@@ -157,7 +111,7 @@ func TestEveryCaseOnceWorstFirst(t *testing.T) {
 	// The flaky pass comes before the plain pass and says it is flaky.
 	states := []string{}
 	for _, s := range sections {
-		st, _ := attr(s, "data-state")
+		st, _ := htmlquery.Attr(s, "data-state")
 		states = append(states, st)
 	}
 	if states[4] != "flaky" || states[5] != "pass" {
@@ -168,38 +122,44 @@ func TestEveryCaseOnceWorstFirst(t *testing.T) {
 func TestFailuresCarryTranscriptCurlAndRerun(t *testing.T) {
 	r := withExpectations() // an expected failure is a card like the others
 	_, doc := render(t, r)
-	for _, s := range findAll(doc, byClass("case")) {
-		outcome, _ := attr(s, "data-outcome")
+	for _, s := range htmlquery.FindAll(doc, htmlquery.ByClass("case")) {
+		outcome, _ := htmlquery.Attr(s, "data-outcome")
 		if outcome != "fail" && outcome != "error" {
 			continue
 		}
-		id, _ := attr(s, "id")
+		id, _ := htmlquery.Attr(s, "id")
 		for _, class := range []string{"transcript", "curl", "rerun", "reason", "expected", "actual"} {
-			if len(findAll(s, byClass(class))) != 1 {
+			if len(htmlquery.FindAll(s, htmlquery.ByClass(class))) != 1 {
 				t.Errorf("%s: want one .%s", id, class)
 			}
 		}
-		if curl := findAll(s, byClass("curl")); len(curl) == 1 && (curl[0].Data != "pre" || !strings.HasPrefix(text(curl[0]), "curl -sS")) {
-			t.Errorf("%s: curl is not a <pre> holding the command: <%s> %q", id, curl[0].Data, text(curl[0]))
+		if curl := htmlquery.FindAll(s, htmlquery.ByClass("curl")); len(curl) == 1 && (curl[0].Data != "pre" || !strings.HasPrefix(htmlquery.Text(curl[0]), "curl -sS")) {
+			t.Errorf("%s: curl is not a <pre> holding the command: <%s> %q", id, curl[0].Data, htmlquery.Text(curl[0]))
 		}
 	}
-	fail := findAll(doc, func(n *html.Node) bool { v, _ := attr(n, "id"); return v == "case-product-1000001-missing-out-id" })[0]
-	if got := len(findAll(fail, byClass("exchange"))); got != 2 {
+	fail := htmlquery.FindAll(doc, func(n *html.Node) bool {
+		v, _ := htmlquery.Attr(n, "id")
+		return v == "case-product-1000001-missing-out-id"
+	})[0]
+	if got := len(htmlquery.FindAll(fail, htmlquery.ByClass("exchange"))); got != 2 {
 		t.Errorf("failing case shows %d exchanges, want 2", got)
 	}
-	actual := text(findAll(fail, byClass("actual"))[0])
+	actual := htmlquery.Text(htmlquery.FindAll(fail, htmlquery.ByClass("actual"))[0])
 	if !strings.Contains(actual, "0") || !strings.Contains(actual, "success") {
 		t.Errorf("actual errcode without its meaning: %q", actual)
 	}
-	expected := text(findAll(fail, byClass("expected"))[0])
+	expected := htmlquery.Text(htmlquery.FindAll(fail, htmlquery.ByClass("expected"))[0])
 	if !strings.Contains(expected, "1000001") || !strings.Contains(expected, "out_product_id") {
 		t.Errorf("expected errcode without its catalog meaning: %q", expected)
 	}
-	errored := findAll(doc, func(n *html.Node) bool { v, _ := attr(n, "id"); return v == "case-order-1010006-update-failed" })[0]
-	if a := text(findAll(errored, byClass("actual"))[0]); !strings.Contains(a, "no errcode received") {
+	errored := htmlquery.FindAll(doc, func(n *html.Node) bool {
+		v, _ := htmlquery.Attr(n, "id")
+		return v == "case-order-1010006-update-failed"
+	})[0]
+	if a := htmlquery.Text(htmlquery.FindAll(errored, htmlquery.ByClass("actual"))[0]); !strings.Contains(a, "no errcode received") {
 		t.Errorf("a case without an answer must say so: %q", a)
 	}
-	if e := findAll(errored, byClass("exchange-error")); len(e) != 1 || !strings.Contains(text(e[0]), "connection refused") {
+	if e := htmlquery.FindAll(errored, htmlquery.ByClass("exchange-error")); len(e) != 1 || !strings.Contains(htmlquery.Text(e[0]), "connection refused") {
 		t.Error("the exchange's transport error is missing")
 	}
 }
@@ -208,8 +168,8 @@ func TestMatrixHasEveryCatalogCode(t *testing.T) {
 	r := sampleReport()
 	_, doc := render(t, r)
 	cells := map[string]*html.Node{}
-	for _, c := range findAll(doc, byClass("cell")) {
-		code, _ := attr(c, "data-code")
+	for _, c := range htmlquery.FindAll(doc, htmlquery.ByClass("cell")) {
+		code, _ := htmlquery.Attr(c, "data-code")
 		if cells[code] != nil {
 			t.Errorf("code %s has two cells", code)
 		}
@@ -225,7 +185,7 @@ func TestMatrixHasEveryCatalogCode(t *testing.T) {
 			t.Errorf("no cell for %d", e.Code)
 			continue
 		}
-		if _, platform := attr(c, "data-platform"); platform != e.Platform {
+		if _, platform := htmlquery.Attr(c, "data-platform"); platform != e.Platform {
 			t.Errorf("cell %d: platform marking %v, catalog says %v", e.Code, platform, e.Platform)
 		}
 	}
@@ -241,46 +201,48 @@ func TestMatrixHasEveryCatalogCode(t *testing.T) {
 	}
 	for code, w := range want {
 		c := cells[code]
-		state, _ := attr(c, "data-state")
-		href, _ := attr(c, "href")
+		state, _ := htmlquery.Attr(c, "data-state")
+		href, _ := htmlquery.Attr(c, "href")
 		if state != w.state || href != w.href {
 			t.Errorf("cell %s: state %q href %q, want %q %q", code, state, href, w.state, w.href)
 		}
 	}
-	for _, g := range findAll(doc, byClass("matrix-domain")) {
-		d, _ := attr(g, "data-domain")
-		if note := strings.Contains(text(g), "suite not run"); note != (d == "coupon" || d == "audit" || d == "upload" || d == "share") {
+	for _, g := range htmlquery.FindAll(doc, htmlquery.ByClass("matrix-domain")) {
+		d, _ := htmlquery.Attr(g, "data-domain")
+		if note := strings.Contains(htmlquery.Text(g), "suite not run"); note != (d == "coupon" || d == "audit" || d == "upload" || d == "share") {
 			t.Errorf("matrix group %s: says \"suite not run\" = %v", d, note)
 		}
 	}
-	if title, _ := attr(cells["1040002"], "title"); !strings.Contains(title, "needs account profile not-opened") {
+	if title, _ := htmlquery.Attr(cells["1040002"], "title"); !strings.Contains(title, "needs account profile not-opened") {
 		t.Errorf("a skipped cell's title must give the reason: %q", title)
 	}
 	// Every internal link lands on an element of the page.
 	ids := map[string]bool{}
-	walk(doc, func(n *html.Node) {
-		if id, ok := attr(n, "id"); ok {
+	htmlquery.Walk(doc, func(n *html.Node) {
+		if id, ok := htmlquery.Attr(n, "id"); ok {
 			ids[id] = true
 		}
 	})
-	walk(doc, func(n *html.Node) {
-		if href, ok := attr(n, "href"); ok && !ids[strings.TrimPrefix(href, "#")] {
+
+	htmlquery.Walk(doc, func(n *html.Node) {
+		if href, ok := htmlquery.Attr(n, "href"); ok && !ids[strings.TrimPrefix(href, "#")] {
 			t.Errorf("link %q leads nowhere", href)
 		}
 	})
+
 }
 
 func TestWorstCaseDecidesTheCell(t *testing.T) {
 	r := sampleReport()
 	r.Cases = append(r.Cases, results.Case{ID: "universal-40066-post-only", Domain: "universal", ExpectedErrcode: 40066, ActualErrcode: code(0), Outcome: results.Fail})
 	_, doc := render(t, r)
-	for _, c := range findAll(doc, byClass("cell")) {
-		if v, _ := attr(c, "data-code"); v != "40066" {
+	for _, c := range htmlquery.FindAll(doc, htmlquery.ByClass("cell")) {
+		if v, _ := htmlquery.Attr(c, "data-code"); v != "40066" {
 			continue
 		}
-		state, _ := attr(c, "data-state")
-		n, _ := attr(c, "data-cases")
-		href, _ := attr(c, "href")
+		state, _ := htmlquery.Attr(c, "data-state")
+		n, _ := htmlquery.Attr(c, "data-cases")
+		href, _ := htmlquery.Attr(c, "href")
 		if state != "fail" || n != "2" || href != "#case-universal-40066-post-only" {
 			t.Errorf("cell 40066: state %s, %s cases, href %s", state, n, href)
 		}
@@ -310,7 +272,7 @@ func TestNoExternalResources(t *testing.T) {
 // lead to something outside the page.
 func noneIn(t *testing.T, doc *html.Node) {
 	t.Helper()
-	walk(doc, func(n *html.Node) {
+	htmlquery.Walk(doc, func(n *html.Node) {
 		if n.Type != html.ElementNode {
 			return
 		}
@@ -332,11 +294,12 @@ func noneIn(t *testing.T, doc *html.Node) {
 		case "link", "img", "iframe", "object", "embed", "video", "audio", "source", "base":
 			t.Errorf("<%s> element in a self-contained page", n.Data)
 		case "style":
-			if cssURL.MatchString(text(n)) {
+			if cssURL.MatchString(htmlquery.Text(n)) {
 				t.Error("the stylesheet uses url() or @import")
 			}
 		}
 	})
+
 }
 
 func TestResponseBodyIsEscaped(t *testing.T) {
@@ -344,13 +307,13 @@ func TestResponseBodyIsEscaped(t *testing.T) {
 	if strings.Contains(out, "<script>alert") || strings.Contains(out, "<img") {
 		t.Fatal("markup from a response body reached the page unescaped")
 	}
-	scripts := findAll(doc, func(n *html.Node) bool { return n.Data == "script" })
+	scripts := htmlquery.FindAll(doc, func(n *html.Node) bool { return n.Data == "script" })
 	if len(scripts) != 1 {
 		t.Errorf("%d script elements, want the page's own one", len(scripts))
 	}
 	found := false
-	for _, pre := range findAll(doc, byClass("response-body")) {
-		if text(pre) == hostileBody {
+	for _, pre := range htmlquery.FindAll(doc, htmlquery.ByClass("response-body")) {
+		if htmlquery.Text(pre) == hostileBody {
 			found = true
 		}
 	}
@@ -362,10 +325,10 @@ func TestResponseBodyIsEscaped(t *testing.T) {
 func TestHeaderTotalsPendingAndProblems(t *testing.T) {
 	_, doc := render(t, sampleReport())
 	totals := map[string]string{}
-	for _, td := range findAll(doc, func(n *html.Node) bool { _, ok := attr(n, "data-state"); return n.Data == "td" && ok }) {
-		st, _ := attr(td, "data-state")
+	for _, td := range htmlquery.FindAll(doc, func(n *html.Node) bool { _, ok := htmlquery.Attr(n, "data-state"); return n.Data == "td" && ok }) {
+		st, _ := htmlquery.Attr(td, "data-state")
 		if _, seen := totals[st]; !seen { // malformed fixtures reuse "error"
-			totals[st] = text(td)
+			totals[st] = htmlquery.Text(td)
 		}
 	}
 	want := map[string]string{"pass": "2", "flaky": "1", "fail": "1", "error": "1", "inconclusive": "1", "skipped": "1", "pending": "1"}
@@ -374,20 +337,20 @@ func TestHeaderTotalsPendingAndProblems(t *testing.T) {
 			t.Errorf("total %s = %q, want %q", k, totals[k], v)
 		}
 	}
-	config := findAll(doc, func(n *html.Node) bool { v, _ := attr(n, "id"); return v == "config" })
-	if len(config) != 1 || !strings.Contains(text(config[0]), "<redacted>") || !strings.Contains(text(config[0]), "rate") {
+	config := htmlquery.FindAll(doc, htmlquery.ByID("config"))
+	if len(config) != 1 || !strings.Contains(htmlquery.Text(config[0]), "<redacted>") || !strings.Contains(htmlquery.Text(config[0]), "rate") {
 		t.Error("the configuration table is missing or incomplete")
 	}
-	pending := findAll(doc, byClass("pending-row"))
-	if len(pending) != 1 || !strings.Contains(text(pending[0]), "1000002") {
+	pending := htmlquery.FindAll(doc, htmlquery.ByClass("pending-row"))
+	if len(pending) != 1 || !strings.Contains(htmlquery.Text(pending[0]), "1000002") {
 		t.Error("pending code missing")
 	}
-	problems := findAll(doc, byClass("problem-row"))
-	if len(problems) != 1 || !strings.Contains(text(problems[0]), "fixtures/order/broken.json:3:5") {
+	problems := htmlquery.FindAll(doc, htmlquery.ByClass("problem-row"))
+	if len(problems) != 1 || !strings.Contains(htmlquery.Text(problems[0]), "fixtures/order/broken.json:3:5") {
 		t.Error("malformed fixture missing")
 	}
-	filters := findAll(doc, func(n *html.Node) bool { v, _ := attr(n, "id"); return v == "filters" })
-	if _, hidden := attr(filters[0], "hidden"); !hidden {
+	filters := htmlquery.FindAll(doc, htmlquery.ByID("filters"))
+	if _, hidden := htmlquery.Attr(filters[0], "hidden"); !hidden {
 		t.Error("without script the filter form must be hidden: it could not work")
 	}
 }
@@ -399,15 +362,15 @@ func TestRunErrorAndIncompleteRun(t *testing.T) {
 	if !strings.Contains(out, "SHOPCONFORM_RATE=fast") {
 		t.Error("the run error is not shown")
 	}
-	v := findAll(doc, byClass("verdict"))
-	if len(v) != 1 || !hasClass(v[0], "verdict-fail") {
+	v := htmlquery.FindAll(doc, htmlquery.ByClass("verdict"))
+	if len(v) != 1 || !htmlquery.HasClass(v[0], "verdict-fail") {
 		t.Error("a failed run must have a failing verdict")
 	}
 }
 
 func TestEmptyReportRenders(t *testing.T) {
 	_, doc := render(t, &results.Report{})
-	if got := len(findAll(doc, byClass("cell"))); got != len(catalog.Default().Entries()) {
+	if got := len(htmlquery.FindAll(doc, htmlquery.ByClass("cell"))); got != len(catalog.Default().Entries()) {
 		t.Errorf("an empty report still shows the whole matrix: %d cells", got)
 	}
 }
@@ -423,17 +386,20 @@ func TestAPassShowsItsNotes(t *testing.T) {
 		}
 	}
 	_, doc := render(t, r)
-	pass := findAll(doc, func(n *html.Node) bool { v, _ := attr(n, "id"); return v == "case-universal-40066-unknown-path" })[0]
-	if why := findAll(pass, byClass("why")); len(why) != 1 || !strings.HasPrefix(text(why[0]), "note: given step 1") {
+	pass := htmlquery.FindAll(doc, func(n *html.Node) bool {
+		v, _ := htmlquery.Attr(n, "id")
+		return v == "case-universal-40066-unknown-path"
+	})[0]
+	if why := htmlquery.FindAll(pass, htmlquery.ByClass("why")); len(why) != 1 || !strings.HasPrefix(htmlquery.Text(why[0]), "note: given step 1") {
 		t.Errorf("the row does not name the note")
 	}
-	if notes := findAll(pass, byClass("notes")); len(notes) != 1 || !strings.Contains(text(notes[0]), "approved by an earlier run") {
+	if notes := htmlquery.FindAll(pass, htmlquery.ByClass("notes")); len(notes) != 1 || !strings.Contains(htmlquery.Text(notes[0]), "approved by an earlier run") {
 		t.Errorf("the details do not hold the note")
 	}
 }
 
 func byID(doc *html.Node, id string) []*html.Node {
-	return findAll(doc, func(n *html.Node) bool { v, _ := attr(n, "id"); return v == id })
+	return htmlquery.FindAll(doc, htmlquery.ByID(id))
 }
 
 // withExpectations adds an expectations file's doings to the sample: the
@@ -462,37 +428,37 @@ func withExpectations() *results.Report {
 
 func TestExpectations(t *testing.T) {
 	out, doc := render(t, withExpectations())
-	if v := findAll(doc, byClass("verdict")); len(v) != 1 || !hasClass(v[0], "verdict-fail") ||
-		text(v[0]) != "failed: 0 fail, 1 error, 1 inconclusive, 2 broken expectations, 1 malformed fixture of 6 cases; 1 expected failure (see below)" {
-		t.Errorf("verdict %q", text(v[0]))
+	if v := htmlquery.FindAll(doc, htmlquery.ByClass("verdict")); len(v) != 1 || !htmlquery.HasClass(v[0], "verdict-fail") ||
+		htmlquery.Text(v[0]) != "failed: 0 fail, 1 error, 1 inconclusive, 2 broken expectations, 1 malformed fixture of 6 cases; 1 expected failure (see below)" {
+		t.Errorf("verdict %q", htmlquery.Text(v[0]))
 	}
 	sec := byID(doc, "expectations")
-	if len(sec) != 1 || !strings.Contains(text(sec[0]), "expected.yaml") {
+	if len(sec) != 1 || !strings.Contains(htmlquery.Text(sec[0]), "expected.yaml") {
 		t.Fatal("no expectations section naming the file")
 	}
-	rows := findAll(sec[0], byClass("broken-row"))
+	rows := htmlquery.FindAll(sec[0], htmlquery.ByClass("broken-row"))
 	if len(rows) != 2 {
 		t.Fatalf("%d broken rows", len(rows))
 	}
-	first := text(rows[0])
+	first := htmlquery.Text(rows[0])
 	for _, want := range []string{"line 7", "universal-40066-*", "sandbox", "expected failure did not happen", "fixed?", "https://tracker.example.com/SHOP-3"} {
 		if !strings.Contains(first, want) {
 			t.Errorf("broken row %q lacks %q", first, want)
 		}
 	}
 	// The case is on the page: linked. The other is not: no dead link.
-	if a := findAll(rows[0], func(n *html.Node) bool { return n.Data == "a" }); len(a) != 1 {
+	if a := htmlquery.FindAll(rows[0], func(n *html.Node) bool { return n.Data == "a" }); len(a) != 1 {
 		t.Error("a broken row links to its case")
-	} else if href, _ := attr(a[0], "href"); href != "#case-universal-40066-unknown-path" {
+	} else if href, _ := htmlquery.Attr(a[0], "href"); href != "#case-universal-40066-unknown-path" {
 		t.Errorf("href %q", href)
 	}
-	if a := findAll(rows[1], func(n *html.Node) bool { return n.Data == "a" }); len(a) != 0 {
+	if a := htmlquery.FindAll(rows[1], func(n *html.Node) bool { return n.Data == "a" }); len(a) != 0 {
 		t.Error("a case the page does not hold is not linked")
 	}
-	if !strings.Contains(text(rows[1]), "any target") || !strings.Contains(text(rows[1]), "expired on 2026-01-01") {
-		t.Errorf("second broken row %q", text(rows[1]))
+	if !strings.Contains(htmlquery.Text(rows[1]), "any target") || !strings.Contains(htmlquery.Text(rows[1]), "expired on 2026-01-01") {
+		t.Errorf("second broken row %q", htmlquery.Text(rows[1]))
 	}
-	if u := findAll(sec[0], byClass("unmatched-row")); len(u) != 1 || !strings.Contains(text(u[0]), "coupon-*") || !strings.Contains(text(u[0]), "no coupons here") {
+	if u := htmlquery.FindAll(sec[0], htmlquery.ByClass("unmatched-row")); len(u) != 1 || !strings.Contains(htmlquery.Text(u[0]), "coupon-*") || !strings.Contains(htmlquery.Text(u[0]), "no coupons here") {
 		t.Error("the unmatched entry is missing")
 	}
 	if strings.Contains(out, "<b>yet</b>") {
@@ -502,8 +468,8 @@ func TestExpectations(t *testing.T) {
 	// The expected case: a badge, the reason, the link (as text: the page
 	// links nowhere else) and the date; listed after the failing cards.
 	var order []string
-	for _, s := range findAll(doc, byClass("case")) {
-		id, _ := attr(s, "id")
+	for _, s := range htmlquery.FindAll(doc, htmlquery.ByClass("case")) {
+		id, _ := htmlquery.Attr(s, "id")
 		order = append(order, strings.TrimPrefix(id, "case-"))
 	}
 	want := []string{"order-1010006-update-failed", "universal-300000-rate-limited", "product-1000001-missing-out-id"}
@@ -511,34 +477,35 @@ func TestExpectations(t *testing.T) {
 		t.Errorf("order %v, want the expected failure after the others: %v", order, want)
 	}
 	expected := byID(doc, "case-product-1000001-missing-out-id")[0]
-	if v, _ := attr(expected, "data-expected"); v != "true" {
+	if v, _ := htmlquery.Attr(expected, "data-expected"); v != "true" {
 		t.Error("no data-expected on the expected case")
 	}
-	if len(findAll(expected, func(n *html.Node) bool { return hasClass(n, "expected-badge") })) != 2 {
+	if len(htmlquery.FindAll(expected, func(n *html.Node) bool { return htmlquery.HasClass(n, "expected-badge") })) != 2 {
 		t.Error("want the expected badge in the card's header and in its expectation box")
 	}
-	box := findAll(expected, byClass("expectation"))
+	box := htmlquery.FindAll(expected, htmlquery.ByClass("expectation"))
 	if len(box) != 1 {
 		t.Fatal("no expectation box on the expected case")
 	}
 	for _, want := range []string{"the sandbox accepts a missing out_product_id <b>yet</b>", "https://tracker.example.com/SHOP-9", "2026-09-30", "does not fail the run"} {
-		if !strings.Contains(text(box[0]), want) {
-			t.Errorf("expectation box %q lacks %q", text(box[0]), want)
+		if !strings.Contains(htmlquery.Text(box[0]), want) {
+			t.Errorf("expectation box %q lacks %q", htmlquery.Text(box[0]), want)
 		}
 	}
-	if _, ok := attr(byID(doc, "case-order-1010006-update-failed")[0], "data-expected"); ok {
+	if _, ok := htmlquery.Attr(byID(doc, "case-order-1010006-update-failed")[0], "data-expected"); ok {
 		t.Error("a case without an expectation is marked expected")
 	}
-	walk(doc, func(n *html.Node) {
-		if href, ok := attr(n, "href"); ok && len(byID(doc, strings.TrimPrefix(href, "#"))) != 1 {
+	htmlquery.Walk(doc, func(n *html.Node) {
+		if href, ok := htmlquery.Attr(n, "href"); ok && len(byID(doc, strings.TrimPrefix(href, "#"))) != 1 {
 			t.Errorf("link %q leads nowhere", href)
 		}
 	})
+
 }
 
 func TestNoExpectationsSectionWithoutAFile(t *testing.T) {
 	_, doc := render(t, sampleReport())
-	if len(byID(doc, "expectations")) != 0 || len(findAll(doc, byClass("expectation"))) != 0 {
+	if len(byID(doc, "expectations")) != 0 || len(htmlquery.FindAll(doc, htmlquery.ByClass("expectation"))) != 0 {
 		t.Error("a run without an expectations file shows no expectations")
 	}
 }
@@ -550,8 +517,8 @@ func TestInconclusiveFailsTheRun(t *testing.T) {
 		{ID: "a", Domain: "universal", ExpectedErrcode: 40066, Outcome: results.Inconclusive, Reason: "45009"},
 	}}})
 	_, doc := render(t, r)
-	if v := findAll(doc, byClass("verdict")); !hasClass(v[0], "verdict-fail") || text(v[0]) != "failed: 0 fail, 0 error, 1 inconclusive of 1 case" {
-		t.Errorf("verdict %q", text(v[0]))
+	if v := htmlquery.FindAll(doc, htmlquery.ByClass("verdict")); !htmlquery.HasClass(v[0], "verdict-fail") || htmlquery.Text(v[0]) != "failed: 0 fail, 0 error, 1 inconclusive of 1 case" {
+		t.Errorf("verdict %q", htmlquery.Text(v[0]))
 	}
 }
 
@@ -562,8 +529,8 @@ func TestSkipsByReasonAndPassingCoverage(t *testing.T) {
 		results.Case{ID: "access-y", Domain: "access", ExpectedErrcode: 1040002, Outcome: results.Skipped, Reason: "not triggerable on this target: needs magic values"})
 	_, doc := render(t, r)
 	var rows []string
-	for _, tr := range findAll(doc, byClass("skip-reason-row")) {
-		rows = append(rows, text(tr))
+	for _, tr := range htmlquery.FindAll(doc, htmlquery.ByClass("skip-reason-row")) {
+		rows = append(rows, htmlquery.Text(tr))
 	}
 	want := []string{"not triggerable on this target: needs magic values2", "needs account profile not-opened1"}
 	if !slices.Equal(rows, want) {
@@ -571,9 +538,9 @@ func TestSkipsByReasonAndPassingCoverage(t *testing.T) {
 	}
 	// universal: 40066 and 0 passed; product: its one other case failed.
 	passing := map[string]string{}
-	for _, g := range findAll(doc, byClass("matrix-domain")) {
-		d, _ := attr(g, "data-domain")
-		passing[d] = text(findAll(g, byClass("passing"))[0])
+	for _, g := range htmlquery.FindAll(doc, htmlquery.ByClass("matrix-domain")) {
+		d, _ := htmlquery.Attr(g, "data-domain")
+		passing[d] = htmlquery.Text(htmlquery.FindAll(g, htmlquery.ByClass("passing"))[0])
 	}
 	nu, np := len(catalog.Default().InDomain(catalog.Universal)), len(catalog.Default().InDomain(catalog.Product))
 	if passing["universal"] != "2 of "+strconv.Itoa(nu)+" codes passing" || passing["product"] != "0 of "+strconv.Itoa(np)+" codes passing" {
