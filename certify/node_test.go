@@ -3,12 +3,10 @@ package certify
 import (
 	"context"
 	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/shopconform/shopconform/catalog"
-	"github.com/shopconform/shopconform/internal/loopbacktls"
 	"github.com/shopconform/shopconform/runner/results"
 )
 
@@ -19,14 +17,7 @@ func TestNodeAdapterOverHTTPS(t *testing.T) {
 	if _, err := exec.LookPath("node"); err != nil {
 		t.Skip("node is not on PATH")
 	}
-	srv, err := loopbacktls.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	caFile := filepath.Join(t.TempDir(), "tls-ca.pem")
-	if err := srv.WriteCA(caFile); err != nil {
-		t.Fatal(err)
-	}
+	srv, caFile := loopbackTLS(t)
 	p, err := Process("NODE_EXTRA_CA_CERTS='"+caFile+"' node ../adapters/node/adapter.mjs", 10*time.Second, ServeTLS(srv.Config, caFile))
 	if err != nil {
 		t.Fatal(err)

@@ -22,14 +22,7 @@ func TestTheLoopbackServerSpeaksHTTPS(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("Go reads SSL_CERT_FILE for its roots on Linux; elsewhere the platform verifier decides")
 	}
-	srv, err := loopbacktls.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	caFile := filepath.Join(t.TempDir(), "tls-ca.pem")
-	if err := srv.WriteCA(caFile); err != nil {
-		t.Fatal(err)
-	}
+	srv, caFile := loopbackTLS(t)
 	opts := Options{Target: "replay", Domains: []catalog.Domain{catalog.Share}}
 	for _, tc := range []struct {
 		name    string
@@ -63,4 +56,19 @@ func TestTheLoopbackServerSpeaksHTTPS(t *testing.T) {
 			}
 		})
 	}
+}
+
+// loopbackTLS is a loopback TLS server configuration and the file its CA
+// certificate was written to, the one an adapter is told to trust.
+func loopbackTLS(t *testing.T) (*loopbacktls.Server, string) {
+	t.Helper()
+	srv, err := loopbacktls.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	caFile := filepath.Join(t.TempDir(), "tls-ca.pem")
+	if err := srv.WriteCA(caFile); err != nil {
+		t.Fatal(err)
+	}
+	return srv, caFile
 }
