@@ -71,25 +71,6 @@ func (p place) set(v any) {
 	p.arr[p.idx] = v
 }
 
-// clone copies a decoded JSON value deeply.
-func clone(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = clone(e)
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = clone(e)
-		}
-		return out
-	}
-	return v
-}
-
 // templated reports a string that holds a placeholder: its value is
 // known only once the case runs.
 func templated(v any) bool {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/shopconform/shopconform/apispec"
 	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/internal/jsonvalue"
 )
 
 // site is a place of a request the spec describes: a field at path, or a
@@ -115,7 +116,7 @@ func apply(ep *apispec.Endpoint, multipart bool, body any, m mutation, seed uint
 	// of one body are not broken alike.
 	h := fnv.New64a()
 	h.Write([]byte(m.op.name + " " + m.site.String()))
-	w := &mut{ep: ep, multipart: multipart, root: clone(body), site: m.site,
+	w := &mut{ep: ep, multipart: multipart, root: jsonvalue.Clone(body), site: m.site,
 		rng: rand.New(rand.NewPCG(seed^h.Sum64(), m.draw))}
 	if !m.op.make(w) {
 		return mutated{}, false

@@ -11,6 +11,7 @@ import (
 
 	"github.com/shopconform/shopconform/apispec"
 	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/internal/jsonvalue"
 )
 
 // operator is one named way of breaking a request. It works on fields
@@ -116,7 +117,7 @@ func wrongType(m *mut) bool {
 	if !ok || len(values) == 0 {
 		return false
 	}
-	v := clone(values[m.rng.IntN(len(values))])
+	v := jsonvalue.Clone(values[m.rng.IntN(len(values))])
 	return m.write(p, v, v, false)
 }
 
@@ -363,7 +364,7 @@ func tooManyItems(m *mut) bool {
 		return false
 	}
 	for len(items) <= f.MaxItems {
-		items = append(items, clone(items[m.rng.IntN(len(items))]))
+		items = append(items, jsonvalue.Clone(items[m.rng.IntN(len(items))]))
 	}
 	return m.write(p, items, items, false)
 }
@@ -384,7 +385,7 @@ func duplicateItems(m *mut) bool {
 	if absent(key) {
 		return false // absent keys never repeat
 	}
-	p.set(append(slices.Clone(items), clone(it)))
+	p.set(append(slices.Clone(items), jsonvalue.Clone(it)))
 	if f.MaxItems > 0 && len(items)+1 > f.MaxItems {
 		m.expect(f, apispec.TooMany)
 	}
@@ -618,7 +619,7 @@ func unknownField(m *mut) bool {
 	if _, taken := obj[name]; taken {
 		return false
 	}
-	v := clone(unknownValues[m.rng.IntN(len(unknownValues))])
+	v := jsonvalue.Clone(unknownValues[m.rng.IntN(len(unknownValues))])
 	if m.multipart {
 		obj, v = objs[0], "fuzz"
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopconform/shopconform/apispec"
 	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/internal/jsonvalue"
 	"github.com/shopconform/shopconform/runner"
 )
 
@@ -150,7 +151,7 @@ func readPaths(ep *apispec.Endpoint) map[string]bool {
 
 // without is a copy of body without the member or item at path.
 func without(body any, path []any) (any, bool) {
-	out := clone(body)
+	out := jsonvalue.Clone(body)
 	cur := out
 	for i, seg := range path {
 		last := i == len(path)-1

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/internal/jsonvalue"
 )
 
 // Coupon domain (api-reference §2.8 /shop/coupon/*, §3.7 codes 1090xxx;
@@ -196,7 +197,7 @@ func (c *coupon) view(appid string) map[string]any {
 		"appid":         appid,
 		"type":          c.typ,
 		"promote_type":  c.promoteType,
-		"coupon_info":   cloneJSON(c.info),
+		"coupon_info":   jsonvalue.Clone(c.info),
 		"status":        c.status,
 		"create_time":   c.created.Unix(),
 		"update_time":   c.updated.Unix(),
@@ -232,26 +233,6 @@ func (u *userCoupon) view() map[string]any {
 		"end_time":           u.end,
 		"ext_info":           map[string]any{"use_time": u.useTime},
 	}
-}
-
-// cloneJSON deep-copies a decoded JSON value (objects and arrays; the
-// scalars are immutable).
-func cloneJSON(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(x))
-		for k, e := range x {
-			m[k] = cloneJSON(e)
-		}
-		return m
-	case []any:
-		a := make([]any, len(x))
-		for i, e := range x {
-			a[i] = cloneJSON(e)
-		}
-		return a
-	}
-	return v
 }
 
 // couponPaging is offset and page_size of the two list APIs, validated by
