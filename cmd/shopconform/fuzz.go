@@ -15,6 +15,7 @@ import (
 	"github.com/shopconform/shopconform/catalog"
 	"github.com/shopconform/shopconform/fuzz"
 	"github.com/shopconform/shopconform/fuzz/report"
+	"github.com/shopconform/shopconform/internal/wording"
 	"github.com/shopconform/shopconform/refsandbox"
 	"github.com/shopconform/shopconform/runner"
 	"github.com/shopconform/shopconform/runner/accounts"
@@ -180,7 +181,7 @@ func secretsOf(f *accounts.File) []string {
 
 func printFuzz(w io.Writer, rep *report.Report, dir string) {
 	fmt.Fprintf(w, "\nshopconform fuzz on %s, seed %d: %d requests, %d endpoints mutated, %s\n",
-		rep.Target, rep.Seed, rep.Requests, len(rep.Endpoints), plural(len(rep.Findings), "finding"))
+		rep.Target, rep.Seed, rep.Requests, len(rep.Endpoints), wording.Count(len(rep.Findings), "finding"))
 	for i, f := range rep.Findings {
 		if i == maxListed {
 			fmt.Fprintf(w, "  … and %d more\n", len(rep.Findings)-maxListed)

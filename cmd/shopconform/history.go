@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/internal/wording"
 	"github.com/shopconform/shopconform/runner/history"
 	"github.com/shopconform/shopconform/runner/results"
 )
@@ -83,6 +84,6 @@ flags:
 		fmt.Fprintf(stderr, "%s: cannot write --out %s: %v\n", fs.Name(), *out, err)
 		return exitUsage
 	}
-	fmt.Fprintf(stdout, "wrote %s: %s, %s, %d changed\n", *out, plural(len(h.Runs), "run"), plural(h.Cases, "case"), h.Changed)
+	fmt.Fprintf(stdout, "wrote %s: %s, %s, %d changed\n", *out, wording.Count(len(h.Runs), "run"), wording.Count(h.Cases, "case"), h.Changed)
 	return exitOK
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/internal/wording"
 	"github.com/shopconform/shopconform/runner"
 	"github.com/shopconform/shopconform/runner/conformance"
 	"github.com/shopconform/shopconform/runner/results"
@@ -76,7 +77,7 @@ flags:
 	}
 	merged, err := results.MergeShards(shards, localCorpus)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: these %s are not the shards of one run:\n", fs.Name(), plural(len(shards), "report"))
+		fmt.Fprintf(stderr, "%s: these %s are not the shards of one run:\n", fs.Name(), wording.Count(len(shards), "report"))
 		for line := range strings.SplitSeq(err.Error(), "\n") {
 			fmt.Fprintln(stderr, "  "+line)
 		}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/internal/wording"
 	"github.com/shopconform/shopconform/runner/results"
 	"github.com/shopconform/shopconform/runner/resultsdiff"
 )
@@ -143,7 +144,7 @@ func readResults(verb, label, path string, stderr io.Writer) (*results.Report, b
 func writeDiff(w io.Writer, d *resultsdiff.Diff, oldFile, newFile string) {
 	c := d.Counts
 	fmt.Fprintf(w, "%d regressed, %d not run, %s (%s), %d errcode changed, %d outcome changed, %d newly passing, %d added, %d removed, %d unchanged\n",
-		c.Regressed, c.NotRun, plural(c.Undocumented, "undocumented errcode"), plural(c.UndocumentedCases, "case"),
+		c.Regressed, c.NotRun, wording.Count(c.Undocumented, "undocumented errcode"), wording.Count(c.UndocumentedCases, "case"),
 		c.ErrcodeChanged, c.OutcomeChanged, c.NewlyPassing, c.Added, c.Removed, c.Unchanged)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "OLD\t%s\t%s\n", oldFile, describeRun(d.Old))
@@ -162,13 +163,13 @@ func writeDiff(w io.Writer, d *resultsdiff.Diff, oldFile, newFile string) {
 	entries("REGRESSED: passed in OLD and not in NEW, or new and not passing", "not run", d.Regressed)
 	entries("NOT RUN: in OLD, but NEW's suite for them did not report", "not run", d.NotRun)
 	if len(d.Undocumented) > 0 {
-		fmt.Fprintf(w, "\nUNDOCUMENTED ERRCODES: answered in NEW, not in the catalog (%s, %s)\n", plural(c.Undocumented, "code"), plural(c.UndocumentedCases, "case"))
+		fmt.Fprintf(w, "\nUNDOCUMENTED ERRCODES: answered in NEW, not in the catalog (%s, %s)\n", wording.Count(c.Undocumented, "code"), wording.Count(c.UndocumentedCases, "case"))
 		for _, u := range d.Undocumented {
 			since := "new in NEW"
 			if u.InOld {
 				since = "seen in OLD too"
 			}
-			fmt.Fprintf(w, "  %d, %s, %s:\n", u.Code, since, plural(len(u.Cases), "case"))
+			fmt.Fprintf(w, "  %d, %s, %s:\n", u.Code, since, wording.Count(len(u.Cases), "case"))
 			writeEntries(w, "    ", "", u.Cases)
 		}
 	}
@@ -183,7 +184,7 @@ func writeDiff(w io.Writer, d *resultsdiff.Diff, oldFile, newFile string) {
 }
 
 func describeRun(r resultsdiff.Run) string {
-	s := fmt.Sprintf("%s, harness %s, started %s, %s", r.Target, r.HarnessVersion, r.StartedAt.UTC().Format(time.RFC3339), plural(r.Statistics.Total, "case"))
+	s := fmt.Sprintf("%s, harness %s, started %s, %s", r.Target, r.HarnessVersion, r.StartedAt.UTC().Format(time.RFC3339), wording.Count(r.Statistics.Total, "case"))
 	var parts []string
 	st := r.Statistics
 	for _, p := range []struct {
@@ -217,7 +218,7 @@ func writeEntries(w io.Writer, indent, absentNew string, es []resultsdiff.Entry)
 		outcome := side(string(e.OldOutcome), "new") + " → " + side(string(e.NewOutcome), absentNew)
 		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%d", indent, e.ID, e.Domain, e.Endpoint, outcome, errcodes(e), e.ExpectedErrcode)
 		if e.Reason != "" {
-			fmt.Fprint(tw, "\t"+oneLine(e.Reason))
+			fmt.Fprint(tw, "\t"+wording.OneLine(e.Reason, 120))
 		}
 		fmt.Fprintln(tw)
 	}
@@ -247,22 +248,4 @@ func errcodes(e resultsdiff.Entry) string {
 		return n
 	}
 	return o + " → " + n
-}
-
-// oneLine keeps a reason on its row: Gomega's multi-line messages
-// ("Expected\n    <int>: 40001\nto have errcode …") joined into one line,
-// at most 120 characters.
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > 120 {
-		return string(r[:120]) + "…"
-	}
-	return s
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/shopconform/shopconform/catalog"
 	"github.com/shopconform/shopconform/fixtures"
 	"github.com/shopconform/shopconform/internal/version"
+	"github.com/shopconform/shopconform/internal/wording"
 	"github.com/shopconform/shopconform/runner"
 	"github.com/shopconform/shopconform/runner/accounts"
 	"github.com/shopconform/shopconform/runner/conformance"
@@ -118,7 +119,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if problems := conformance.CorpusProblems(cfg); len(problems) > 0 {
 		rep.Problems, rep.Statistics.Problems = problems, len(problems)
-		return refuse(rep, reportDir, plural(len(problems), "malformed fixture")+", so no case ran: fix them and run again (shopconform lint --fixtures DIR checks a folder)", stdout, stderr)
+		return refuse(rep, reportDir, wording.Count(len(problems), "malformed fixture")+", so no case ran: fix them and run again (shopconform lint --fixtures DIR checks a folder)", stdout, stderr)
 	}
 	if cfg.Sharded() {
 		opts.omitCorpusFindings = cfg.Shard.Index != 1

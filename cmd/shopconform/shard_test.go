@@ -11,6 +11,7 @@ import (
 
 	"github.com/shopconform/shopconform/catalog"
 	"github.com/shopconform/shopconform/internal/corpustest"
+	"github.com/shopconform/shopconform/internal/wording"
 	"github.com/shopconform/shopconform/runner"
 	"github.com/shopconform/shopconform/runner/conformance"
 	"github.com/shopconform/shopconform/runner/results"
@@ -155,7 +156,7 @@ func TestShardsMergeIntoTheWholeRun(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			out := filepath.Join(tmp, "refused")
 			code, stdout, stderr := runCLI(t, append([]string{"report", "merge", "--out", out}, tt.dirs...)...)
-			if code != exitUsage || !strings.Contains(stderr, "report merge: these "+plural(len(tt.dirs), "report")+" are not the shards of one run:\n") || !strings.Contains(stderr, tt.want) {
+			if code != exitUsage || !strings.Contains(stderr, "report merge: these "+wording.Count(len(tt.dirs), "report")+" are not the shards of one run:\n") || !strings.Contains(stderr, tt.want) {
 				t.Errorf("exit %d, want %d naming %q:\n%s%s", code, exitUsage, tt.want, stdout, stderr)
 			}
 			if _, err := os.Stat(out); !os.IsNotExist(err) {

@@ -3,6 +3,7 @@ package history
 import (
 	_ "embed"
 	"fmt"
+	"github.com/shopconform/shopconform/internal/wording"
 	"github.com/shopconform/shopconform/runner/htmlreport"
 	"html/template"
 	"io"
@@ -126,7 +127,7 @@ func newPage(h *History) *page {
 	for i := range h.Codes {
 		g := &h.Codes[i]
 		p.Groups[i] = groupView{CodeGroup: g, ShowMeaning: g.Meaning != g.Text,
-			Count: plural(len(g.Cases), "case"), Rows: make([]rowView, len(g.Cases))}
+			Count: wording.Count(len(g.Cases), "case"), Rows: make([]rowView, len(g.Cases))}
 		for j := range g.Cases {
 			p.Groups[i].Rows[j] = newRow(h, &g.Cases[j])
 		}
@@ -183,11 +184,11 @@ func cellTitle(run string, c Cell) string {
 	}
 	if c.Reason != "" {
 		b.WriteString(": ")
-		b.WriteString(oneLine(c.Reason))
+		b.WriteString(wording.OneLine(c.Reason, 160))
 	}
 	if c.Expectation != "" {
 		b.WriteString("; allowed by the expectations file: ")
-		b.WriteString(oneLine(c.Expectation))
+		b.WriteString(wording.OneLine(c.Expectation, 160))
 	}
 	return b.String()
 }
@@ -197,21 +198,4 @@ func code(p *int) string {
 		return "none"
 	}
 	return strconv.Itoa(*p)
-}
-
-// oneLine keeps a reason to a tooltip's line: Gomega's multi-line
-// messages joined, at most 160 characters.
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > 160 {
-		return string(r[:160]) + "…"
-	}
-	return s
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
 }

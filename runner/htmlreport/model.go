@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/shopconform/shopconform/catalog"
+	"github.com/shopconform/shopconform/internal/wording"
 	"github.com/shopconform/shopconform/runner/results"
 )
 
@@ -492,7 +493,7 @@ func cellTitle(e catalog.Entry, s state, cs []caseView) string {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[st], st))
 		}
 	}
-	fmt.Fprintf(&b, "\n%d %s: %s", len(cs), plural(len(cs), "case", "cases"), strings.Join(parts, ", "))
+	fmt.Fprintf(&b, "\n%s: %s", wording.Count(len(cs), "case"), strings.Join(parts, ", "))
 	const most = 5
 	n := 0
 	for _, c := range cs {
@@ -533,13 +534,6 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // headline is a reason's one line (results.Case.Headline), cut to fit a

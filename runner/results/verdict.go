@@ -3,6 +3,8 @@ package results
 import (
 	"fmt"
 	"strings"
+
+	"github.com/shopconform/shopconform/internal/wording"
 )
 
 // VerdictState is what a report's verdict is, for a banner's colour or
@@ -39,7 +41,7 @@ func (r *Report) Verdict() (VerdictState, string) {
 		return VerdictRunError, "the run failed"
 	case r.Succeeded():
 		state = VerdictPass
-		v = fmt.Sprintf("passed: %d %s, nothing failed", t.Cases, plural(t.Cases, "case", "cases"))
+		v = "passed: " + wording.Count(t.Cases, "case") + ", nothing failed"
 		pass := fmt.Sprintf("%d pass", t.Pass)
 		if t.Flaky > 0 {
 			pass += fmt.Sprintf(" (%d flaky)", t.Flaky)
@@ -69,10 +71,10 @@ func (r *Report) Verdict() (VerdictState, string) {
 			{r.Statistics.Problems, "malformed fixture", "malformed fixtures"},
 		} {
 			if n.n > 0 {
-				v += fmt.Sprintf(", %d %s", n.n, plural(n.n, n.one, n.many))
+				v += fmt.Sprintf(", %d %s", n.n, wording.Plural(n.n, n.one, n.many))
 			}
 		}
-		v += fmt.Sprintf(" of %d %s", t.Cases, plural(t.Cases, "case", "cases"))
+		v += " of " + wording.Count(t.Cases, "case")
 		if t.Expected > 0 {
 			v += "; " + t.expected()
 		}
@@ -81,7 +83,7 @@ func (r *Report) Verdict() (VerdictState, string) {
 		}
 	default:
 		state = VerdictIncomplete
-		v = fmt.Sprintf("incomplete: %d %s reported and nothing failed, but not every suite reported", t.Cases, plural(t.Cases, "case", "cases"))
+		v = "incomplete: " + wording.Count(t.Cases, "case") + " reported and nothing failed, but not every suite reported"
 	}
 	if t.NotSelected > 0 {
 		v += fmt.Sprintf("; %d more not selected by this run's filters", t.NotSelected)
@@ -99,12 +101,5 @@ func (t Tally) expected() string {
 	case t.Expected:
 		noun = "expected skip"
 	}
-	return fmt.Sprintf("%d %s (see below)", t.Expected, plural(t.Expected, noun, noun+"s"))
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+	return wording.Count(t.Expected, noun) + " (see below)"
 }
