@@ -3,6 +3,8 @@
 package htmlquery
 
 import (
+	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -64,4 +66,41 @@ func Text(n *html.Node) string {
 		}
 	})
 	return b.String()
+}
+
+var cssURL = regexp.MustCompile(`(?i)url\s*\(|@import`)
+
+// Outbound describes each element and attribute under n that would load
+// something or lead outside the page: a self-contained report has none.
+// Links within the page (href="#…") are allowed.
+func Outbound(n *html.Node) []string {
+	var found []string
+	Walk(n, func(n *html.Node) {
+		if n.Type != html.ElementNode {
+			return
+		}
+		for _, a := range n.Attr {
+			switch a.Key {
+			case "href":
+				if !strings.HasPrefix(a.Val, "#") {
+					found = append(found, fmt.Sprintf("<%s href=%q>: only in-page links are allowed", n.Data, a.Val))
+				}
+			case "src", "srcset", "action", "formaction", "poster", "data", "background":
+				found = append(found, fmt.Sprintf("<%s %s=%q>: the page loads nothing", n.Data, a.Key, a.Val))
+			case "style":
+				if cssURL.MatchString(a.Val) {
+					found = append(found, fmt.Sprintf("<%s style=%q> loads a resource", n.Data, a.Val))
+				}
+			}
+		}
+		switch n.Data {
+		case "link", "img", "iframe", "object", "embed", "video", "audio", "source", "base":
+			found = append(found, fmt.Sprintf("<%s> element in a self-contained page", n.Data))
+		case "style":
+			if cssURL.MatchString(Text(n)) {
+				found = append(found, "the stylesheet uses url() or @import")
+			}
+		}
+	})
+	return found
 }
